@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Builds the tenant smoke images from this folder (works from any current directory):
+#   tenantforge/tenant-smoke:dev        SMOKE_MODE=healthy   (serves GET /health on 127.0.0.1:$PORT)
+#   tenantforge/tenant-smoke:unhealthy  SMOKE_MODE=unhealthy (never answers /health)
+# Needs a running Docker engine and a static busybox (Debian busybox-static): see scripts/services.sh.
+# usage: bash docker/tenant-smoke/build.sh        (BUSYBOX=/path/to/static/busybox to use another one)
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+busybox=${BUSYBOX:-/bin/busybox}
+
+[ -x "$busybox" ] || { echo "build.sh: $busybox not found (apt-get install busybox-static)" >&2; exit 1; }
+if ldd "$busybox" >/dev/null 2>&1; then
+  echo "build.sh: $busybox is dynamically linked; a FROM scratch image needs busybox-static" >&2
+  exit 1
+fi
+
+context=$(mktemp -d "${TMPDIR:-/tmp}/tenant-smoke.XXXXXX")
+trap 'rm -rf "$context"' EXIT
+cp "$here/Dockerfile" "$here/tenant-startup.sh" "$context/"
+cp "$busybox" "$context/busybox"
+chmod 0755 "$context/busybox" # COPY keeps the mode: 0644 would fail with "permission denied"
+
+build() { # TAG MODE
+  local id
+  id=$(docker build --force-rm -q --build-arg "SMOKE_MODE=$2" -t "$1" "$context")
+  echo "build.sh: built $1 (SMOKE_MODE=$2) image ${id:7:12}"
+}
+build tenantforge/tenant-smoke:dev healthy
+build tenantforge/tenant-smoke:unhealthy unhealthy

@@ -1,0 +1,28 @@
+package io.tenantforge.database;
+
+import com.zaxxer.hikari.HikariDataSource;
+
+import io.tenantforge.support.DatabaseBootstrap;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** A small admin pool on the tenants database, which is created on first start when missing. */
+@Configuration
+class TenantDatabaseConfig {
+
+	@Bean(destroyMethod = "close")
+	HikariDataSource tenantsDataSource(TenantDatabaseProperties properties) {
+		DatabaseBootstrap.ensureDatabaseExists(properties.url(), properties.username(), properties.password());
+		HikariDataSource pool = new HikariDataSource();
+		pool.setPoolName("tenants-admin");
+		pool.setJdbcUrl(properties.url());
+		pool.setUsername(properties.username());
+		pool.setPassword(properties.password());
+		pool.setMaximumPoolSize(4);
+		pool.setConnectionTimeout(5_000);
+		pool.setInitializationFailTimeout(-1);
+		return pool;
+	}
+
+}

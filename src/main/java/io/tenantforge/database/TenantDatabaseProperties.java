@@ -1,0 +1,31 @@
+package io.tenantforge.database;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * The PostgreSQL database that holds every tenant's schema.
+ *
+ * @param url JDBC URL of the tenants database, as the control plane reaches it (created when missing)
+ * @param username an account that may create roles and schemas
+ * @param password its password
+ * @param tenantHost host that tenant containers use to reach PostgreSQL
+ * @param tenantPort port that tenant containers use
+ * @param idleInTransactionTimeout idle_in_transaction_session_timeout of every tenant role
+ */
+@ConfigurationProperties("tenantforge.database")
+public record TenantDatabaseProperties(String url, String username, String password, String tenantHost,
+		int tenantPort, Duration idleInTransactionTimeout) {
+
+	public TenantDatabaseProperties {
+		idleInTransactionTimeout = idleInTransactionTimeout == null ? Duration.ofSeconds(60)
+				: idleInTransactionTimeout;
+	}
+
+	/** The database name, taken from the URL. */
+	public String databaseName() {
+		return org.postgresql.Driver.parseURL(url, null).getProperty("PGDBNAME");
+	}
+
+}

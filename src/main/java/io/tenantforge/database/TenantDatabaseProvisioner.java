@@ -1,0 +1,218 @@
+package io.tenantforge.database;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import javax.sql.DataSource;
+
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.postgresql.PGConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.tenantforge.security.TenantSecrets;
+import io.tenantforge.support.SqlFaults;
+import io.tenantforge.support.StepFailedException;
+import io.tenantforge.tenant.ResourceLedger;
+import io.tenantforge.tenant.Tenant;
+import io.tenantforge.tenant.TenantNames;
+import io.tenantforge.tenant.Tier;
+
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.stereotype.Component;
+
+/**
+ * The database step: a login role and a schema of the tenant's own in the tenants database, hardened, then the
+ * tenant's migrations applied as the tenant role. Every statement is safe to repeat.
+ */
+@Component
+public class TenantDatabaseProvisioner {
+
+	private static final Logger log = LoggerFactory.getLogger(TenantDatabaseProvisioner.class);
+
+	/** Marks roles and schemas tenantforge created, so a same-named one made by someone else is never touched. */
+	static final String OWNER_MARK = "managed-by=tenantforge tenant=";
+
+	/** Serialises DDL that rewrites shared catalog rows (GRANT ON DATABASE): "tuple concurrently updated". */
+	private static final long DDL_LOCK = 0x7465_6e61_6e74L;
+
+	private final DataSource tenants;
+
+	private final TenantDatabaseProperties properties;
+
+	private final ResourceLedger ledger;
+
+	private final TenantSecrets secrets;
+
+	private final AtomicBoolean databaseHardened = new AtomicBoolean();
+
+	public TenantDatabaseProvisioner(@Qualifier("tenantsDataSource") DataSource tenants,
+			TenantDatabaseProperties properties, ResourceLedger ledger, TenantSecrets secrets) {
+		this.tenants = tenants;
+		this.properties = properties;
+		this.ledger = ledger;
+		this.secrets = secrets;
+	}
+
+	/** Makes the tenant's role and schema exist as its tier says, then migrates the schema. */
+	public void ensure(Tenant tenant, Tier tier) {
+		TenantNames names = tenant.names();
+		String role = names.databaseRole();
+		claim(tenant.id(), ResourceLedger.DATABASE_ROLE, role);
+		claim(tenant.id(), ResourceLedger.DATABASE_SCHEMA, names.databaseSchema());
+		String password = secrets.getOrCreate(tenant.id(), TenantSecrets.DATABASE_PASSWORD);
+		try (Connection connection = tenants.getConnection()) {
+			hardenDatabaseOnce(connection);
+			connection.setAutoCommit(false);
+			lockDdl(connection);
+			ensureRole(connection, tenant.id(), role, tier);
+			connection.unwrap(PGConnection.class).alterUserPassword(role, password.toCharArray(), "scram-sha-256");
+			ensureSchema(connection, tenant.id(), names.databaseSchema(), role);
+			connection.commit();
+		}
+		catch (SQLException e) {
+			throw SqlFaults.classify("database step for " + tenant.id(), e);
+		}
+		migrate(names, password);
+	}
+
+	/** True when the role and schema exist and are ours (used by tests and the health sweep). */
+	public boolean exists(TenantNames names) {
+		try (Connection connection = tenants.getConnection()) {
+			return comment(connection, "pg_roles", "rolname", names.databaseRole()).isPresent()
+					&& comment(connection, "pg_namespace", "nspname", names.databaseSchema()).isPresent();
+		}
+		catch (SQLException e) {
+			throw SqlFaults.classify("database check for " + names, e);
+		}
+	}
+
+	private void claim(String tenantId, String kind, String name) {
+		if (!ledger.claim(tenantId, kind, name)) {
+			throw new StepFailedException(kind + " " + name + " belongs to another tenant's record");
+		}
+	}
+
+	private void hardenDatabaseOnce(Connection connection) throws SQLException {
+		if (databaseHardened.get()) {
+			return;
+		}
+		PGConnection pg = connection.unwrap(PGConnection.class);
+		try (Statement sql = connection.createStatement()) {
+			sql.execute("SELECT pg_advisory_lock(" + DDL_LOCK + ")");
+			try {
+				sql.execute("REVOKE ALL ON DATABASE " + pg.escapeIdentifier(properties.databaseName()) + " FROM PUBLIC");
+				sql.execute("REVOKE ALL ON SCHEMA public FROM PUBLIC");
+				sql.execute("ALTER DEFAULT PRIVILEGES REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC");
+			}
+			finally {
+				sql.execute("SELECT pg_advisory_unlock(" + DDL_LOCK + ")");
+			}
+		}
+		databaseHardened.set(true);
+	}
+
+	private static void lockDdl(Connection connection) throws SQLException {
+		try (Statement sql = connection.createStatement()) {
+			sql.execute("SELECT pg_advisory_xact_lock(" + DDL_LOCK + ")");
+		}
+	}
+
+	private void ensureRole(Connection connection, String tenantId, String role, Tier tier) throws SQLException {
+		PGConnection pg = connection.unwrap(PGConnection.class);
+		String quoted = pg.escapeIdentifier(role);
+		Optional<String> comment = comment(connection, "pg_roles", "rolname", role);
+		String attributes = " LOGIN NOINHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS "
+				+ "CONNECTION LIMIT " + tier.postgresConnectionLimit();
+		try (Statement sql = connection.createStatement()) {
+			if (comment.isEmpty()) {
+				sql.execute("CREATE ROLE " + quoted + attributes);
+				sql.execute("COMMENT ON ROLE " + quoted + " IS " + literal(pg, OWNER_MARK + tenantId));
+			}
+			else if (!comment.get().equals(OWNER_MARK + tenantId)) {
+				throw new StepFailedException("role " + role + " exists and is not managed by tenantforge for "
+						+ tenantId + ": left untouched");
+			}
+			else {
+				sql.execute("ALTER ROLE " + quoted + attributes);
+			}
+			sql.execute("ALTER ROLE " + quoted + " SET search_path = " + quoted);
+			sql.execute("ALTER ROLE " + quoted + " SET statement_timeout = "
+					+ literal(pg, Long.toString(tier.postgresStatementTimeout().toMillis())));
+			sql.execute("ALTER ROLE " + quoted + " SET idle_in_transaction_session_timeout = "
+					+ literal(pg, Long.toString(properties.idleInTransactionTimeout().toMillis())));
+			sql.execute("GRANT CONNECT ON DATABASE " + pg.escapeIdentifier(properties.databaseName()) + " TO "
+					+ quoted);
+		}
+	}
+
+	private void ensureSchema(Connection connection, String tenantId, String schema, String role)
+			throws SQLException {
+		PGConnection pg = connection.unwrap(PGConnection.class);
+		String quoted = pg.escapeIdentifier(schema);
+		Optional<String> comment = comment(connection, "pg_namespace", "nspname", schema);
+		try (Statement sql = connection.createStatement()) {
+			if (comment.isEmpty()) {
+				sql.execute("CREATE SCHEMA " + quoted + " AUTHORIZATION " + pg.escapeIdentifier(role));
+				sql.execute("COMMENT ON SCHEMA " + quoted + " IS " + literal(pg, OWNER_MARK + tenantId));
+			}
+			else if (!comment.get().equals(OWNER_MARK + tenantId)) {
+				throw new StepFailedException("schema " + schema + " exists and is not managed by tenantforge for "
+						+ tenantId + ": left untouched");
+			}
+			sql.execute("ALTER SCHEMA " + quoted + " OWNER TO " + pg.escapeIdentifier(role));
+			sql.execute("REVOKE ALL ON SCHEMA " + quoted + " FROM PUBLIC");
+		}
+	}
+
+	/**
+	 * The comment of a role or schema: empty when it does not exist, "" when it exists without one (not ours).
+	 */
+	private static Optional<String> comment(Connection connection, String catalog, String nameColumn, String name)
+			throws SQLException {
+		String objectIdCatalog = catalog.equals("pg_roles") ? "pg_authid" : catalog;
+		String sql = "SELECT coalesce(" + (catalog.equals("pg_roles") ? "shobj_description" : "obj_description")
+				+ "(oid, '" + objectIdCatalog + "'), '') FROM " + catalog + " WHERE " + nameColumn + " = ?";
+		try (PreparedStatement query = connection.prepareStatement(sql)) {
+			query.setString(1, name);
+			try (ResultSet rs = query.executeQuery()) {
+				return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+			}
+		}
+	}
+
+	/** A quoted SQL string literal (pgjdbc's escapeLiteral only doubles the quotes). */
+	private static String literal(PGConnection pg, String value) throws SQLException {
+		return "'" + pg.escapeLiteral(value) + "'";
+	}
+
+	private void migrate(TenantNames names, String password) {
+		try {
+			var result = Flyway.configure()
+				.dataSource(properties.url(), names.databaseRole(), password)
+				.schemas(names.databaseSchema())
+				.defaultSchema(names.databaseSchema())
+				.createSchemas(false)
+				.locations("classpath:db/tenant")
+				.load()
+				.migrate();
+			if (result.migrationsExecuted > 0) {
+				log.info("Applied {} tenant migrations to {}", result.migrationsExecuted, names.databaseSchema());
+			}
+		}
+		catch (FlywayException e) {
+			Throwable cause = e.getCause();
+			if (cause instanceof SQLException sql && SqlFaults.isTransient(sql)) {
+				throw SqlFaults.classify("tenant migrations of " + names, sql);
+			}
+			throw new StepFailedException("tenant migrations of " + names + " failed: " + e.getMessage(), e);
+		}
+	}
+
+}

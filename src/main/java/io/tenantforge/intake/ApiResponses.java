@@ -1,0 +1,96 @@
+package io.tenantforge.intake;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.tenantforge.support.ConflictException;
+import io.tenantforge.support.InvalidOrderException;
+import io.tenantforge.support.NotFoundException;
+import io.tenantforge.tenant.TenantView;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.springframework.stereotype.Component;
+
+/**
+ * Shapes HTTP responses of the REST routes: JSON bodies, status codes, problem details (RFC 9457), and no request
+ * header echoed back.
+ */
+@Component
+public class ApiResponses {
+
+	private static final String JSON = "application/json";
+
+	private static final String PROBLEM_JSON = "application/problem+json";
+
+	private final ObjectMapper json;
+
+	public ApiResponses(ObjectMapper json) {
+		this.json = json;
+	}
+
+	/** 200 with the body as JSON. */
+	public void ok(Exchange exchange) {
+		respond(exchange, 200, JSON, exchange.getMessage().getBody());
+	}
+
+	/** 202 with a Location for a new tenant, 200 for an order seen before. */
+	public void orderAccepted(Exchange exchange) {
+		IntakeResult result = exchange.getMessage().getBody(IntakeResult.class);
+		TenantView view = TenantView.of(result.tenant());
+		respond(exchange, result.created() ? 202 : 200, JSON, view);
+		exchange.getMessage().setHeader("Location", "/api/v1/tenants/" + view.id());
+	}
+
+	/** Maps the caught exception to a problem document. */
+	public void problem(Exchange exchange) {
+		Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+		Map<String, Object> problem = new LinkedHashMap<>();
+		int status;
+		if (cause instanceof InvalidOrderException invalid) {
+			status = 400;
+			problem.put("type", "https://tenantforge.io/problems/invalid-order");
+			problem.put("title", "Invalid order");
+			problem.put("detail", invalid.getMessage());
+			problem.put("errors", invalid.errors());
+		}
+		else if (cause instanceof ConflictException conflict) {
+			status = 409;
+			problem.put("type", "https://tenantforge.io/problems/conflict");
+			problem.put("title", "Conflict");
+			problem.put("detail", conflict.getMessage());
+		}
+		else if (cause instanceof NotFoundException notFound) {
+			status = 404;
+			problem.put("type", "https://tenantforge.io/problems/not-found");
+			problem.put("title", "Not found");
+			problem.put("detail", notFound.getMessage());
+		}
+		else {
+			status = 500;
+			problem.put("type", "about:blank");
+			problem.put("title", "Internal error");
+			problem.put("detail", "the request could not be completed; see the control-plane log");
+		}
+		problem.put("status", status);
+		respond(exchange, status, PROBLEM_JSON, problem);
+	}
+
+	private void respond(Exchange exchange, int status, String contentType, Object body) {
+		Message message = exchange.getMessage();
+		message.removeHeaders("*");
+		message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+		message.setHeader(Exchange.CONTENT_TYPE, contentType);
+		try {
+			message.setBody(json.writeValueAsString(body));
+		}
+		catch (JsonProcessingException e) {
+			throw new IllegalStateException("cannot write a response", e);
+		}
+	}
+
+
+}

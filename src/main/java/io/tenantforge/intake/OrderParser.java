@@ -1,0 +1,174 @@
+package io.tenantforge.intake;
+
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+
+import io.tenantforge.support.InvalidOrderException;
+import io.tenantforge.support.InvalidOrderException.FieldError;
+import io.tenantforge.tenant.TenantNames;
+import io.tenantforge.tenant.TierCatalog;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Reads an order from the bytes of any channel (JSON, or YAML from the drop folder) and checks every field, so an
+ * invalid order is rejected with all its problems named and nothing downstream ever sees it.
+ */
+@Component
+public class OrderParser {
+
+	/** Orders are tiny; anything larger is not an order. */
+	static final int MAX_BYTES = 16 * 1024;
+
+	static final int MAX_NAME_LENGTH = 100;
+
+	private static final Set<String> FIELDS = Set.of("name", "subdomain", "tier", "orderId");
+
+	private static final Pattern ORDER_ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$");
+
+	private final ObjectMapper jsonMapper = JsonMapper.builder()
+		.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+		.build();
+
+	private final ObjectMapper yamlMapper = YAMLMapper.builder(YAMLFactory.builder()
+		.streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(20).build())
+		.build()).enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
+
+	private final TierCatalog tiers;
+
+	public OrderParser(TierCatalog tiers) {
+		this.tiers = tiers;
+	}
+
+	public TenantOrder parseJson(byte[] body) {
+		return parse(body, jsonMapper);
+	}
+
+	public TenantOrder parseYaml(byte[] body) {
+		return parse(body, yamlMapper);
+	}
+
+	/** By file name: {@code .yaml}/{@code .yml} as YAML, anything else as JSON. */
+	public TenantOrder parseFile(byte[] body, String fileName) {
+		String lower = fileName == null ? "" : fileName.toLowerCase(java.util.Locale.ROOT);
+		return lower.endsWith(".yaml") || lower.endsWith(".yml") ? parseYaml(body) : parseJson(body);
+	}
+
+	private TenantOrder parse(byte[] body, ObjectMapper mapper) {
+		if (body == null || body.length == 0) {
+			throw new InvalidOrderException("body", "is empty: an order is an object with name, subdomain and tier");
+		}
+		if (body.length > MAX_BYTES) {
+			throw new InvalidOrderException("body", "is " + body.length + " bytes; an order is at most " + MAX_BYTES);
+		}
+		JsonNode root;
+		try {
+			root = mapper.readTree(utf8(body));
+		}
+		catch (JsonProcessingException e) {
+			throw new InvalidOrderException("body", "is not valid " + (mapper == yamlMapper ? "YAML" : "JSON") + ": "
+					+ e.getOriginalMessage());
+		}
+		catch (IOException e) {
+			throw new InvalidOrderException("body", "cannot be read: " + e.getMessage());
+		}
+		if (root == null || !root.isObject()) {
+			throw new InvalidOrderException("body", "must be an object with name, subdomain and tier");
+		}
+		List<FieldError> errors = new ArrayList<>();
+		for (Iterator<String> names = root.fieldNames(); names.hasNext();) {
+			String field = names.next();
+			if (!FIELDS.contains(field)) {
+				errors.add(new FieldError(field, "is not a field of an order (name, subdomain, tier, orderId)"));
+			}
+		}
+		String name = text(root, "name", true, errors);
+		String subdomain = text(root, "subdomain", true, errors);
+		String tier = text(root, "tier", true, errors);
+		String orderId = text(root, "orderId", false, errors);
+		if (name != null) {
+			checkName(name, errors);
+		}
+		if (subdomain != null) {
+			TenantNames.problemWith(subdomain).ifPresent(problem -> errors.add(new FieldError("subdomain", problem)));
+		}
+		if (tier != null && tiers.find(tier).isEmpty()) {
+			errors.add(new FieldError("tier", "unknown tier '" + printable(tier) + "'; known tiers: "
+					+ String.join(", ", tiers.tiers().keySet())));
+		}
+		if (orderId != null && !ORDER_ID.matcher(orderId).matches()) {
+			errors.add(new FieldError("orderId", "must be 1-64 characters of letters, digits and . _ : -"));
+		}
+		if (!errors.isEmpty()) {
+			throw new InvalidOrderException(errors);
+		}
+		return new TenantOrder(name, subdomain, tier, orderId);
+	}
+
+	private static String utf8(byte[] body) {
+		try {
+			return StandardCharsets.UTF_8.newDecoder()
+				.onMalformedInput(CodingErrorAction.REPORT)
+				.onUnmappableCharacter(CodingErrorAction.REPORT)
+				.decode(ByteBuffer.wrap(body))
+				.toString();
+		}
+		catch (CharacterCodingException e) {
+			throw new InvalidOrderException("body", "is not UTF-8 text");
+		}
+	}
+
+	private static String text(JsonNode root, String field, boolean required, List<FieldError> errors) {
+		JsonNode node = root.get(field);
+		if (node == null || node.isNull()) {
+			if (required) {
+				errors.add(new FieldError(field, "is required"));
+			}
+			return null;
+		}
+		if (!node.isTextual()) {
+			errors.add(new FieldError(field, "must be a string, was " + node.getNodeType().name().toLowerCase()));
+			return null;
+		}
+		return node.textValue();
+	}
+
+	private static void checkName(String name, List<FieldError> errors) {
+		if (name.isBlank()) {
+			errors.add(new FieldError("name", "must not be blank"));
+		}
+		else if (name.codePointCount(0, name.length()) > MAX_NAME_LENGTH) {
+			errors.add(new FieldError("name", "must be at most " + MAX_NAME_LENGTH + " characters"));
+		}
+		else if (!name.strip().equals(name)) {
+			errors.add(new FieldError("name", "must not start or end with white space"));
+		}
+		else if (name.codePoints().anyMatch(c -> Character.isISOControl(c) || Character.getType(c) == Character.FORMAT)) {
+			errors.add(new FieldError("name", "must not contain control or formatting characters"));
+		}
+	}
+
+	/** A rejected value quoted back safely: printable ASCII only, at most 40 characters. */
+	private static String printable(String value) {
+		String cut = value.length() > 40 ? value.substring(0, 40) + "..." : value;
+		return cut.replaceAll("[^\\x20-\\x7e]", "?");
+	}
+
+}

@@ -1,0 +1,144 @@
+package io.tenantforge.runtime;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * How tenant containers are run ({@code tenantforge.runtime.*}). A JavaBean rather than a record: the image is
+ * what operators roll forward while the control plane runs.
+ */
+@ConfigurationProperties("tenantforge.runtime")
+public class RuntimeProperties {
+
+	/** Docker engine endpoint. */
+	private String dockerHost = "unix:///var/run/docker.sock";
+
+	/** The product image every tenant container runs. */
+	private String image = "tenantforge/tenant-smoke:dev";
+
+	/** Tenants listen on 127.0.0.1 (host networking) at a port from this range. */
+	private int portRangeStart = 20000;
+
+	private int portRangeEnd = 29999;
+
+	/** Host folder of the per-tenant secret files, bind-mounted read-only at /run/secrets. */
+	private Path secretsDir = Path.of("var/secrets");
+
+	/** Docker HEALTHCHECK command; {port} is replaced by the tenant's port. */
+	private List<String> healthCheckCommand = List.of("CMD", "/bin/busybox", "wget", "-q", "-O", "/dev/null",
+			"http://127.0.0.1:{port}/health");
+
+	/** Docker's own health check runs rarely (it costs CPU on every container); the control plane probes itself. */
+	private Duration healthCheckInterval = Duration.ofSeconds(30);
+
+	private Duration healthCheckTimeout = Duration.ofSeconds(5);
+
+	private int healthCheckRetries = 3;
+
+	/** Size of the writable /tmp of the otherwise read-only root filesystem. */
+	private String tmpfsSize = "16m";
+
+	private String logMaxSize = "10m";
+
+	private int logMaxFiles = 3;
+
+	public String getDockerHost() {
+		return dockerHost;
+	}
+
+	public void setDockerHost(String dockerHost) {
+		this.dockerHost = dockerHost;
+	}
+
+	public String getImage() {
+		return image;
+	}
+
+	public void setImage(String image) {
+		this.image = image;
+	}
+
+	public int getPortRangeStart() {
+		return portRangeStart;
+	}
+
+	public void setPortRangeStart(int portRangeStart) {
+		this.portRangeStart = portRangeStart;
+	}
+
+	public int getPortRangeEnd() {
+		return portRangeEnd;
+	}
+
+	public void setPortRangeEnd(int portRangeEnd) {
+		this.portRangeEnd = portRangeEnd;
+	}
+
+	public Path getSecretsDir() {
+		return secretsDir;
+	}
+
+	public void setSecretsDir(Path secretsDir) {
+		this.secretsDir = secretsDir;
+	}
+
+	public List<String> getHealthCheckCommand() {
+		return healthCheckCommand;
+	}
+
+	public void setHealthCheckCommand(List<String> healthCheckCommand) {
+		this.healthCheckCommand = healthCheckCommand;
+	}
+
+	public Duration getHealthCheckInterval() {
+		return healthCheckInterval;
+	}
+
+	public void setHealthCheckInterval(Duration healthCheckInterval) {
+		this.healthCheckInterval = healthCheckInterval;
+	}
+
+	public Duration getHealthCheckTimeout() {
+		return healthCheckTimeout;
+	}
+
+	public void setHealthCheckTimeout(Duration healthCheckTimeout) {
+		this.healthCheckTimeout = healthCheckTimeout;
+	}
+
+	public int getHealthCheckRetries() {
+		return healthCheckRetries;
+	}
+
+	public void setHealthCheckRetries(int healthCheckRetries) {
+		this.healthCheckRetries = healthCheckRetries;
+	}
+
+	public String getTmpfsSize() {
+		return tmpfsSize;
+	}
+
+	public void setTmpfsSize(String tmpfsSize) {
+		this.tmpfsSize = tmpfsSize;
+	}
+
+	public String getLogMaxSize() {
+		return logMaxSize;
+	}
+
+	public void setLogMaxSize(String logMaxSize) {
+		this.logMaxSize = logMaxSize;
+	}
+
+	public int getLogMaxFiles() {
+		return logMaxFiles;
+	}
+
+	public void setLogMaxFiles(int logMaxFiles) {
+		this.logMaxFiles = logMaxFiles;
+	}
+
+}

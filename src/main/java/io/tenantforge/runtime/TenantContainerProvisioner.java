@@ -1,0 +1,244 @@
+package io.tenantforge.runtime;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.AccessMode;
+import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.Capability;
+import com.github.dockerjava.api.model.HealthCheck;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.LogConfig;
+import com.github.dockerjava.api.model.RestartPolicy;
+import com.github.dockerjava.api.model.Volume;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.tenantforge.cache.CacheProperties;
+import io.tenantforge.database.TenantDatabaseProperties;
+import io.tenantforge.security.TenantSecrets;
+import io.tenantforge.support.RetryableException;
+import io.tenantforge.support.StepFailedException;
+import io.tenantforge.tenant.ResourceLedger;
+import io.tenantforge.tenant.Tenant;
+import io.tenantforge.tenant.TenantNames;
+import io.tenantforge.tenant.Tier;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * The container step: one container of the product image per tenant, named and labelled after it, with its
+ * environment, its secrets as read-only files, its tier's limits, a health check and hardening flags; started when
+ * not running. A same-named container that tenantforge did not label for this tenant is never touched.
+ */
+@Component
+public class TenantContainerProvisioner {
+
+	public static final String LABEL_TENANT = "io.tenantforge.tenant";
+
+	public static final String LABEL_MANAGED_BY = "io.tenantforge.managed-by";
+
+	public static final String LABEL_TIER = "io.tenantforge.tier";
+
+	public static final String MANAGED_BY = "tenantforge";
+
+	static final String DATABASE_PASSWORD_FILE = "database_password";
+
+	static final String REDIS_PASSWORD_FILE = "redis_password";
+
+	private static final Logger log = LoggerFactory.getLogger(TenantContainerProvisioner.class);
+
+	private final DockerClient docker;
+
+	private final RuntimeProperties runtime;
+
+	private final TenantDatabaseProperties database;
+
+	private final CacheProperties cache;
+
+	private final PortAllocator ports;
+
+	private final SecretFiles secretFiles;
+
+	private final TenantSecrets secrets;
+
+	private final ResourceLedger ledger;
+
+	public TenantContainerProvisioner(DockerClient docker, RuntimeProperties runtime, TenantDatabaseProperties database,
+			CacheProperties cache, PortAllocator ports, SecretFiles secretFiles, TenantSecrets secrets,
+			ResourceLedger ledger) {
+		this.docker = docker;
+		this.runtime = runtime;
+		this.database = database;
+		this.cache = cache;
+		this.ports = ports;
+		this.secretFiles = secretFiles;
+		this.secrets = secrets;
+		this.ledger = ledger;
+	}
+
+	/** Makes the tenant's container exist and run; returns the port it serves on. */
+	public int ensure(Tenant tenant, Tier tier) {
+		TenantNames names = tenant.names();
+		int port = ports.portOf(tenant);
+		claim(tenant.id(), ResourceLedger.SECRET_DIR, names.slug());
+		claim(tenant.id(), ResourceLedger.CONTAINER, names.containerName());
+		secretFiles.write(names,
+				Map.of(DATABASE_PASSWORD_FILE, secrets.getOrCreate(tenant.id(), TenantSecrets.DATABASE_PASSWORD),
+						REDIS_PASSWORD_FILE, secrets.getOrCreate(tenant.id(), TenantSecrets.REDIS_PASSWORD)));
+		try {
+			Optional<InspectContainerResponse> existing = inspect(names.containerName());
+			String id;
+			if (existing.isPresent()) {
+				requireOurs(existing.get(), names);
+				id = existing.get().getId();
+			}
+			else {
+				id = create(tenant, tier, port);
+			}
+			InspectContainerResponse.ContainerState state = docker.inspectContainerCmd(id).exec().getState();
+			if (!Boolean.TRUE.equals(state.getRunning())) {
+				docker.startContainerCmd(id).exec();
+				log.info("Started container {} on 127.0.0.1:{}", names.containerName(), port);
+			}
+			return port;
+		}
+		catch (DockerException e) {
+			throw classify(names, e);
+		}
+		catch (RuntimeException e) {
+			if (e instanceof StepFailedException || e instanceof RetryableException) {
+				throw e;
+			}
+			throw new RetryableException("Docker engine unreachable for " + names + ": " + e.getMessage(), e);
+		}
+	}
+
+	public Optional<InspectContainerResponse> inspect(String containerName) {
+		try {
+			return Optional.of(docker.inspectContainerCmd(containerName).exec());
+		}
+		catch (NotFoundException missing) {
+			return Optional.empty();
+		}
+	}
+
+	private void claim(String tenantId, String kind, String name) {
+		if (!ledger.claim(tenantId, kind, name)) {
+			throw new StepFailedException(kind + " " + name + " belongs to another tenant's record");
+		}
+	}
+
+	private static void requireOurs(InspectContainerResponse container, TenantNames names) {
+		Map<String, String> labels = Optional.ofNullable(container.getConfig().getLabels()).orElse(Map.of());
+		if (!MANAGED_BY.equals(labels.get(LABEL_MANAGED_BY)) || !names.slug().equals(labels.get(LABEL_TENANT))) {
+			throw new StepFailedException("container " + names.containerName()
+					+ " exists and is not managed by tenantforge for " + names + ": left untouched");
+		}
+	}
+
+	private String create(Tenant tenant, Tier tier, int port) {
+		TenantNames names = tenant.names();
+		try {
+			String id = docker.createContainerCmd(runtime.getImage())
+				.withName(names.containerName())
+				.withLabels(labels(tenant))
+				.withEnv(environment(tenant, port))
+				.withHealthcheck(healthCheck(tier, port))
+				.withHostConfig(hostConfig(names, tier))
+				.exec()
+				.getId();
+			log.info("Created container {} ({}) from {}", names.containerName(), id.substring(0, 12),
+					runtime.getImage());
+			return id;
+		}
+		catch (ConflictException sameName) {
+			// created meanwhile by a reconciler that crashed or raced us: use it if it is ours
+			InspectContainerResponse existing = docker.inspectContainerCmd(names.containerName()).exec();
+			requireOurs(existing, names);
+			return existing.getId();
+		}
+	}
+
+	static Map<String, String> labels(Tenant tenant) {
+		Map<String, String> labels = new LinkedHashMap<>();
+		labels.put(LABEL_TENANT, tenant.id());
+		labels.put(LABEL_MANAGED_BY, MANAGED_BY);
+		labels.put(LABEL_TIER, tenant.tier());
+		return labels;
+	}
+
+	/** The tenant environment of DESIGN.md: names and addresses only, secrets as file paths. */
+	List<String> environment(Tenant tenant, int port) {
+		TenantNames names = tenant.names();
+		String role = names.databaseRole();
+		List<String> env = new ArrayList<>();
+		env.add("TENANT_ID=" + tenant.id());
+		env.add("TENANT_SUBDOMAIN=" + tenant.id());
+		env.add("TENANT_TIER=" + tenant.tier());
+		env.add("DATABASE_SCHEMA=" + names.databaseSchema());
+		env.add("DATABASE_URL=postgresql://" + role + "@" + database.tenantHost() + ":" + database.tenantPort() + "/"
+				+ database.databaseName() + "?options=-c%20search_path%3D" + names.databaseSchema());
+		env.add("DATABASE_USER=" + role);
+		env.add("DATABASE_PASSWORD_FILE=" + SecretFiles.MOUNT_POINT + "/" + DATABASE_PASSWORD_FILE);
+		env.add("REDIS_URL=redis://" + names.redisUser() + "@" + cache.tenantHost() + ":" + cache.tenantPort());
+		env.add("REDIS_USER=" + names.redisUser());
+		env.add("REDIS_PASSWORD_FILE=" + SecretFiles.MOUNT_POINT + "/" + REDIS_PASSWORD_FILE);
+		env.add("REDIS_NAMESPACE=" + names.redisNamespace());
+		env.add("PORT=" + port);
+		env.add("OTEL_RESOURCE_ATTRIBUTES=service.name=" + names.containerName() + ",tenant.id=" + tenant.id()
+				+ ",tenant.tier=" + tenant.tier());
+		return env;
+	}
+
+	private HealthCheck healthCheck(Tier tier, int port) {
+		List<String> command = runtime.getHealthCheckCommand()
+			.stream()
+			.map(part -> part.replace("{port}", Integer.toString(port)))
+			.toList();
+		return new HealthCheck().withTest(command)
+			.withInterval(runtime.getHealthCheckInterval().toNanos())
+			.withTimeout(runtime.getHealthCheckTimeout().toNanos())
+			.withRetries(runtime.getHealthCheckRetries())
+			.withStartPeriod(tier.healthStartPeriod().toNanos());
+	}
+
+	private HostConfig hostConfig(TenantNames names, Tier tier) {
+		long memory = tier.memory().toBytes();
+		return HostConfig.newHostConfig()
+			.withNetworkMode("host")
+			.withNanoCPUs(tier.nanoCpus())
+			.withCpuShares(tier.cpuShares())
+			.withMemory(memory)
+			.withMemorySwap(memory)
+			.withMemoryReservation(tier.memoryReservation().toBytes())
+			.withPidsLimit(tier.pidsLimit())
+			.withRestartPolicy(RestartPolicy.unlessStoppedRestart())
+			.withCapDrop(Capability.ALL)
+			.withSecurityOpts(List.of("no-new-privileges"))
+			.withPrivileged(false)
+			.withReadonlyRootfs(true)
+			.withTmpFs(Map.of("/tmp", "rw,noexec,nosuid,nodev,size=" + runtime.getTmpfsSize()))
+			.withLogConfig(new LogConfig(LogConfig.LoggingType.JSON_FILE,
+					Map.of("max-size", runtime.getLogMaxSize(), "max-file", Integer.toString(runtime.getLogMaxFiles()))))
+			.withBinds(new Bind(secretFiles.folderOf(names).toString(), new Volume(SecretFiles.MOUNT_POINT),
+					AccessMode.ro));
+	}
+
+	private RuntimeException classify(TenantNames names, DockerException e) {
+		String message = "Docker engine for " + names + ": " + e.getMessage().strip();
+		if (e instanceof NotFoundException) {
+			return new StepFailedException("image " + runtime.getImage() + " not found: " + message, e);
+		}
+		return e.getHttpStatus() >= 500 ? new RetryableException(message, e) : new StepFailedException(message, e);
+	}
+
+}

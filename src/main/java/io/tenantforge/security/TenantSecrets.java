@@ -1,0 +1,52 @@
+package io.tenantforge.security;
+
+import java.security.SecureRandom;
+import java.util.Base64;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * The generated credentials of each tenant: created once (256 bits from a CSPRNG), stored encrypted, the same
+ * value on every later reconcile so that steps stay idempotent.
+ */
+@Component
+public class TenantSecrets {
+
+	public static final String DATABASE_PASSWORD = "database-password";
+
+	public static final String REDIS_PASSWORD = "redis-password";
+
+	private final JdbcTemplate jdbc;
+
+	private final SecretCipher cipher;
+
+	private final SecureRandom random = new SecureRandom();
+
+	public TenantSecrets(JdbcTemplate jdbc, SecretCipher cipher) {
+		this.jdbc = jdbc;
+		this.cipher = cipher;
+	}
+
+	/** The tenant's secret of that name, generated on first use. */
+	public String getOrCreate(String tenantId, String name) {
+		String context = tenantId + "/" + name;
+		byte[] fresh = cipher.encrypt(generate(), context);
+		jdbc.update("INSERT INTO tenant_secrets (tenant_id, name, ciphertext) VALUES (?, ?, ?) "
+				+ "ON CONFLICT (tenant_id, name) DO NOTHING", tenantId, name, fresh);
+		byte[] stored = jdbc.queryForObject("SELECT ciphertext FROM tenant_secrets WHERE tenant_id = ? AND name = ?",
+				byte[].class, tenantId, name);
+		return cipher.decrypt(stored, context);
+	}
+
+	public void forget(String tenantId) {
+		jdbc.update("DELETE FROM tenant_secrets WHERE tenant_id = ?", tenantId);
+	}
+
+	private String generate() {
+		byte[] raw = new byte[32];
+		random.nextBytes(raw);
+		return Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+	}
+
+}

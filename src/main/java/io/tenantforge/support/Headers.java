@@ -1,0 +1,18 @@
+package io.tenantforge.support;
+
+/** Names of the few message headers tenantforge uses: correlation only, never business data. */
+public final class Headers {
+
+	/** The tenant id (slug) an exchange is about. */
+	public static final String TENANT_ID = "TenantforgeTenantId";
+
+	/** The order id, when the order carried one. */
+	public static final String ORDER_ID = "TenantforgeOrderId";
+
+	/** The channel an order came in by: rest, queue or file. */
+	public static final String CHANNEL = "TenantforgeChannel";
+
+	private Headers() {
+	}
+
+}

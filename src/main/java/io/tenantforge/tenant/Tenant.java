@@ -1,0 +1,53 @@
+package io.tenantforge.tenant;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A tenant as the control plane records it: the desired spec (name, tier, generation) and what was last observed
+ * (status, conditions, observed generation).
+ */
+public record Tenant(String id, String name, String tier, TenantStatus status, long generation,
+		long observedGeneration, Integer port, List<Condition> conditions, String orderId, Instant createdAt,
+		Instant updatedAt) {
+
+	public Tenant {
+		conditions = List.copyOf(conditions);
+	}
+
+	public TenantNames names() {
+		return new TenantNames(id);
+	}
+
+	public Optional<Condition> condition(String type) {
+		return conditions.stream().filter(c -> c.type().equals(type)).findFirst();
+	}
+
+	/** The conditions with {@code changed} replacing the one of its type; the transition time kept if unchanged. */
+	public List<Condition> withCondition(Condition changed) {
+		List<Condition> result = new ArrayList<>();
+		boolean replaced = false;
+		for (Condition existing : conditions) {
+			if (existing.type().equals(changed.type())) {
+				boolean same = existing.status().equals(changed.status());
+				result.add(same ? new Condition(changed.type(), changed.status(), changed.reason(), changed.message(),
+						existing.lastTransitionTime()) : changed);
+				replaced = true;
+			}
+			else {
+				result.add(existing);
+			}
+		}
+		if (!replaced) {
+			result.add(changed);
+		}
+		return result;
+	}
+
+	public Optional<String> endpoint() {
+		return Optional.ofNullable(port).map(p -> "http://127.0.0.1:" + p);
+	}
+
+}

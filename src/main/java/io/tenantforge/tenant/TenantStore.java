@@ -1,0 +1,176 @@
+package io.tenantforge.tenant;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+
+/**
+ * The control plane's record of tenants and orders, in its own PostgreSQL database (migrations under
+ * {@code db/migration}).
+ */
+@Repository
+public class TenantStore {
+
+	private static final String COLUMNS = "id, name, tier, status, generation, observed_generation, port, "
+			+ "conditions, order_id, created_at, updated_at";
+
+	private static final TypeReference<List<Condition>> CONDITIONS = new TypeReference<>() {
+	};
+
+	private final JdbcTemplate jdbc;
+
+	private final ObjectMapper json;
+
+	public TenantStore(JdbcTemplate jdbc, ObjectMapper json) {
+		this.jdbc = jdbc;
+		this.json = json;
+	}
+
+	/** Records a new tenant in PENDING; false when the id is taken already (whatever its spec). */
+	public boolean insert(String id, String name, String tier, String orderId) {
+		try {
+			jdbc.update("INSERT INTO tenants (id, name, tier, status, conditions, order_id) VALUES (?, ?, ?, ?, "
+					+ "?::jsonb, ?)", id, name, tier, TenantStatus.PENDING.name(), toJson(initialConditions()),
+					orderId);
+			return true;
+		}
+		catch (DuplicateKeyException taken) {
+			return false;
+		}
+	}
+
+	public Optional<Tenant> find(String id) {
+		return jdbc.query("SELECT " + COLUMNS + " FROM tenants WHERE id = ?", this::map, id).stream().findFirst();
+	}
+
+	public List<Tenant> findAll() {
+		return jdbc.query("SELECT " + COLUMNS + " FROM tenants ORDER BY id", this::map);
+	}
+
+	/**
+	 * Takes the reconcile lease of a tenant that needs work, so one reconciler at a time acts on it, also across
+	 * control-plane instances. Empty when it is leased elsewhere or has nothing to do.
+	 */
+	public Optional<Tenant> claim(String id, String owner, Duration lease) {
+		return jdbc.query("UPDATE tenants SET lease_owner = ?, lease_until = now() + make_interval(secs => ?) "
+				+ "WHERE id = ? AND (lease_until IS NULL OR lease_until < now()) "
+				+ "AND (observed_generation < generation OR status IN ('PENDING', 'PROVISIONING')) RETURNING "
+				+ COLUMNS, this::map, owner, lease.toSeconds(), id).stream().findFirst();
+	}
+
+	public void release(String id, String owner) {
+		jdbc.update("UPDATE tenants SET lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ?", id,
+				owner);
+	}
+
+	/** Ids of tenants whose desired state is not yet observed and that no reconciler holds. */
+	public List<String> findDue(int limit) {
+		return jdbc.queryForList("SELECT id FROM tenants WHERE (observed_generation < generation "
+				+ "OR status IN ('PENDING', 'PROVISIONING')) AND (lease_until IS NULL OR lease_until < now()) "
+				+ "ORDER BY updated_at LIMIT ?", String.class, limit);
+	}
+
+	public void updateStatus(String id, TenantStatus status, List<Condition> conditions) {
+		jdbc.update("UPDATE tenants SET status = ?, conditions = ?::jsonb, updated_at = now() WHERE id = ?",
+				status.name(), toJson(conditions), id);
+	}
+
+	public void updateConditions(String id, List<Condition> conditions) {
+		jdbc.update("UPDATE tenants SET conditions = ?::jsonb, updated_at = now() WHERE id = ?", toJson(conditions),
+				id);
+	}
+
+	/** Records the outcome of a reconcile of {@code generation}. */
+	public void markObserved(String id, long generation, TenantStatus status, List<Condition> conditions) {
+		jdbc.update("UPDATE tenants SET status = ?, conditions = ?::jsonb, observed_generation = ?, "
+				+ "updated_at = now() WHERE id = ?", status.name(), toJson(conditions), generation, id);
+	}
+
+	public List<Integer> assignedPorts() {
+		return jdbc.queryForList("SELECT port FROM tenants WHERE port IS NOT NULL", Integer.class);
+	}
+
+	/** Gives the tenant a port unless it has one; false when another tenant holds that port. */
+	public boolean assignPort(String id, int port) {
+		try {
+			return jdbc.update("UPDATE tenants SET port = ? WHERE id = ? AND port IS NULL", port, id) == 1;
+		}
+		catch (DuplicateKeyException taken) {
+			return false;
+		}
+	}
+
+	/** Records an order id; false when that id was recorded before. */
+	public boolean recordOrder(String orderId, String tenantId, String channel, String name, String tier) {
+		try {
+			jdbc.update("INSERT INTO orders (order_id, tenant_id, channel, name, tier) VALUES (?, ?, ?, ?, ?)",
+					orderId, tenantId, channel, name, tier);
+			return true;
+		}
+		catch (DuplicateKeyException seen) {
+			return false;
+		}
+	}
+
+	public Optional<RecordedOrder> findOrder(String orderId) {
+		return jdbc
+			.query("SELECT order_id, tenant_id, name, tier FROM orders WHERE order_id = ?",
+					(rs, i) -> new RecordedOrder(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)),
+					orderId)
+			.stream()
+			.findFirst();
+	}
+
+	/** An order as it was first received. */
+	public record RecordedOrder(String orderId, String tenantId, String name, String tier) {
+	}
+
+	private static List<Condition> initialConditions() {
+		return List.of(Condition.unknown(Condition.DATABASE_READY), Condition.unknown(Condition.CACHE_READY),
+				Condition.unknown(Condition.CONTAINER_READY), Condition.unknown(Condition.HEALTHY));
+	}
+
+	private Tenant map(ResultSet rs, int row) throws SQLException {
+		int port = rs.getInt("port");
+		Integer maybePort = rs.wasNull() ? null : port;
+		return new Tenant(rs.getString("id"), rs.getString("name"), rs.getString("tier"),
+				TenantStatus.valueOf(rs.getString("status")), rs.getLong("generation"),
+				rs.getLong("observed_generation"), maybePort, fromJson(rs.getString("conditions")),
+				rs.getString("order_id"), instant(rs.getTimestamp("created_at")),
+				instant(rs.getTimestamp("updated_at")));
+	}
+
+	private static java.time.Instant instant(Timestamp ts) {
+		return ts == null ? null : ts.toInstant();
+	}
+
+	private String toJson(List<Condition> conditions) {
+		try {
+			return json.writeValueAsString(conditions);
+		}
+		catch (JsonProcessingException e) {
+			throw new IllegalStateException(e);
+		}
+	}
+
+	private List<Condition> fromJson(String text) {
+		try {
+			return json.readValue(text, CONDITIONS);
+		}
+		catch (JsonProcessingException e) {
+			throw new IllegalStateException("unreadable conditions: " + text, e);
+		}
+	}
+
+}

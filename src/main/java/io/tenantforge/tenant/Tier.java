@@ -1,0 +1,31 @@
+package io.tenantforge.tenant;
+
+import java.time.Duration;
+
+import org.springframework.util.unit.DataSize;
+
+/**
+ * The resources and limits of one tier, from {@code config/tiers.yaml}.
+ *
+ * @param cpus CPU limit in cores (Docker NanoCpus)
+ * @param memory memory limit (swap is set equal: no swap)
+ * @param cpuReservation guaranteed share in cores; Docker without Swarm has only relative CPU shares, so it
+ * becomes {@code CpuShares = 1024 * cpuReservation}
+ * @param memoryReservation soft memory limit (Docker MemoryReservation)
+ * @param pidsLimit maximum processes in the container
+ * @param postgresConnectionLimit connection limit of the tenant's login role
+ * @param postgresStatementTimeout statement_timeout of the tenant's login role
+ * @param healthStartPeriod how long a new container may take to answer /health
+ */
+public record Tier(double cpus, DataSize memory, double cpuReservation, DataSize memoryReservation, long pidsLimit,
+		int postgresConnectionLimit, Duration postgresStatementTimeout, Duration healthStartPeriod) {
+
+	public long nanoCpus() {
+		return Math.round(cpus * 1_000_000_000L);
+	}
+
+	public int cpuShares() {
+		return (int) Math.max(2, Math.round(1024 * cpuReservation));
+	}
+
+}
