@@ -1,0 +1,24 @@
+package io.tenantforge.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+
+import io.tenantforge.tenant.TenantNames;
+
+import org.junit.jupiter.api.Test;
+
+class AclRulesTest {
+
+	@Test
+	void rulesStartFromResetAndCarryOnlyAHashOfThePassword() {
+		List<String> rules = TenantCacheProvisioner.aclRules(new TenantNames("acme"), "s3cret");
+
+		assertThat(rules.subList(0, 4)).containsExactly("SETUSER", "tenant_acme", "reset", "on");
+		assertThat(rules).contains("~tenant:acme:*", "&tenant:acme:*", "-@dangerous", "-@admin", "-@scripting",
+				"-keys", "-scan", "-select", "-flushall", "-flushdb", "-config", "-acl")
+			.contains("#" + TenantCacheProvisioner.sha256Hex("s3cret"))
+			.noneMatch(rule -> rule.contains("s3cret"));
+	}
+
+}

@@ -1,0 +1,26 @@
+package io.tenantforge.support;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
+import org.springframework.test.context.ActiveProfiles;
+
+/**
+ * An integration test against the real PostgreSQL, Redis and Docker engine of this machine, sharing one Spring
+ * context with every other such test (same annotations, same configuration). Nothing is skipped when a service is
+ * missing: the test fails.
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@CamelSpringBootTest
+@ActiveProfiles("test")
+@Import({ TenantFixtures.class, Api.class })
+public @interface IntegrationTest {
+
+}

@@ -1,0 +1,218 @@
+package io.tenantforge.support;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+import javax.sql.DataSource;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Container;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+
+import io.tenantforge.database.TenantDatabaseProperties;
+import io.tenantforge.runtime.RuntimeProperties;
+import io.tenantforge.runtime.TenantContainerProvisioner;
+import io.tenantforge.tenant.TenantNames;
+import io.tenantforge.tenant.TenantStatus;
+import io.tenantforge.tenant.TenantStore;
+
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.test.context.TestComponent;
+import org.springframework.data.redis.core.Cursor;
+import org.springframework.data.redis.core.ScanOptions;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Direct access to the real services for tests: what exists for a tenant, connections as the tenant, and a purge
+ * that removes every trace of a test tenant so each test starts clean without restarting the context.
+ */
+@TestComponent
+public class TenantFixtures {
+
+	private final DockerClient docker;
+
+	private final JdbcTemplate controlPlane;
+
+	private final JdbcTemplate tenants;
+
+	private final StringRedisTemplate redis;
+
+	private final RuntimeProperties runtime;
+
+	private final TenantDatabaseProperties database;
+
+	private final TenantStore store;
+
+	/** Admin commands (ACL) that Spring Data Redis has no API for, through a Lettuce connection of our own. */
+	private final StatefulRedisConnection<String, String> redisAdmin;
+
+	public TenantFixtures(DockerClient docker, JdbcTemplate controlPlane,
+			@Qualifier("tenantsDataSource") DataSource tenantsDataSource, StringRedisTemplate redis,
+			RuntimeProperties runtime, TenantDatabaseProperties database, TenantStore store) {
+		this.docker = docker;
+		this.controlPlane = controlPlane;
+		this.tenants = new JdbcTemplate(tenantsDataSource);
+		this.redis = redis;
+		this.runtime = runtime;
+		this.database = database;
+		this.store = store;
+		this.redisAdmin = RedisClient.create(RedisURI.create("127.0.0.1", 6379)).connect();
+	}
+
+	/** Removes every resource and record of these tenants, whether or not they exist. */
+	public void purge(String... slugs) {
+		for (String slug : slugs) {
+			String role = "tenant_" + slug.replace('-', '_');
+			try {
+				docker.removeContainerCmd("tenant-" + slug).withForce(true).exec();
+			}
+			catch (NotFoundException gone) {
+				// nothing to remove
+			}
+			tenants.execute("DROP SCHEMA IF EXISTS \"" + role + "\" CASCADE");
+			boolean roleExists = !tenants.queryForList("SELECT 1 FROM pg_roles WHERE rolname = ?", role).isEmpty();
+			if (roleExists) {
+				tenants.execute("DROP OWNED BY \"" + role + "\"");
+				tenants.execute("DROP ROLE \"" + role + "\"");
+			}
+			redisAdmin.sync().aclDeluser(role);
+			try (Cursor<String> keys = redis.scan(ScanOptions.scanOptions().match("tenant:" + slug + ":*").build())) {
+				List<String> found = new ArrayList<>();
+				keys.forEachRemaining(found::add);
+				if (!found.isEmpty()) {
+					redis.unlink(found);
+				}
+			}
+			controlPlane.update("DELETE FROM orders WHERE tenant_id = ?", slug);
+			controlPlane.update("DELETE FROM tenant_resources WHERE tenant_id = ?", slug);
+			controlPlane.update("DELETE FROM tenant_secrets WHERE tenant_id = ?", slug);
+			controlPlane.update("DELETE FROM tenants WHERE id = ?", slug);
+			deleteRecursively(runtime.getSecretsDir().toAbsolutePath().resolve(slug));
+		}
+	}
+
+	public void awaitStatus(String slug, TenantStatus status, Duration atMost) {
+		await().atMost(atMost)
+			.pollInterval(Duration.ofMillis(100))
+			.untilAsserted(() -> org.assertj.core.api.Assertions
+				.assertThat(store.find(slug).map(t -> t.status()).orElse(null))
+				.as("status of tenant %s", slug)
+				.isEqualTo(status));
+	}
+
+	/** Waits until no reconcile is under way for the tenant (or it does not exist), so a purge is final. */
+	public void awaitSettled(String slug, Duration atMost) {
+		await().atMost(atMost)
+			.pollInterval(Duration.ofMillis(100))
+			.until(() -> store.find(slug)
+				.map(t -> t.status() != TenantStatus.PENDING && t.status() != TenantStatus.PROVISIONING)
+				.orElse(true));
+	}
+
+	/** A JDBC connection to the tenants database as the tenant's own role, with the password from its file. */
+	public Connection connectAsTenant(String slug) throws SQLException {
+		TenantNames names = new TenantNames(slug);
+		return DriverManager.getConnection(database.url(), names.databaseRole(),
+				readSecret(slug, "database_password"));
+	}
+
+	/** A Redis connection authenticated as the tenant's ACL user; close the client when done. */
+	public TenantRedis connectRedisAsTenant(String slug) {
+		TenantNames names = new TenantNames(slug);
+		RedisClient client = RedisClient.create(RedisURI.builder()
+			.withHost("127.0.0.1")
+			.withPort(6379)
+			.withAuthentication(names.redisUser(), readSecret(slug, "redis_password"))
+			.build());
+		return new TenantRedis(client, client.connect());
+	}
+
+	public String readSecret(String slug, String file) {
+		try {
+			return Files.readString(runtime.getSecretsDir().toAbsolutePath().resolve(slug).resolve(file));
+		}
+		catch (IOException e) {
+			throw new UncheckedIOException(e);
+		}
+	}
+
+	public JdbcTemplate tenantsDatabase() {
+		return tenants;
+	}
+
+	public JdbcTemplate controlPlaneDatabase() {
+		return controlPlane;
+	}
+
+	/** What exists in the services right now that looks like a tenant's: roles, schemas, ACL users, containers. */
+	public Set<String> footprint() {
+		Set<String> found = new TreeSet<>();
+		tenants.queryForList("SELECT rolname FROM pg_roles WHERE rolname LIKE 'tenant\\_%'", String.class)
+			.forEach(r -> found.add("role:" + r));
+		tenants.queryForList("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'tenant\\_%'", String.class)
+			.forEach(s -> found.add("schema:" + s));
+		redisAdmin.sync().aclUsers().forEach(u -> found.add("acl:" + u));
+		docker.listContainersCmd()
+			.withShowAll(true)
+			.withLabelFilter(java.util.Map.of(TenantContainerProvisioner.LABEL_MANAGED_BY,
+					TenantContainerProvisioner.MANAGED_BY))
+			.exec()
+			.stream()
+			.map(Container::getNames)
+			.flatMap(Arrays::stream)
+			.forEach(n -> found.add("container:" + n));
+		found.add("tenants:" + controlPlane.queryForObject("SELECT count(*) FROM tenants", Long.class));
+		return found;
+	}
+
+	private static void deleteRecursively(Path path) {
+		if (!Files.exists(path)) {
+			return;
+		}
+		try (Stream<Path> walk = Files.walk(path)) {
+			walk.sorted(Comparator.reverseOrder()).forEach(p -> {
+				try {
+					Files.delete(p);
+				}
+				catch (IOException e) {
+					throw new UncheckedIOException(e);
+				}
+			});
+		}
+		catch (IOException e) {
+			throw new UncheckedIOException(e);
+		}
+	}
+
+	/** A tenant's own Redis connection. */
+	public record TenantRedis(RedisClient client, StatefulRedisConnection<String, String> connection)
+			implements AutoCloseable {
+
+		@Override
+		public void close() {
+			connection.close();
+			client.shutdown();
+		}
+
+	}
+
+}
