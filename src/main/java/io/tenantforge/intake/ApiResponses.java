@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tenantforge.support.ConflictException;
 import io.tenantforge.support.InvalidOrderException;
 import io.tenantforge.support.NotFoundException;
+import io.tenantforge.support.TransientFaults;
 import io.tenantforge.tenant.TenantView;
 
 import org.apache.camel.Exchange;
@@ -69,6 +70,12 @@ public class ApiResponses {
 			problem.put("title", "Not found");
 			problem.put("detail", notFound.getMessage());
 		}
+		else if (cause != null && TransientFaults.isTransient(cause)) {
+			status = 503;
+			problem.put("type", "https://tenantforge.io/problems/unavailable");
+			problem.put("title", "Service unavailable");
+			problem.put("detail", "the order could not be recorded now; retry later");
+		}
 		else {
 			status = 500;
 			problem.put("type", "about:blank");
@@ -77,6 +84,9 @@ public class ApiResponses {
 		}
 		problem.put("status", status);
 		respond(exchange, status, PROBLEM_JSON, problem);
+		if (status == 503) {
+			exchange.getMessage().setHeader("Retry-After", "5");
+		}
 	}
 
 	private void respond(Exchange exchange, int status, String contentType, Object body) {

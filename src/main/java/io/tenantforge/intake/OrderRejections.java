@@ -1,0 +1,77 @@
+package io.tenantforge.intake;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.tenantforge.support.ConflictException;
+import io.tenantforge.support.InvalidOrderException;
+import io.tenantforge.support.TransientFaults;
+
+import org.apache.camel.Exchange;
+import org.springframework.stereotype.Component;
+
+/** Says why an order was not taken, in the terms of its channel: a DLQ header, or a reason file beside it. */
+@Component
+public class OrderRejections {
+
+	/** The DLQ header with the reason an order was rejected. */
+	public static final String REASON_HEADER = "TenantforgeRejectReason";
+
+	private static final Logger log = LoggerFactory.getLogger(OrderRejections.class);
+
+	private final IntakeProperties properties;
+
+	public OrderRejections(IntakeProperties properties) {
+		this.properties = properties;
+	}
+
+	/** A human-readable reason, from the exception the exchange failed with. */
+	public static String reason(Exchange exchange) {
+		Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+		if (cause == null) {
+			cause = exchange.getException();
+		}
+		if (cause instanceof InvalidOrderException invalid) {
+			return "invalid order: " + invalid.getMessage();
+		}
+		if (cause instanceof ConflictException conflict) {
+			return "conflict: " + conflict.getMessage();
+		}
+		if (cause != null && TransientFaults.isTransient(cause)) {
+			return "not recorded after retries, a service was unreachable: " + cause.getMessage();
+		}
+		return "not recorded: " + (cause == null ? "unknown error" : cause.getClass().getSimpleName() + ": "
+				+ cause.getMessage());
+	}
+
+	/** Marks a queued order for the dead-letter queue. */
+	public void toDeadLetter(Exchange exchange) {
+		String reason = reason(exchange);
+		log.warn("Order from the queue sent to {}: {}", properties.deadLetterQueue(), reason);
+		exchange.getMessage().setHeader(REASON_HEADER, reason);
+		exchange.getMessage().setHeader("TenantforgeRejectedAt", Instant.now().toString());
+	}
+
+	/** Writes {@code error/<file>.error.txt}; the file itself is moved to {@code error/} by the file consumer. */
+	public void writeReasonFile(Exchange exchange) {
+		String fileName = exchange.getMessage().getHeader(Exchange.FILE_NAME_ONLY, String.class);
+		String reason = reason(exchange);
+		log.warn("Order file {} rejected: {}", fileName, reason);
+		Path errorDir = properties.errorDir();
+		try {
+			Files.createDirectories(errorDir);
+			Files.writeString(errorDir.resolve(fileName + ".error.txt"),
+					fileName + " was rejected at " + Instant.now() + "\n" + reason + "\n");
+		}
+		catch (IOException e) {
+			throw new UncheckedIOException("cannot write the reason file of " + fileName, e);
+		}
+	}
+
+}
