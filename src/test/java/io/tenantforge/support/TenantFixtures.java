@@ -10,18 +10,14 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 
 import javax.sql.DataSource;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -36,8 +32,6 @@ import io.tenantforge.tenant.TenantStore;
 
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.context.TestComponent;
-import org.springframework.data.redis.core.Cursor;
-import org.springframework.data.redis.core.ScanOptions;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -65,6 +59,8 @@ public class TenantFixtures {
 	/** Admin commands (ACL) that Spring Data Redis has no API for, through a Lettuce connection of our own. */
 	private final StatefulRedisConnection<String, String> redisAdmin;
 
+	private final ServicePurge purge;
+
 	public TenantFixtures(DockerClient docker, JdbcTemplate controlPlane,
 			@Qualifier("tenantsDataSource") DataSource tenantsDataSource, StringRedisTemplate redis,
 			RuntimeProperties runtime, TenantDatabaseProperties database, TenantStore store) {
@@ -76,38 +72,13 @@ public class TenantFixtures {
 		this.database = database;
 		this.store = store;
 		this.redisAdmin = RedisClient.create(RedisURI.create("127.0.0.1", 6379)).connect();
+		this.purge = new ServicePurge(docker, controlPlane.getDataSource(), tenantsDataSource, redisAdmin.sync(),
+				runtime.getSecretsDir());
 	}
 
 	/** Removes every resource and record of these tenants, whether or not they exist. */
 	public void purge(String... slugs) {
-		for (String slug : slugs) {
-			String role = "tenant_" + slug.replace('-', '_');
-			try {
-				docker.removeContainerCmd("tenant-" + slug).withForce(true).exec();
-			}
-			catch (NotFoundException gone) {
-				// nothing to remove
-			}
-			tenants.execute("DROP SCHEMA IF EXISTS \"" + role + "\" CASCADE");
-			boolean roleExists = !tenants.queryForList("SELECT 1 FROM pg_roles WHERE rolname = ?", role).isEmpty();
-			if (roleExists) {
-				tenants.execute("DROP OWNED BY \"" + role + "\"");
-				tenants.execute("DROP ROLE \"" + role + "\"");
-			}
-			redisAdmin.sync().aclDeluser(role);
-			try (Cursor<String> keys = redis.scan(ScanOptions.scanOptions().match("tenant:" + slug + ":*").build())) {
-				List<String> found = new ArrayList<>();
-				keys.forEachRemaining(found::add);
-				if (!found.isEmpty()) {
-					redis.unlink(found);
-				}
-			}
-			controlPlane.update("DELETE FROM orders WHERE tenant_id = ?", slug);
-			controlPlane.update("DELETE FROM tenant_resources WHERE tenant_id = ?", slug);
-			controlPlane.update("DELETE FROM tenant_secrets WHERE tenant_id = ?", slug);
-			controlPlane.update("DELETE FROM tenants WHERE id = ?", slug);
-			deleteRecursively(runtime.getSecretsDir().toAbsolutePath().resolve(slug));
-		}
+		purge.purge(slugs);
 	}
 
 	public void awaitStatus(String slug, TenantStatus status, Duration atMost) {
@@ -182,25 +153,6 @@ public class TenantFixtures {
 			.forEach(n -> found.add("container:" + n));
 		found.add("tenants:" + controlPlane.queryForObject("SELECT count(*) FROM tenants", Long.class));
 		return found;
-	}
-
-	private static void deleteRecursively(Path path) {
-		if (!Files.exists(path)) {
-			return;
-		}
-		try (Stream<Path> walk = Files.walk(path)) {
-			walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-				try {
-					Files.delete(p);
-				}
-				catch (IOException e) {
-					throw new UncheckedIOException(e);
-				}
-			});
-		}
-		catch (IOException e) {
-			throw new UncheckedIOException(e);
-		}
 	}
 
 	/** A tenant's own Redis connection. */

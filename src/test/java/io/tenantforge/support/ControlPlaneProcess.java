@@ -1,0 +1,167 @@
+package io.tenantforge.support;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+/**
+ * The packaged control plane ({@code target/*.jar}) run as a process of its own, as an operator runs it, so a test
+ * can kill it with SIGKILL and start it again. It uses its own databases, broker port, folders and port range.
+ */
+public final class ControlPlaneProcess implements AutoCloseable {
+
+	public static final int HTTP_PORT = 18080;
+
+	public static final String BROKER_URL = "tcp://127.0.0.1:61618";
+
+	public static final String CONTROL_PLANE_DB = "jdbc:postgresql://127.0.0.1:5432/tenantforge_process";
+
+	public static final String TENANTS_DB = "jdbc:postgresql://127.0.0.1:5432/tenantforge_process_tenants";
+
+	public static final Path WORK_DIR = Path.of("target/process").toAbsolutePath();
+
+	private static final String ADMIN_PASSWORD = "process-admin-password";
+
+	private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+	private final Process process;
+
+	private ControlPlaneProcess(Process process) {
+		this.process = process;
+	}
+
+	/** Starts the jar with the process-test settings plus {@code extraArguments}; returns once it is ready. */
+	public static ControlPlaneProcess start(String... extraArguments) {
+		String jar = System.getProperty("tenantforge.jar");
+		if (jar == null || !Files.exists(Path.of(jar))) {
+			throw new IllegalStateException("the packaged control plane is missing (" + jar + "): run ./mvnw verify");
+		}
+		List<String> command = new ArrayList<>(List.of("java", "-Xmx384m", "-jar", jar,
+				"--server.port=" + HTTP_PORT, "--spring.datasource.url=" + CONTROL_PLANE_DB,
+				"--tenantforge.database.url=" + TENANTS_DB,
+				"--spring.artemis.embedded.data-directory=" + WORK_DIR.resolve("artemis"),
+				"--tenantforge.intake.broker-acceptor=" + BROKER_URL + "?protocols=CORE,AMQP,STOMP",
+				"--tenantforge.intake.orders-dir=" + WORK_DIR.resolve("orders"),
+				"--tenantforge.runtime.secrets-dir=" + WORK_DIR.resolve("secrets"),
+				"--tenantforge.runtime.port-range-start=22000", "--tenantforge.runtime.port-range-end=22999",
+				"--tenantforge.provisioning.resync-interval=1000"));
+		command.addAll(List.of(extraArguments));
+		try {
+			Files.createDirectories(WORK_DIR);
+			// the project folder, as an operator starts it: ./config/ is read from there
+			ProcessBuilder builder = new ProcessBuilder(command).directory(Path.of("").toAbsolutePath().toFile())
+				.redirectErrorStream(true)
+				.redirectOutput(ProcessBuilder.Redirect.appendTo(WORK_DIR.resolve("control-plane.log").toFile()));
+			builder.environment().put("TENANTFORGE_ADMIN_PASSWORD", ADMIN_PASSWORD);
+			builder.environment().put("TENANTFORGE_SECRET_KEY", "cHJvY2Vzcy10ZXN0LWtleS0zMi1ieXRlcy1sb25nISE=");
+			ControlPlaneProcess started = new ControlPlaneProcess(builder.start());
+			started.awaitReady();
+			return started;
+		}
+		catch (IOException e) {
+			throw new UncheckedIOException("cannot start the control plane", e);
+		}
+	}
+
+	private void awaitReady() {
+		await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() -> {
+			if (!process.isAlive()) {
+				throw new IllegalStateException("the control plane exited with " + process.exitValue()
+						+ "; see " + WORK_DIR.resolve("control-plane.log"));
+			}
+			return send(HttpRequest.newBuilder(uri("/actuator/health/readiness")).GET(), false)
+				.map(r -> r.statusCode() == 200)
+				.orElse(false);
+		});
+	}
+
+	/** SIGKILL: no shutdown hook, no graceful stop, as in a crash. */
+	public void kill() {
+		process.destroyForcibly();
+		try {
+			process.waitFor();
+		}
+		catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	@Override
+	public void close() {
+		if (process.isAlive()) {
+			kill();
+		}
+	}
+
+	/** GET of an API path as admin; empty when the control plane does not answer. */
+	public java.util.Optional<HttpResponse<String>> get(String path) {
+		return send(HttpRequest.newBuilder(uri(path)).GET(), true);
+	}
+
+	public String status(String tenant) {
+		return get("/api/v1/tenants/" + tenant).filter(r -> r.statusCode() == 200)
+			.map(r -> r.body().replaceAll(".*?\"status\":\"([A-Z]+)\".*", "$1"))
+			.orElse("");
+	}
+
+	/** A purge wired to the services as this process sees them. */
+	public static ServicePurge purge() {
+		DockerClient docker = DockerClientImpl.getInstance(
+				DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost("unix:///var/run/docker.sock").build(),
+				new ApacheDockerHttpClient.Builder().dockerHost(URI.create("unix:///var/run/docker.sock")).build());
+		DriverManagerDataSource controlPlane = new DriverManagerDataSource(CONTROL_PLANE_DB, "postgres", "");
+		DriverManagerDataSource tenants = new DriverManagerDataSource(TENANTS_DB, "postgres", "");
+		var redis = RedisClient.create(RedisURI.create("127.0.0.1", 6379)).connect().sync();
+		ensureDatabase(CONTROL_PLANE_DB);
+		ensureDatabase(TENANTS_DB);
+		return new ServicePurge(docker, controlPlane, tenants, redis, WORK_DIR.resolve("secrets"));
+	}
+
+	private static void ensureDatabase(String url) {
+		DatabaseBootstrap.ensureDatabaseExists(url, "postgres", "");
+	}
+
+	private static URI uri(String path) {
+		return URI.create("http://127.0.0.1:" + HTTP_PORT + path);
+	}
+
+	private static java.util.Optional<HttpResponse<String>> send(HttpRequest.Builder request, boolean authenticated) {
+		if (authenticated) {
+			request.header("Authorization", "Basic " + Base64.getEncoder()
+				.encodeToString(("admin:" + ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8)));
+		}
+		try {
+			return java.util.Optional.of(HTTP.send(request.timeout(Duration.ofSeconds(5)).build(),
+					HttpResponse.BodyHandlers.ofString()));
+		}
+		catch (IOException e) {
+			return java.util.Optional.empty();
+		}
+		catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+			return java.util.Optional.empty();
+		}
+	}
+
+}
