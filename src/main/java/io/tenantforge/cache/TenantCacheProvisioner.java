@@ -16,13 +16,13 @@ import io.tenantforge.tenant.TenantNames;
 
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.RedisConnectionFailureException;
-import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.stereotype.Component;
 
 /**
  * The cache step: a Redis ACL user restricted to {@code tenant:<slug>:*} keys and channels, with no dangerous,
- * admin or scripting commands, and a metadata key in the namespace.
+ * admin or scripting commands, and a metadata key in the namespace. Also disables (suspend) and removes
+ * (deprovision) them. A same-named ACL user that the ownership record does not give this tenant is never touched.
  */
 @Component
 public class TenantCacheProvisioner {
@@ -34,26 +34,34 @@ public class TenantCacheProvisioner {
 
 	private final StringRedisTemplate redis;
 
+	private final RedisAdmin admin;
+
 	private final ResourceLedger ledger;
 
 	private final TenantSecrets secrets;
 
-	public TenantCacheProvisioner(StringRedisTemplate redis, ResourceLedger ledger, TenantSecrets secrets) {
+	public TenantCacheProvisioner(StringRedisTemplate redis, RedisAdmin admin, ResourceLedger ledger,
+			TenantSecrets secrets) {
 		this.redis = redis;
+		this.admin = admin;
 		this.ledger = ledger;
 		this.secrets = secrets;
 	}
 
 	public void ensure(Tenant tenant) {
 		TenantNames names = tenant.names();
-		if (!ledger.claim(tenant.id(), ResourceLedger.REDIS_USER, names.redisUser())) {
-			throw new StepFailedException("Redis user " + names.redisUser() + " belongs to another tenant's record");
+		String user = names.redisUser();
+		boolean recorded = ledger.owner(ResourceLedger.REDIS_USER, user).isPresent();
+		if (!recorded && admin.userExists(user)) {
+			throw new StepFailedException("Redis user " + user + " exists and is not managed by tenantforge for "
+					+ tenant.id() + ": left untouched");
+		}
+		if (!ledger.claim(tenant.id(), ResourceLedger.REDIS_USER, user)) {
+			throw new StepFailedException("Redis user " + user + " belongs to another tenant's record");
 		}
 		String password = secrets.getOrCreate(tenant.id(), TenantSecrets.REDIS_PASSWORD);
-		List<String> rules = aclRules(names, password);
+		admin.setUser(user, aclRules(names, password));
 		try {
-			redis.execute((RedisCallback<Object>) connection -> connection.execute("ACL",
-					rules.stream().map(s -> s.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new)));
 			redis.opsForValue()
 				.set(names.redisNamespace() + "meta", "{\"tenant\":\"" + tenant.id() + "\",\"tier\":\"" + tenant.tier()
 						+ "\",\"managedBy\":\"tenantforge\"}");
@@ -62,15 +70,42 @@ public class TenantCacheProvisioner {
 			throw new RetryableException("Redis unreachable for " + tenant.id() + ": " + e.getMessage(), e);
 		}
 		catch (DataAccessException e) {
-			throw new StepFailedException("Redis ACL for " + tenant.id() + " failed: " + e.getMessage(), e);
+			throw new StepFailedException("Redis metadata of " + tenant.id() + " failed: " + e.getMessage(), e);
 		}
 	}
 
-	/** {@code ACL SETUSER} arguments: starts from {@code reset}, the password only as its SHA-256 hash. */
+	/** Suspend: the user can no longer log in; its rules and keys stay. */
+	public void disable(Tenant tenant) {
+		String user = tenant.names().redisUser();
+		if (owned(tenant, user) && admin.userExists(user)) {
+			admin.setUser(user, List.of("off"));
+		}
+	}
+
+	/** Deprovision: the user and every key of the namespace, if the ownership record gives them to the tenant. */
+	public void remove(Tenant tenant) {
+		TenantNames names = tenant.names();
+		String user = names.redisUser();
+		if (!owned(tenant, user)) {
+			return;
+		}
+		admin.deleteUser(user);
+		admin.unlinkMatching(names.redisPattern());
+		if (admin.userExists(user)) {
+			throw new RetryableException("Redis user " + user + " still exists after ACL DELUSER");
+		}
+		ledger.release(tenant.id(), ResourceLedger.REDIS_USER, user);
+	}
+
+	private boolean owned(Tenant tenant, String user) {
+		return ledger.owner(ResourceLedger.REDIS_USER, user).map(tenant.id()::equals).orElse(false);
+	}
+
+	/** {@code ACL SETUSER} rules: starts from {@code reset}, the password only as its SHA-256 hash. */
 	static List<String> aclRules(TenantNames names, String password) {
-		List<String> rules = new ArrayList<>(List.of("SETUSER", names.redisUser(), "reset", "on",
-				"#" + sha256Hex(password), "~" + names.redisPattern(), "&" + names.redisPattern(), "+@all",
-				"-@dangerous", "-@admin", "-@scripting"));
+		List<String> rules = new ArrayList<>(List.of("reset", "on", "#" + sha256Hex(password),
+				"~" + names.redisPattern(), "&" + names.redisPattern(), "+@all", "-@dangerous", "-@admin",
+				"-@scripting"));
 		rules.addAll(DENIED_COMMANDS);
 		return rules;
 	}

@@ -1,5 +1,6 @@
 package io.tenantforge.database;
 
+import java.nio.file.Path;
 import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -13,14 +14,20 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param tenantHost host that tenant containers use to reach PostgreSQL
  * @param tenantPort port that tenant containers use
  * @param idleInTransactionTimeout idle_in_transaction_session_timeout of every tenant role
+ * @param archiveOnDelete keep a {@code pg_dump} of a tenant's schema before it is dropped
+ * @param archiveDir where those dumps go
+ * @param pgDump the pg_dump program (its major version must not be older than the server's)
  */
 @ConfigurationProperties("tenantforge.database")
 public record TenantDatabaseProperties(String url, String username, String password, String tenantHost,
-		int tenantPort, Duration idleInTransactionTimeout) {
+		int tenantPort, Duration idleInTransactionTimeout, Boolean archiveOnDelete, Path archiveDir, String pgDump) {
 
 	public TenantDatabaseProperties {
 		idleInTransactionTimeout = idleInTransactionTimeout == null ? Duration.ofSeconds(60)
 				: idleInTransactionTimeout;
+		archiveOnDelete = archiveOnDelete == null || archiveOnDelete;
+		archiveDir = archiveDir == null ? Path.of("var/archive") : archiveDir;
+		pgDump = pgDump == null ? "pg_dump" : pgDump;
 	}
 
 	/** The database name, taken from the URL. */

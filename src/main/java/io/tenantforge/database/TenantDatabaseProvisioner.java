@@ -64,8 +64,6 @@ public class TenantDatabaseProvisioner {
 	public void ensure(Tenant tenant, Tier tier) {
 		TenantNames names = tenant.names();
 		String role = names.databaseRole();
-		claim(tenant.id(), ResourceLedger.DATABASE_ROLE, role);
-		claim(tenant.id(), ResourceLedger.DATABASE_SCHEMA, names.databaseSchema());
 		String password = secrets.getOrCreate(tenant.id(), TenantSecrets.DATABASE_PASSWORD);
 		try (Connection connection = tenants.getConnection()) {
 			hardenDatabaseOnce(connection);
@@ -90,6 +88,108 @@ public class TenantDatabaseProvisioner {
 		}
 		catch (SQLException e) {
 			throw SqlFaults.classify("database check for " + names, e);
+		}
+	}
+
+	/** Sessions the tenant's role has open now. */
+	public int openConnections(TenantNames names) {
+		try (Connection connection = tenants.getConnection();
+				PreparedStatement query = connection
+					.prepareStatement("SELECT count(*) FROM pg_stat_activity WHERE usename = ?")) {
+			query.setString(1, names.databaseRole());
+			try (ResultSet rs = query.executeQuery()) {
+				rs.next();
+				return rs.getInt(1);
+			}
+		}
+		catch (SQLException e) {
+			throw SqlFaults.classify("counting the connections of " + names, e);
+		}
+	}
+
+	public boolean schemaExists(TenantNames names) {
+		try (Connection connection = tenants.getConnection()) {
+			return comment(connection, "pg_namespace", "nspname", names.databaseSchema()).isPresent();
+		}
+		catch (SQLException e) {
+			throw SqlFaults.classify("schema check for " + names, e);
+		}
+	}
+
+	/** Suspend: the role can no longer log in, and its open sessions end; its data stays. */
+	public void disableLogin(Tenant tenant) {
+		String role = tenant.names().databaseRole();
+		try (Connection connection = tenants.getConnection()) {
+			if (!ours(comment(connection, "pg_roles", "rolname", role), tenant.id())) {
+				return;
+			}
+			PGConnection pg = connection.unwrap(PGConnection.class);
+			try (Statement sql = connection.createStatement()) {
+				sql.execute("ALTER ROLE " + pg.escapeIdentifier(role) + " NOLOGIN");
+			}
+			terminateSessions(connection, role);
+		}
+		catch (SQLException e) {
+			throw SqlFaults.classify("suspending the database role of " + tenant.id(), e);
+		}
+	}
+
+	/**
+	 * Deprovision: drops the schema (with its data) and the role, each only if the ownership record gives it to the
+	 * tenant and it carries tenantforge's mark.
+	 */
+	public void remove(Tenant tenant) {
+		TenantNames names = tenant.names();
+		String role = names.databaseRole();
+		String schema = names.databaseSchema();
+		try (Connection connection = tenants.getConnection()) {
+			PGConnection pg = connection.unwrap(PGConnection.class);
+			try (Statement sql = connection.createStatement()) {
+				if (owned(tenant, ResourceLedger.DATABASE_SCHEMA, schema)) {
+					if (ours(comment(connection, "pg_namespace", "nspname", schema), tenant.id())) {
+						sql.execute("DROP SCHEMA " + pg.escapeIdentifier(schema) + " CASCADE");
+					}
+					ledger.release(tenant.id(), ResourceLedger.DATABASE_SCHEMA, schema);
+				}
+				if (owned(tenant, ResourceLedger.DATABASE_ROLE, role)) {
+					if (ours(comment(connection, "pg_roles", "rolname", role), tenant.id())) {
+						sql.execute("ALTER ROLE " + pg.escapeIdentifier(role) + " NOLOGIN");
+						terminateSessions(connection, role);
+						connection.setAutoCommit(false);
+						lockDdl(connection);
+						sql.execute("DROP OWNED BY " + pg.escapeIdentifier(role));
+						sql.execute("DROP ROLE " + pg.escapeIdentifier(role));
+						connection.commit();
+					}
+					ledger.release(tenant.id(), ResourceLedger.DATABASE_ROLE, role);
+				}
+			}
+		}
+		catch (SQLException e) {
+			throw SqlFaults.classify("dropping the schema and role of " + tenant.id(), e);
+		}
+	}
+
+	private static void terminateSessions(Connection connection, String role) throws SQLException {
+		try (PreparedStatement sql = connection
+			.prepareStatement("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = ?")) {
+			sql.setString(1, role);
+			sql.execute();
+		}
+	}
+
+	private boolean owned(Tenant tenant, String kind, String name) {
+		return ledger.owner(kind, name).map(tenant.id()::equals).orElse(false);
+	}
+
+	private static boolean ours(Optional<String> comment, String tenantId) {
+		return comment.map((OWNER_MARK + tenantId)::equals).orElse(false);
+	}
+
+	private static void requireOursOrAbsent(Optional<String> comment, String tenantId, String kind, String name) {
+		if (comment.isPresent() && !ours(comment, tenantId)) {
+			throw new StepFailedException(kind + " " + name + " exists and is not managed by tenantforge for "
+					+ tenantId + ": left untouched");
 		}
 	}
 
@@ -128,16 +228,14 @@ public class TenantDatabaseProvisioner {
 		PGConnection pg = connection.unwrap(PGConnection.class);
 		String quoted = pg.escapeIdentifier(role);
 		Optional<String> comment = comment(connection, "pg_roles", "rolname", role);
+		requireOursOrAbsent(comment, tenantId, "role", role);
+		claim(tenantId, ResourceLedger.DATABASE_ROLE, role);
 		String attributes = " LOGIN NOINHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS "
 				+ "CONNECTION LIMIT " + tier.postgresConnectionLimit();
 		try (Statement sql = connection.createStatement()) {
 			if (comment.isEmpty()) {
 				sql.execute("CREATE ROLE " + quoted + attributes);
 				sql.execute("COMMENT ON ROLE " + quoted + " IS " + literal(pg, OWNER_MARK + tenantId));
-			}
-			else if (!comment.get().equals(OWNER_MARK + tenantId)) {
-				throw new StepFailedException("role " + role + " exists and is not managed by tenantforge for "
-						+ tenantId + ": left untouched");
 			}
 			else {
 				sql.execute("ALTER ROLE " + quoted + attributes);
@@ -157,14 +255,12 @@ public class TenantDatabaseProvisioner {
 		PGConnection pg = connection.unwrap(PGConnection.class);
 		String quoted = pg.escapeIdentifier(schema);
 		Optional<String> comment = comment(connection, "pg_namespace", "nspname", schema);
+		requireOursOrAbsent(comment, tenantId, "schema", schema);
+		claim(tenantId, ResourceLedger.DATABASE_SCHEMA, schema);
 		try (Statement sql = connection.createStatement()) {
 			if (comment.isEmpty()) {
 				sql.execute("CREATE SCHEMA " + quoted + " AUTHORIZATION " + pg.escapeIdentifier(role));
 				sql.execute("COMMENT ON SCHEMA " + quoted + " IS " + literal(pg, OWNER_MARK + tenantId));
-			}
-			else if (!comment.get().equals(OWNER_MARK + tenantId)) {
-				throw new StepFailedException("schema " + schema + " exists and is not managed by tenantforge for "
-						+ tenantId + ": left untouched");
 			}
 			sql.execute("ALTER SCHEMA " + quoted + " OWNER TO " + pg.escapeIdentifier(role));
 			sql.execute("REVOKE ALL ON SCHEMA " + quoted + " FROM PUBLIC");

@@ -10,6 +10,7 @@ import io.tenantforge.support.ConflictException;
 import io.tenantforge.support.InvalidOrderException;
 import io.tenantforge.support.NotFoundException;
 import io.tenantforge.support.TransientFaults;
+import io.tenantforge.tenant.Tenant;
 import io.tenantforge.tenant.TenantView;
 
 import org.apache.camel.Exchange;
@@ -44,6 +45,13 @@ public class ApiResponses {
 		TenantView view = TenantView.of(result.tenant());
 		respond(exchange, result.created() ? 202 : 200, JSON, view);
 		exchange.getMessage().setHeader("Location", "/api/v1/tenants/" + view.id());
+	}
+
+	/** 202 with the tenant whose new desired state was recorded. */
+	public void changeAccepted(Exchange exchange) {
+		Tenant tenant = exchange.getMessage().getBody(Tenant.class);
+		respond(exchange, 202, JSON, TenantView.of(tenant));
+		exchange.getMessage().setHeader("Location", "/api/v1/tenants/" + tenant.id());
 	}
 
 	/** Maps the caught exception to a problem document. */

@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.tenantforge.support.ConflictException;
+import io.tenantforge.tenant.DesiredState;
 import io.tenantforge.tenant.Tenant;
 import io.tenantforge.tenant.TenantStatus;
 import io.tenantforge.tenant.TenantStore;
@@ -56,14 +57,31 @@ public class IntakeService {
 	}
 
 	private IntakeResult replay(TenantOrder order, Tenant tenant, String channel) {
-		if (tenant.status() == TenantStatus.DELETED || tenant.status() == TenantStatus.DEPROVISIONING
-				|| !order.sameSpecAs(tenant.name(), tenant.id(), tenant.tier())) {
+		if (hasEnded(tenant)) {
+			Tenant again = store.reorder(tenant.id(), order.name(), order.tier(), order.orderId()).orElseThrow();
+			record(order, channel);
+			log.info("Accepted order for tenant {} (tier {}) from {}: its earlier life had ended {}", again.id(),
+					again.tier(), channel, tenant.status());
+			return new IntakeResult(again, true);
+		}
+		if (tenant.desiredState() == DesiredState.DELETED) {
+			throw new ConflictException("subdomain '" + order.subdomain() + "' is being deleted; order it again "
+					+ "once it is DELETED");
+		}
+		if (!order.sameSpecAs(tenant.name(), tenant.id(), tenant.tier())) {
 			throw new ConflictException("subdomain '" + order.subdomain() + "' is taken by a tenant with a different "
 					+ "spec (name '" + tenant.name() + "', tier '" + tenant.tier() + "', status " + tenant.status()
 					+ ")");
 		}
 		record(order, channel);
 		return new IntakeResult(tenant, false);
+	}
+
+	/** A tenant whose subdomain is free again: deleted, or failed before it was ever active (and rolled back). */
+	private static boolean hasEnded(Tenant tenant) {
+		return tenant.status() == TenantStatus.DELETED && tenant.desiredState() == DesiredState.DELETED
+				|| tenant.status() == TenantStatus.FAILED && tenant.desiredState() == DesiredState.ACTIVE
+						&& tenant.activatedAt() == null && tenant.observedGeneration() == tenant.generation();
 	}
 
 	private void record(TenantOrder order, String channel) {

@@ -71,7 +71,33 @@ public class OrderParser {
 		return lower.endsWith(".yaml") || lower.endsWith(".yml") ? parseYaml(body) : parseJson(body);
 	}
 
+	/** A tier change, {@code {"tier":"pro"}}: the only field a PATCH may carry. */
+	public String parseTierChange(byte[] body) {
+		JsonNode root = readObject(body, jsonMapper);
+		List<FieldError> errors = new ArrayList<>();
+		for (Iterator<String> names = root.fieldNames(); names.hasNext();) {
+			String field = names.next();
+			if (!field.equals("tier")) {
+				errors.add(new FieldError(field, "cannot be changed; a PATCH carries only tier"));
+			}
+		}
+		String tier = text(root, "tier", true, errors);
+		if (tier != null && tiers.find(tier).isEmpty()) {
+			errors.add(new FieldError("tier", "unknown tier '" + printable(tier) + "'; known tiers: "
+					+ String.join(", ", tiers.tiers().keySet())));
+		}
+		if (!errors.isEmpty()) {
+			throw new InvalidOrderException(errors);
+		}
+		return tier;
+	}
+
 	private TenantOrder parse(byte[] body, ObjectMapper mapper) {
+		JsonNode root = readObject(body, mapper);
+		return fields(root);
+	}
+
+	private JsonNode readObject(byte[] body, ObjectMapper mapper) {
 		if (body == null || body.length == 0) {
 			throw new InvalidOrderException("body", "is empty: an order is an object with name, subdomain and tier");
 		}
@@ -90,8 +116,12 @@ public class OrderParser {
 			throw new InvalidOrderException("body", "cannot be read: " + e.getMessage());
 		}
 		if (root == null || !root.isObject()) {
-			throw new InvalidOrderException("body", "must be an object with name, subdomain and tier");
+			throw new InvalidOrderException("body", "must be a JSON object");
 		}
+		return root;
+	}
+
+	private TenantOrder fields(JsonNode root) {
 		List<FieldError> errors = new ArrayList<>();
 		for (Iterator<String> names = root.fieldNames(); names.hasNext();) {
 			String field = names.next();

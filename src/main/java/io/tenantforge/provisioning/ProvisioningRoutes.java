@@ -6,9 +6,10 @@ import org.apache.camel.builder.RouteBuilder;
 import org.springframework.stereotype.Component;
 
 /**
- * The reconcile flow: claim a tenant, then database, cache, container and health, one {@code direct:} step each,
- * then record the outcome. Transient faults are retried per step by the {@code provisioning-retry} route
- * configuration; what is left after that fails the tenant here.
+ * The reconcile flow: lock a tenant with work due, then walk the steps towards its desired state, one
+ * {@code direct:} route each: database, cache, container, health for ACTIVE; suspend for SUSPENDED; archive and
+ * removal for DELETED. Transient faults are retried within a step by the {@code provisioning-retry} route
+ * configuration; a failure left after that is handled by {@link Reconciler#failed} (backoff, deadline, rollback).
  */
 @Component
 class ProvisioningRoutes extends RouteBuilder {
@@ -22,11 +23,22 @@ class ProvisioningRoutes extends RouteBuilder {
 			.bean(Reconciler.class, "claim")
 			.filter(body().isNotNull())
 				.doTry()
-					.to("direct:provisioning-database")
-					.to("direct:provisioning-cache")
-					.to("direct:provisioning-container")
-					.to("direct:provisioning-health")
+					.choice()
+						.when(simple("${body.desiredState.name()} == 'ACTIVE'"))
+							.to("direct:provisioning-database")
+							.to("direct:provisioning-cache")
+							.to("direct:provisioning-container")
+							.to("direct:provisioning-health")
+						.when(simple("${body.desiredState.name()} == 'SUSPENDED'"))
+							.to("direct:provisioning-suspend")
+						.otherwise()
+							.to("direct:deprovisioning-archive")
+							.to("direct:deprovisioning-container")
+							.to("direct:deprovisioning-cache")
+							.to("direct:deprovisioning-database")
+					.end()
 					.bean(Reconciler.class, "succeeded")
+				.endDoTry()
 				.doCatch(Exception.class)
 					.bean(Reconciler.class, "failed")
 				.doFinally()
@@ -34,10 +46,15 @@ class ProvisioningRoutes extends RouteBuilder {
 				.end()
 			.end();
 
-		step("database");
-		step("cache");
-		step("container");
-		step("health");
+		step("provisioning-database", "database");
+		step("provisioning-cache", "cache");
+		step("provisioning-container", "container");
+		step("provisioning-health", "health");
+		step("provisioning-suspend", "suspend");
+		step("deprovisioning-archive", "archive");
+		step("deprovisioning-container", "removeContainer");
+		step("deprovisioning-cache", "removeCache");
+		step("deprovisioning-database", "removeDatabase");
 
 		from("timer:provisioning-resync?period={{tenantforge.provisioning.resync-interval}}&delay=1000")
 			.routeId("provisioning-resync")
@@ -48,10 +65,9 @@ class ProvisioningRoutes extends RouteBuilder {
 			.end();
 	}
 
-	private void step(String name) {
-		from("direct:provisioning-" + name).routeId("provisioning-" + name)
-			.routeConfigurationId("provisioning-retry")
-			.bean(Reconciler.class, name);
+	private void step(String routeId, String method) {
+		from("direct:" + routeId).routeId(routeId).routeConfigurationId("provisioning-retry").bean(Reconciler.class,
+				method);
 	}
 
 }

@@ -1,19 +1,26 @@
 package io.tenantforge.provisioning;
 
-import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
+import java.util.concurrent.locks.LockSupport;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.tenantforge.cache.TenantCacheProvisioner;
+import io.tenantforge.database.SchemaArchiver;
 import io.tenantforge.database.TenantDatabaseProvisioner;
 import io.tenantforge.health.TenantHealthProbe;
+import io.tenantforge.provisioning.TenantLocks.TenantLock;
 import io.tenantforge.runtime.TenantContainerProvisioner;
+import io.tenantforge.security.TenantSecrets;
 import io.tenantforge.support.Headers;
+import io.tenantforge.support.TransientFaults;
 import io.tenantforge.tenant.Condition;
+import io.tenantforge.tenant.DesiredState;
 import io.tenantforge.tenant.Tenant;
 import io.tenantforge.tenant.TenantStatus;
 import io.tenantforge.tenant.TenantStore;
@@ -21,26 +28,27 @@ import io.tenantforge.tenant.Tier;
 import io.tenantforge.tenant.TierCatalog;
 
 import org.apache.camel.Exchange;
-import org.apache.camel.Header;
 import org.springframework.stereotype.Component;
 
 /**
- * The steps of a reconcile, called in order by the {@code provisioning-*} routes. Each step makes one part of the
- * world match the tenant's desired state, records its condition, and hands the fresh tenant record on.
+ * The steps of a reconcile, called in order by the {@code provisioning-*} and {@code deprovisioning-*} routes.
+ * Each step reads what exists, makes one part of the world match the tenant's desired state, records its condition,
+ * and hands the fresh tenant record on. Every step is safe to repeat after a crash at any point.
  */
 @Component
 public class Reconciler {
 
-	/** The order of the steps; a failure is attributed to the first of these not yet True. */
+	/** The order of the provisioning steps; a failure is attributed to the first of these not yet True. */
 	static final List<String> STEPS = List.of(Condition.DATABASE_READY, Condition.CACHE_READY,
 			Condition.CONTAINER_READY, Condition.HEALTHY);
 
+	static final String LOCK = "TenantforgeLock";
+
 	private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
 
-	private final String owner = ManagementFactory.getRuntimeMXBean().getName() + "/"
-			+ UUID.randomUUID().toString().substring(0, 8);
-
 	private final TenantStore store;
+
+	private final TenantLocks locks;
 
 	private final TierCatalog tiers;
 
@@ -48,90 +56,250 @@ public class Reconciler {
 
 	private final TenantDatabaseProvisioner database;
 
+	private final SchemaArchiver archiver;
+
 	private final TenantCacheProvisioner cache;
 
 	private final TenantContainerProvisioner containers;
 
 	private final TenantHealthProbe health;
 
-	public Reconciler(TenantStore store, TierCatalog tiers, ProvisioningProperties properties,
-			TenantDatabaseProvisioner database, TenantCacheProvisioner cache, TenantContainerProvisioner containers,
-			TenantHealthProbe health) {
+	private final TenantSecrets secrets;
+
+	public Reconciler(TenantStore store, TenantLocks locks, TierCatalog tiers, ProvisioningProperties properties,
+			TenantDatabaseProvisioner database, SchemaArchiver archiver, TenantCacheProvisioner cache,
+			TenantContainerProvisioner containers, TenantHealthProbe health, TenantSecrets secrets) {
 		this.store = store;
+		this.locks = locks;
 		this.tiers = tiers;
 		this.properties = properties;
 		this.database = database;
+		this.archiver = archiver;
 		this.cache = cache;
 		this.containers = containers;
 		this.health = health;
+		this.secrets = secrets;
 	}
 
-	/** Takes the tenant's lease if it needs work; null (and the route stops) when it does not or is held. */
-	public Tenant claim(@Header(Headers.TENANT_ID) String tenantId) {
-		Optional<Tenant> claimed = store.claim(tenantId, owner, properties.lease());
-		if (claimed.isEmpty()) {
+	/**
+	 * Takes the tenant's lock if it has work due; null (and the route stops) when it has none or another reconciler
+	 * holds it.
+	 */
+	public Tenant claim(Exchange exchange) {
+		String tenantId = exchange.getMessage().getHeader(Headers.TENANT_ID, String.class);
+		Optional<TenantLock> lock = locks.tryLock(tenantId);
+		if (lock.isEmpty()) {
 			return null;
 		}
-		Tenant tenant = claimed.get();
-		store.updateStatus(tenant.id(), TenantStatus.PROVISIONING, tenant.conditions());
-		log.info("Reconciling tenant {} generation {}", tenant.id(), tenant.generation());
+		Optional<Tenant> due = store.findForReconcile(tenantId);
+		if (due.isEmpty()) {
+			lock.get().close();
+			return null;
+		}
+		exchange.setProperty(LOCK, lock.get());
+		Tenant tenant = due.get();
+		TenantStatus working = switch (tenant.desiredState()) {
+			case ACTIVE -> TenantStatus.PROVISIONING;
+			case SUSPENDED -> tenant.status();
+			case DELETED -> TenantStatus.DEPROVISIONING;
+		};
+		store.updateStatus(tenant.id(), working, tenant.conditions());
+		log.info("Reconciling tenant {} generation {} towards {} (attempt {})", tenant.id(), tenant.generation(),
+				tenant.desiredState(), tenant.attempts() + 1);
 		return reload(tenant);
 	}
 
 	public Tenant database(Tenant tenant) {
 		database.ensure(tenant, tierOf(tenant));
-		return record(tenant, Condition.isTrue(Condition.DATABASE_READY, "Provisioned",
-				"role and schema " + tenant.names().databaseSchema() + " ready, migrations applied"));
+		return halt("database", record(tenant, Condition.isTrue(Condition.DATABASE_READY, "Provisioned",
+				"role and schema " + tenant.names().databaseSchema() + " ready, migrations applied")));
 	}
 
 	public Tenant cache(Tenant tenant) {
 		cache.ensure(tenant);
-		return record(tenant, Condition.isTrue(Condition.CACHE_READY, "Provisioned",
-				"ACL user " + tenant.names().redisUser() + " limited to " + tenant.names().redisPattern()));
+		return halt("cache", record(tenant, Condition.isTrue(Condition.CACHE_READY, "Provisioned",
+				"ACL user " + tenant.names().redisUser() + " limited to " + tenant.names().redisPattern())));
 	}
 
 	public Tenant container(Tenant tenant) {
 		int port = containers.ensure(tenant, tierOf(tenant));
-		return record(tenant, Condition.isTrue(Condition.CONTAINER_READY, "Running",
-				"container " + tenant.names().containerName() + " running on 127.0.0.1:" + port));
+		return halt("container", record(reload(tenant), Condition.isTrue(Condition.CONTAINER_READY, "Running",
+				"container " + tenant.names().containerName() + " running on 127.0.0.1:" + port)));
 	}
 
 	public Tenant health(Tenant tenant) {
 		health.awaitHealthy(tenant.id(), tenant.port(), tierOf(tenant).healthStartPeriod());
-		return record(tenant, Condition.isTrue(Condition.HEALTHY, "HealthCheckPassed",
-				"/health answered 200 on " + tenant.endpoint().orElseThrow()));
+		return halt("health", record(tenant, Condition.isTrue(Condition.HEALTHY, "HealthCheckPassed",
+				"/health answered 200 on " + tenant.endpoint().orElseThrow())));
+	}
+
+	/** Suspend: container stopped, ACL user off, role NOLOGIN; all data kept. */
+	public Tenant suspend(Tenant tenant) {
+		containers.stop(tenant);
+		cache.disable(tenant);
+		database.disableLogin(tenant);
+		return halt("suspend", tenant);
+	}
+
+	public Tenant archive(Tenant tenant) {
+		archiver.archive(tenant);
+		return halt("archive", tenant);
+	}
+
+	public Tenant removeContainer(Tenant tenant) {
+		containers.remove(tenant);
+		return halt("remove-container", record(tenant,
+				Condition.isFalse(Condition.CONTAINER_READY, "Deleted", "container and secret files removed")));
+	}
+
+	public Tenant removeCache(Tenant tenant) {
+		cache.remove(tenant);
+		return halt("remove-cache", record(tenant,
+				Condition.isFalse(Condition.CACHE_READY, "Deleted", "ACL user and namespace keys removed")));
+	}
+
+	public Tenant removeDatabase(Tenant tenant) {
+		database.remove(tenant);
+		return halt("remove-database", record(tenant,
+				Condition.isFalse(Condition.DATABASE_READY, "Deleted", "schema and role dropped")));
 	}
 
 	/** All steps done: the desired generation is observed. */
 	public void succeeded(Tenant tenant) {
-		store.markObserved(tenant.id(), tenant.generation(), TenantStatus.ACTIVE, tenant.conditions());
-		log.info("Tenant {} is ACTIVE at {}", tenant.id(), tenant.endpoint().orElse("?"));
+		switch (tenant.desiredState()) {
+			case ACTIVE -> {
+				store.markObserved(tenant.id(), tenant.generation(), TenantStatus.ACTIVE, tenant.conditions());
+				log.info("Tenant {} is ACTIVE at {}", tenant.id(), tenant.endpoint().orElse("?"));
+			}
+			case SUSPENDED -> {
+				List<Condition> conditions = new ArrayList<>();
+				conditions.add(Condition.isFalse(Condition.DATABASE_READY, "Suspended", "role may not log in"));
+				conditions.add(Condition.isFalse(Condition.CACHE_READY, "Suspended", "ACL user disabled"));
+				conditions.add(Condition.isFalse(Condition.CONTAINER_READY, "Suspended", "container stopped"));
+				conditions.add(Condition.isFalse(Condition.HEALTHY, "Suspended", "not serving"));
+				store.markObserved(tenant.id(), tenant.generation(), TenantStatus.SUSPENDED,
+						merge(tenant, conditions));
+				log.info("Tenant {} is SUSPENDED", tenant.id());
+			}
+			case DELETED -> {
+				secrets.forget(tenant.id());
+				store.releasePort(tenant.id());
+				store.markObserved(tenant.id(), tenant.generation(), TenantStatus.DELETED, merge(tenant,
+						List.of(Condition.isFalse(Condition.HEALTHY, "Deleted", "tenant deprovisioned"))));
+				log.info("Tenant {} is DELETED", tenant.id());
+			}
+		}
 	}
 
 	/**
-	 * A step failed after its retries: the tenant goes FAILED, with the reason in the failing step's condition.
+	 * A reconcile failed after the retries within its steps. A transient fault is tried again later, with
+	 * exponential backoff, until the deadline; anything else, or the deadline, ends the tenant FAILED. A first
+	 * provisioning that fails for good is rolled back, as far as the ownership record allows.
 	 */
 	public void failed(Exchange exchange) {
 		Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
 		String tenantId = exchange.getMessage().getHeader(Headers.TENANT_ID, String.class);
 		Tenant tenant = store.find(tenantId).orElseThrow();
-		String step = STEPS.stream()
+		String step = failingStep(tenant);
+		String message = cause == null ? "unknown failure" : cause.getMessage();
+		boolean beforeDeadline = Instant.now().isBefore(tenant.generationChangedAt().plus(properties.deadline()));
+		if (cause != null && TransientFaults.isTransient(cause) && beforeDeadline) {
+			int attempts = tenant.attempts() + 1;
+			Duration wait = properties.backoff(attempts);
+			log.warn("Tenant {}: reconcile attempt {} failed in {} ({}); next attempt in {}s", tenantId, attempts,
+					step, message, wait.toSeconds());
+			store.scheduleRetry(tenantId, attempts, wait, tenant.withCondition(Condition.isFalse(step, "Retrying",
+					"attempt " + attempts + " failed: " + message + "; next attempt in " + wait.toSeconds() + "s")));
+			return;
+		}
+		String reason = beforeDeadline ? message
+				: "not done within the deadline of " + properties.deadline().toSeconds() + "s: " + message;
+		List<Condition> conditions = tenant.withCondition(Condition.isFalse(step, "StepFailed", reason));
+		if (tenant.desiredState() == DesiredState.ACTIVE && tenant.activatedAt() == null) {
+			conditions = rollBack(tenant, step, conditions);
+		}
+		log.warn("Tenant {} FAILED in {}: {}", tenantId, step, reason);
+		store.markObserved(tenantId, tenant.generation(), TenantStatus.FAILED, conditions);
+	}
+
+	/** Gives the tenant's lock back; a no-op when the route stopped before taking it. */
+	public void release(Exchange exchange) {
+		TenantLock lock = exchange.getProperty(LOCK, TenantLock.class);
+		if (lock != null) {
+			lock.close();
+			exchange.removeProperty(LOCK);
+		}
+	}
+
+	/** Ids of tenants with work due, for the resync timer. */
+	public List<String> due() {
+		return store.findDue(100);
+	}
+
+	private List<Condition> rollBack(Tenant tenant, String failedStep, List<Condition> conditions) {
+		List<Condition> result = new ArrayList<>();
+		try {
+			containers.remove(tenant);
+			cache.remove(tenant);
+			database.remove(tenant);
+			secrets.forget(tenant.id());
+			store.releasePort(tenant.id());
+			for (Condition condition : conditions) {
+				result.add(condition.type().equals(failedStep) ? condition
+						: Condition.isFalse(condition.type(), "RolledBack",
+								"removed after " + failedStep + " failed for good"));
+			}
+			log.info("Rolled back what tenant {} had been given", tenant.id());
+			return result;
+		}
+		catch (RuntimeException e) {
+			log.error("Rollback of tenant {} incomplete: {}", tenant.id(), e.getMessage());
+			for (Condition condition : conditions) {
+				result.add(condition.type().equals(failedStep) ? new Condition(condition.type(), condition.status(),
+						condition.reason(), condition.message() + " (rollback incomplete: " + e.getMessage() + ")",
+						condition.lastTransitionTime()) : condition);
+			}
+			return result;
+		}
+	}
+
+	private String failingStep(Tenant tenant) {
+		if (tenant.desiredState() == DesiredState.DELETED) {
+			return STEPS.stream()
+				.filter(type -> tenant.condition(type).map(c -> !"Deleted".equals(c.reason())).orElse(false))
+				.findFirst()
+				.orElse(Condition.DATABASE_READY);
+		}
+		return STEPS.stream()
 			.filter(type -> tenant.condition(type).map(c -> !"True".equals(c.status())).orElse(true))
 			.findFirst()
 			.orElse(Condition.HEALTHY);
-		String message = cause == null ? "unknown failure" : cause.getMessage();
-		log.warn("Tenant {} FAILED in {}: {}", tenantId, step, message);
-		store.markObserved(tenantId, tenant.generation(), TenantStatus.FAILED,
-				tenant.withCondition(Condition.isFalse(step, "StepFailed", message)));
 	}
 
-	public void release(@Header(Headers.TENANT_ID) String tenantId) {
-		store.release(tenantId, owner);
+	private static List<Condition> merge(Tenant tenant, List<Condition> changes) {
+		Tenant current = tenant;
+		for (Condition change : changes) {
+			current = withConditions(current, current.withCondition(change));
+		}
+		return current.conditions();
 	}
 
-	/** Ids of tenants whose desired state no reconciler has observed yet, for the resync timer. */
-	public List<String> due() {
-		return store.findDue(100);
+	private static Tenant withConditions(Tenant t, List<Condition> conditions) {
+		return new Tenant(t.id(), t.name(), t.tier(), t.desiredState(), t.status(), t.generation(),
+				t.observedGeneration(), t.port(), conditions, t.orderId(), t.attempts(), t.generationChangedAt(),
+				t.activatedAt(), t.createdAt(), t.updatedAt());
+	}
+
+	/** The crash-test hook: stop dead after the named step, so a test can SIGKILL exactly at that boundary. */
+	private Tenant halt(String step, Tenant tenant) {
+		if (step.equals(properties.haltAfterStep())) {
+			log.warn("halted after step {} of tenant {} (tenantforge.provisioning.halt-after-step)", step,
+					tenant.id());
+			while (true) {
+				LockSupport.park(this);
+			}
+		}
+		return tenant;
 	}
 
 	private Tier tierOf(Tenant tenant) {

@@ -31,6 +31,17 @@ public class SecretFiles {
 		return properties.getSecretsDir().toAbsolutePath().normalize().resolve(names.slug());
 	}
 
+	/** Removes the tenant's secret folder and everything in it. */
+	public void remove(TenantNames names) {
+		Path folder = folderOf(names);
+		try {
+			org.springframework.util.FileSystemUtils.deleteRecursively(folder);
+		}
+		catch (IOException e) {
+			throw new StepFailedException("cannot remove the secret files of " + names + ": " + e.getMessage(), e);
+		}
+	}
+
 	/** Writes each file (name → content) atomically; the folder is created when missing. */
 	public Path write(TenantNames names, Map<String, String> files) {
 		Path folder = folderOf(names);

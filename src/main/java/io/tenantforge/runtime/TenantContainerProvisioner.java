@@ -18,7 +18,9 @@ import com.github.dockerjava.api.model.HealthCheck;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.LogConfig;
 import com.github.dockerjava.api.model.RestartPolicy;
+import com.github.dockerjava.api.model.Statistics;
 import com.github.dockerjava.api.model.Volume;
+import com.github.dockerjava.core.InvocationBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,10 +87,19 @@ public class TenantContainerProvisioner {
 		this.ledger = ledger;
 	}
 
-	/** Makes the tenant's container exist and run; returns the port it serves on. */
+	/**
+	 * Makes the tenant's container exist and run with its tier's limits (updated in place on a tier change, never
+	 * recreated); returns the port it serves on.
+	 */
 	public int ensure(Tenant tenant, Tier tier) {
 		TenantNames names = tenant.names();
 		int port = ports.portOf(tenant);
+		Optional<InspectContainerResponse> before = inspectSafely(names);
+		if (before.isPresent() && !isOurs(before.get(), names)
+				&& ledger.owner(ResourceLedger.CONTAINER, names.containerName()).isEmpty()) {
+			throw new StepFailedException("container " + names.containerName()
+					+ " exists and is not managed by tenantforge for " + names + ": left untouched");
+		}
 		claim(tenant.id(), ResourceLedger.SECRET_DIR, names.slug());
 		claim(tenant.id(), ResourceLedger.CONTAINER, names.containerName());
 		secretFiles.write(names,
@@ -100,6 +111,7 @@ public class TenantContainerProvisioner {
 			if (existing.isPresent()) {
 				requireOurs(existing.get(), names);
 				id = existing.get().getId();
+				updateLimits(existing.get(), tier);
 			}
 			else {
 				id = create(tenant, tier, port);
@@ -115,11 +127,95 @@ public class TenantContainerProvisioner {
 			throw classify(names, e);
 		}
 		catch (RuntimeException e) {
-			if (e instanceof StepFailedException || e instanceof RetryableException) {
-				throw e;
-			}
-			throw new RetryableException("Docker engine unreachable for " + names + ": " + e.getMessage(), e);
+			throw unreachable(names, e);
 		}
+	}
+
+	private static RuntimeException unreachable(TenantNames names, RuntimeException e) {
+		if (e instanceof StepFailedException || e instanceof RetryableException) {
+			return e;
+		}
+		return new RetryableException("Docker engine unreachable for " + names + ": " + e.getMessage(), e);
+	}
+
+	/** Suspend: stops the container; it stays, with its configuration, for resume. */
+	public void stop(Tenant tenant) {
+		TenantNames names = tenant.names();
+		try {
+			Optional<InspectContainerResponse> existing = inspect(names.containerName());
+			if (existing.isPresent() && isOurs(existing.get(), names)
+					&& Boolean.TRUE.equals(existing.get().getState().getRunning())) {
+				docker.stopContainerCmd(existing.get().getId()).withTimeout(10).exec();
+				log.info("Stopped container {}", names.containerName());
+			}
+		}
+		catch (com.github.dockerjava.api.exception.NotModifiedException alreadyStopped) {
+			// stopped meanwhile
+		}
+		catch (DockerException e) {
+			throw classify(names, e);
+		}
+		catch (RuntimeException e) {
+			throw unreachable(names, e);
+		}
+	}
+
+	/** Deprovision: removes the container and the secret files, if the ownership record gives them to the tenant. */
+	public void remove(Tenant tenant) {
+		TenantNames names = tenant.names();
+		try {
+			if (owned(tenant, ResourceLedger.CONTAINER, names.containerName())) {
+				Optional<InspectContainerResponse> existing = inspect(names.containerName());
+				if (existing.isPresent() && isOurs(existing.get(), names)) {
+					docker.removeContainerCmd(existing.get().getId()).withForce(true).exec();
+					log.info("Removed container {}", names.containerName());
+				}
+				if (inspect(names.containerName()).filter(c -> isOurs(c, names)).isPresent()) {
+					throw new RetryableException("container " + names.containerName() + " still exists");
+				}
+				ledger.release(tenant.id(), ResourceLedger.CONTAINER, names.containerName());
+			}
+		}
+		catch (NotFoundException gone) {
+			ledger.release(tenant.id(), ResourceLedger.CONTAINER, names.containerName());
+		}
+		catch (DockerException e) {
+			throw classify(names, e);
+		}
+		catch (RuntimeException e) {
+			throw unreachable(names, e);
+		}
+		if (owned(tenant, ResourceLedger.SECRET_DIR, names.slug())) {
+			secretFiles.remove(names);
+			ledger.release(tenant.id(), ResourceLedger.SECRET_DIR, names.slug());
+		}
+	}
+
+	/** Memory and processes the running container uses now; empty when it is not running. */
+	public Optional<Usage> usage(TenantNames names) {
+		try {
+			Optional<InspectContainerResponse> existing = inspect(names.containerName());
+			if (existing.isEmpty() || !Boolean.TRUE.equals(existing.get().getState().getRunning())) {
+				return Optional.empty();
+			}
+			Statistics stats = docker.statsCmd(existing.get().getId())
+				.withNoStream(true)
+				.exec(new InvocationBuilder.AsyncResultCallback<>())
+				.awaitResult();
+			Long memory = stats.getMemoryStats() == null ? null : stats.getMemoryStats().getUsage();
+			Long processes = stats.getPidsStats() == null ? null : stats.getPidsStats().getCurrent();
+			return Optional.of(new Usage(memory == null ? 0 : memory, processes == null ? 0 : processes));
+		}
+		catch (DockerException e) {
+			throw classify(names, e);
+		}
+		catch (RuntimeException e) {
+			throw unreachable(names, e);
+		}
+	}
+
+	/** What a running container uses. */
+	public record Usage(long memoryBytes, long processes) {
 	}
 
 	public Optional<InspectContainerResponse> inspect(String containerName) {
@@ -137,9 +233,52 @@ public class TenantContainerProvisioner {
 		}
 	}
 
-	private static void requireOurs(InspectContainerResponse container, TenantNames names) {
+	private Optional<InspectContainerResponse> inspectSafely(TenantNames names) {
+		try {
+			return inspect(names.containerName());
+		}
+		catch (DockerException e) {
+			throw classify(names, e);
+		}
+		catch (RuntimeException e) {
+			throw unreachable(names, e);
+		}
+	}
+
+	private boolean owned(Tenant tenant, String kind, String name) {
+		return ledger.owner(kind, name).map(tenant.id()::equals).orElse(false);
+	}
+
+	/** Tier change in place: the engine's update API, no recreate. */
+	private void updateLimits(InspectContainerResponse container, Tier tier) {
+		HostConfig current = container.getHostConfig();
+		long memory = tier.memory().toBytes();
+		boolean same = Long.valueOf(tier.nanoCpus()).equals(current.getNanoCPUs())
+				&& Long.valueOf(memory).equals(current.getMemory())
+				&& Long.valueOf(tier.memoryReservation().toBytes()).equals(current.getMemoryReservation())
+				&& Integer.valueOf(tier.cpuShares()).equals(current.getCpuShares())
+				&& Long.valueOf(tier.pidsLimit()).equals(current.getPidsLimit());
+		if (same) {
+			return;
+		}
+		docker.updateContainerCmd(container.getId())
+			.withNanoCPUs(tier.nanoCpus())
+			.withCpuShares(tier.cpuShares())
+			.withMemory(memory)
+			.withMemorySwap(memory)
+			.withMemoryReservation(tier.memoryReservation().toBytes())
+			.withPidsLimit(tier.pidsLimit())
+			.exec();
+		log.info("Updated limits of container {} in place", container.getName());
+	}
+
+	private static boolean isOurs(InspectContainerResponse container, TenantNames names) {
 		Map<String, String> labels = Optional.ofNullable(container.getConfig().getLabels()).orElse(Map.of());
-		if (!MANAGED_BY.equals(labels.get(LABEL_MANAGED_BY)) || !names.slug().equals(labels.get(LABEL_TENANT))) {
+		return MANAGED_BY.equals(labels.get(LABEL_MANAGED_BY)) && names.slug().equals(labels.get(LABEL_TENANT));
+	}
+
+	private static void requireOurs(InspectContainerResponse container, TenantNames names) {
+		if (!isOurs(container, names)) {
 			throw new StepFailedException("container " + names.containerName()
 					+ " exists and is not managed by tenantforge for " + names + ": left untouched");
 		}

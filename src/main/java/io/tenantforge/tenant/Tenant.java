@@ -6,12 +6,16 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A tenant as the control plane records it: the desired spec (name, tier, generation) and what was last observed
- * (status, conditions, observed generation).
+ * A tenant as the control plane records it: the desired spec (name, tier, desired state, generation) and what was
+ * last observed (status, conditions, observed generation).
+ *
+ * @param attempts failed reconciles of the current generation
+ * @param generationChangedAt when the current generation was asked for: the reconcile deadline counts from here
+ * @param activatedAt when the tenant was first ACTIVE; null while it never was (a failure then rolls back)
  */
-public record Tenant(String id, String name, String tier, TenantStatus status, long generation,
-		long observedGeneration, Integer port, List<Condition> conditions, String orderId, Instant createdAt,
-		Instant updatedAt) {
+public record Tenant(String id, String name, String tier, DesiredState desiredState, TenantStatus status,
+		long generation, long observedGeneration, Integer port, List<Condition> conditions, String orderId,
+		int attempts, Instant generationChangedAt, Instant activatedAt, Instant createdAt, Instant updatedAt) {
 
 	public Tenant {
 		conditions = List.copyOf(conditions);

@@ -22,8 +22,8 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class TenantStore {
 
-	private static final String COLUMNS = "id, name, tier, status, generation, observed_generation, port, "
-			+ "conditions, order_id, created_at, updated_at";
+	private static final String COLUMNS = "id, name, tier, desired_state, status, generation, observed_generation, "
+			+ "port, conditions, order_id, attempts, generation_changed_at, activated_at, created_at, updated_at";
 
 	private static final TypeReference<List<Condition>> CONDITIONS = new TypeReference<>() {
 	};
@@ -58,27 +58,43 @@ public class TenantStore {
 		return jdbc.query("SELECT " + COLUMNS + " FROM tenants ORDER BY id", this::map);
 	}
 
-	/**
-	 * Takes the reconcile lease of a tenant that needs work, so one reconciler at a time acts on it, also across
-	 * control-plane instances. Empty when it is leased elsewhere or has nothing to do.
-	 */
-	public Optional<Tenant> claim(String id, String owner, Duration lease) {
-		return jdbc.query("UPDATE tenants SET lease_owner = ?, lease_until = now() + make_interval(secs => ?) "
-				+ "WHERE id = ? AND (lease_until IS NULL OR lease_until < now()) "
-				+ "AND (observed_generation < generation OR status IN ('PENDING', 'PROVISIONING')) RETURNING "
-				+ COLUMNS, this::map, owner, lease.toSeconds(), id).stream().findFirst();
+	/** The tenant if its desired state is not yet observed and its backoff has passed. */
+	public Optional<Tenant> findForReconcile(String id) {
+		return jdbc.query("SELECT " + COLUMNS + " FROM tenants WHERE id = ? AND observed_generation < generation "
+				+ "AND next_attempt_at <= now()", this::map, id).stream().findFirst();
 	}
 
-	public void release(String id, String owner) {
-		jdbc.update("UPDATE tenants SET lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ?", id,
-				owner);
-	}
-
-	/** Ids of tenants whose desired state is not yet observed and that no reconciler holds. */
+	/** Ids of tenants whose desired state is not yet observed and whose backoff has passed. */
 	public List<String> findDue(int limit) {
-		return jdbc.queryForList("SELECT id FROM tenants WHERE (observed_generation < generation "
-				+ "OR status IN ('PENDING', 'PROVISIONING')) AND (lease_until IS NULL OR lease_until < now()) "
-				+ "ORDER BY updated_at LIMIT ?", String.class, limit);
+		return jdbc.queryForList("SELECT id FROM tenants WHERE observed_generation < generation "
+				+ "AND next_attempt_at <= now() ORDER BY next_attempt_at LIMIT ?", String.class, limit);
+	}
+
+	/**
+	 * Records a new desired state (and tier, when given) as the next generation; the status shows what is under way.
+	 * Empty when the tenant does not exist.
+	 */
+	public Optional<Tenant> changeDesired(String id, DesiredState desired, String tier, TenantStatus status) {
+		return jdbc.query("UPDATE tenants SET desired_state = ?, tier = coalesce(?, tier), status = ?, "
+				+ "generation = generation + 1, generation_changed_at = now(), attempts = 0, "
+				+ "next_attempt_at = now(), updated_at = now() WHERE id = ? RETURNING " + COLUMNS, this::map,
+				desired.name(), tier, status.name(), id).stream().findFirst();
+	}
+
+	/** Orders a tenant again whose earlier life ended (FAILED before it was ever active, or DELETED). */
+	public Optional<Tenant> reorder(String id, String name, String tier, String orderId) {
+		return jdbc.query("UPDATE tenants SET name = ?, tier = ?, order_id = ?, desired_state = 'ACTIVE', "
+				+ "status = 'PENDING', conditions = ?::jsonb, generation = generation + 1, "
+				+ "generation_changed_at = now(), attempts = 0, next_attempt_at = now(), activated_at = NULL, "
+				+ "port = NULL, updated_at = now() WHERE id = ? RETURNING " + COLUMNS, this::map, name, tier, orderId,
+				toJson(initialConditions()), id).stream().findFirst();
+	}
+
+	/** A failed reconcile to be tried again after {@code delay}. */
+	public void scheduleRetry(String id, int attempts, Duration delay, List<Condition> conditions) {
+		jdbc.update("UPDATE tenants SET attempts = ?, next_attempt_at = now() + make_interval(secs => ?), "
+				+ "conditions = ?::jsonb, updated_at = now() WHERE id = ?", attempts, delay.toMillis() / 1000.0,
+				toJson(conditions), id);
 	}
 
 	public void updateStatus(String id, TenantStatus status, List<Condition> conditions) {
@@ -93,8 +109,14 @@ public class TenantStore {
 
 	/** Records the outcome of a reconcile of {@code generation}. */
 	public void markObserved(String id, long generation, TenantStatus status, List<Condition> conditions) {
-		jdbc.update("UPDATE tenants SET status = ?, conditions = ?::jsonb, observed_generation = ?, "
-				+ "updated_at = now() WHERE id = ?", status.name(), toJson(conditions), generation, id);
+		jdbc.update("UPDATE tenants SET status = ?, conditions = ?::jsonb, observed_generation = ?, attempts = 0, "
+				+ "activated_at = CASE WHEN ? = 'ACTIVE' THEN coalesce(activated_at, now()) ELSE activated_at END, "
+				+ "updated_at = now() WHERE id = ?", status.name(), toJson(conditions), generation, status.name(), id);
+	}
+
+	/** Frees the tenant's port once its container is gone. */
+	public void releasePort(String id) {
+		jdbc.update("UPDATE tenants SET port = NULL WHERE id = ?", id);
 	}
 
 	public List<Integer> assignedPorts() {
@@ -136,7 +158,7 @@ public class TenantStore {
 	public record RecordedOrder(String orderId, String tenantId, String name, String tier) {
 	}
 
-	private static List<Condition> initialConditions() {
+	static List<Condition> initialConditions() {
 		return List.of(Condition.unknown(Condition.DATABASE_READY), Condition.unknown(Condition.CACHE_READY),
 				Condition.unknown(Condition.CONTAINER_READY), Condition.unknown(Condition.HEALTHY));
 	}
@@ -145,10 +167,11 @@ public class TenantStore {
 		int port = rs.getInt("port");
 		Integer maybePort = rs.wasNull() ? null : port;
 		return new Tenant(rs.getString("id"), rs.getString("name"), rs.getString("tier"),
-				TenantStatus.valueOf(rs.getString("status")), rs.getLong("generation"),
-				rs.getLong("observed_generation"), maybePort, fromJson(rs.getString("conditions")),
-				rs.getString("order_id"), instant(rs.getTimestamp("created_at")),
-				instant(rs.getTimestamp("updated_at")));
+				DesiredState.valueOf(rs.getString("desired_state")), TenantStatus.valueOf(rs.getString("status")),
+				rs.getLong("generation"), rs.getLong("observed_generation"), maybePort,
+				fromJson(rs.getString("conditions")), rs.getString("order_id"), rs.getInt("attempts"),
+				instant(rs.getTimestamp("generation_changed_at")), instant(rs.getTimestamp("activated_at")),
+				instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("updated_at")));
 	}
 
 	private static java.time.Instant instant(Timestamp ts) {

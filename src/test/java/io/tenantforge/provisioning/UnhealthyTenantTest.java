@@ -67,8 +67,21 @@ class UnhealthyTenantTest {
 		assertThat(healthy).isNotNull();
 		assertThat(healthy.path("status").asText()).isEqualTo("False");
 		assertThat(healthy.path("message").asText()).contains("did not become healthy", "within 8s");
-		assertThat(tenant.path("conditions").findValuesAsText("status")).containsExactly("True", "True", "True",
-				"False");
+		assertThat(tenant.path("conditions").findValuesAsText("reason")).containsExactly("RolledBack", "RolledBack",
+				"RolledBack", "StepFailed");
+		assertThat(fixtures.footprint()).as("a failed first provisioning is rolled back")
+			.noneMatch(resource -> resource.contains("doomed"));
+	}
+
+	@Test
+	void orderingAFailedTenantAgainStartsClean() {
+		api.postOrder(anOrder().withSubdomain("doomed").build());
+		fixtures.awaitStatus("doomed", TenantStatus.FAILED, Duration.ofSeconds(60));
+		runtime.setImage(productImage);
+
+		assertThat(api.postOrder(anOrder().withSubdomain("doomed").build()).statusCode()).isEqualTo(202);
+
+		fixtures.awaitStatus("doomed", TenantStatus.ACTIVE, Duration.ofSeconds(60));
 	}
 
 }

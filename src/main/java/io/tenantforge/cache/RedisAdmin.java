@@ -1,0 +1,143 @@
+package io.tenantforge.cache;
+
+import java.util.List;
+import java.util.Map;
+
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.StatusOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
+
+import io.tenantforge.support.RetryableException;
+import io.tenantforge.support.StepFailedException;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.autoconfigure.data.redis.RedisProperties;
+import org.springframework.stereotype.Component;
+
+/**
+ * The admin commands Spring Data Redis has no API for (ACL, namespace clean-up), over a Lettuce connection of the
+ * control plane's own, with the same server and credentials as {@code spring.data.redis.*}.
+ */
+@Component
+public class RedisAdmin implements DisposableBean {
+
+	private final RedisClient client;
+
+	private volatile StatefulRedisConnection<String, String> connection;
+
+	public RedisAdmin(RedisProperties properties) {
+		RedisURI.Builder uri = RedisURI.builder()
+			.withHost(properties.getHost())
+			.withPort(properties.getPort())
+			.withDatabase(properties.getDatabase());
+		if (properties.getPassword() != null && !properties.getPassword().isEmpty()) {
+			uri = properties.getUsername() == null ? uri.withPassword(properties.getPassword().toCharArray())
+					: uri.withAuthentication(properties.getUsername(), properties.getPassword());
+		}
+		if (properties.getTimeout() != null) {
+			uri = uri.withTimeout(properties.getTimeout());
+		}
+		this.client = RedisClient.create(uri.build());
+	}
+
+	/** {@code ACL SETUSER user rule…}. */
+	public void setUser(String user, List<String> rules) {
+		run(commands -> {
+			CommandArgs<String, String> args = new CommandArgs<>(StringCodec.UTF8).add("SETUSER").add(user);
+			rules.forEach(args::add);
+			return commands.dispatch(CommandType.ACL, new StatusOutput<>(StringCodec.UTF8), args);
+		});
+	}
+
+	/** The user's ACL ({@code ACL GETUSER}) as a map, or empty when the user does not exist. */
+	public Map<String, Object> getUser(String user) {
+		return run(commands -> {
+			List<Object> flat = commands.aclGetuser(user);
+			return flat == null ? Map.of() : toMap(flat);
+		});
+	}
+
+	public boolean userExists(String user) {
+		return users().contains(user);
+	}
+
+	public List<String> users() {
+		return run(RedisCommands::aclUsers);
+	}
+
+	public void deleteUser(String user) {
+		run(commands -> commands.aclDeluser(user));
+	}
+
+	/** Removes every key matching {@code pattern} with SCAN + UNLINK (never KEYS or FLUSHDB); returns how many. */
+	public long unlinkMatching(String pattern) {
+		return run(commands -> {
+			long removed = 0;
+			ScanCursor cursor = ScanCursor.INITIAL;
+			do {
+				KeyScanCursor<String> page = commands.scan(cursor, ScanArgs.Builder.matches(pattern).limit(500));
+				if (!page.getKeys().isEmpty()) {
+					removed += commands.unlink(page.getKeys().toArray(String[]::new));
+				}
+				cursor = page;
+			}
+			while (!cursor.isFinished());
+			return removed;
+		});
+	}
+
+	private static Map<String, Object> toMap(List<Object> flat) {
+		java.util.LinkedHashMap<String, Object> map = new java.util.LinkedHashMap<>();
+		for (int i = 0; i + 1 < flat.size(); i += 2) {
+			map.put(String.valueOf(flat.get(i)), flat.get(i + 1));
+		}
+		return map;
+	}
+
+	private <T> T run(java.util.function.Function<RedisCommands<String, String>, T> command) {
+		try {
+			return command.apply(connection().sync());
+		}
+		catch (RedisConnectionException e) {
+			throw new RetryableException("Redis unreachable: " + e.getMessage(), e);
+		}
+		catch (RedisException e) {
+			if (e.getCause() instanceof java.io.IOException || e instanceof io.lettuce.core.RedisCommandTimeoutException) {
+				throw new RetryableException("Redis unreachable: " + e.getMessage(), e);
+			}
+			throw new StepFailedException("Redis refused: " + e.getMessage(), e);
+		}
+	}
+
+	private StatefulRedisConnection<String, String> connection() {
+		StatefulRedisConnection<String, String> current = connection;
+		if (current == null || !current.isOpen()) {
+			synchronized (this) {
+				if (connection == null || !connection.isOpen()) {
+					connection = client.connect();
+				}
+				current = connection;
+			}
+		}
+		return current;
+	}
+
+	@Override
+	public void destroy() {
+		if (connection != null) {
+			connection.close();
+		}
+		client.shutdown();
+	}
+
+}

@@ -1,0 +1,81 @@
+package io.tenantforge.database;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.tenantforge.support.RetryableException;
+import io.tenantforge.support.StepFailedException;
+import io.tenantforge.tenant.Tenant;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Keeps a {@code pg_dump} (custom format) of a tenant's schema under the archive folder before deprovisioning drops
+ * it. The password, if any, goes to pg_dump through its environment, never its command line.
+ */
+@Component
+public class SchemaArchiver {
+
+	private static final Logger log = LoggerFactory.getLogger(SchemaArchiver.class);
+
+	private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+		.withZone(ZoneOffset.UTC);
+
+	private final TenantDatabaseProperties properties;
+
+	private final TenantDatabaseProvisioner database;
+
+	public SchemaArchiver(TenantDatabaseProperties properties, TenantDatabaseProvisioner database) {
+		this.properties = properties;
+		this.database = database;
+	}
+
+	/** Dumps the schema when archiving is on and the schema is there; returns the dump, or null. */
+	public Path archive(Tenant tenant) {
+		if (!properties.archiveOnDelete() || !database.schemaExists(tenant.names())) {
+			return null;
+		}
+		String schema = tenant.names().databaseSchema();
+		try {
+			Path dir = Files.createDirectories(properties.archiveDir().toAbsolutePath());
+			Path dump = dir.resolve(tenant.id() + "-" + STAMP.format(Instant.now()) + ".dump");
+			List<String> command = List.of(properties.pgDump(), "--dbname=" + properties.url().replaceFirst("^jdbc:", ""),
+					"--username=" + properties.username(), "--schema=" + schema, "--format=custom",
+					"--file=" + dump);
+			ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+			if (properties.password() != null && !properties.password().isEmpty()) {
+				builder.environment().put("PGPASSWORD", properties.password());
+			}
+			Process process = builder.start();
+			String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+			if (!process.waitFor(5, TimeUnit.MINUTES)) {
+				process.destroyForcibly();
+				throw new RetryableException("pg_dump of " + schema + " timed out");
+			}
+			if (process.exitValue() != 0) {
+				throw new RetryableException("pg_dump of " + schema + " exited " + process.exitValue() + ": " + output);
+			}
+			log.info("Archived schema {} to {}", schema, dump);
+			return dump;
+		}
+		catch (IOException e) {
+			throw new StepFailedException("cannot archive schema " + schema + " with " + properties.pgDump() + ": "
+					+ e.getMessage(), e);
+		}
+		catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+			throw new RetryableException("interrupted while archiving " + schema, e);
+		}
+	}
+
+}
