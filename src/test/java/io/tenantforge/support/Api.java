@@ -42,6 +42,20 @@ public class Api {
 			.POST(HttpRequest.BodyPublishers.ofByteArray(body)), true);
 	}
 
+	public HttpResponse<String> post(String path, String body) {
+		return send(request(path).header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(body)), true);
+	}
+
+	public HttpResponse<String> patch(String path, String body) {
+		return send(request(path).header("Content-Type", "application/json")
+			.method("PATCH", HttpRequest.BodyPublishers.ofString(body)), true);
+	}
+
+	public HttpResponse<String> delete(String path) {
+		return send(request(path).DELETE(), true);
+	}
+
 	public HttpResponse<String> get(String path) {
 		return send(request(path).GET(), true);
 	}

@@ -45,10 +45,16 @@ public final class ControlPlaneProcess implements AutoCloseable {
 
 	private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
+	private static final Path LOG = WORK_DIR.resolve("control-plane.log");
+
 	private final Process process;
 
-	private ControlPlaneProcess(Process process) {
+	/** Where this run's output starts in the shared log file. */
+	private final long logOffset;
+
+	private ControlPlaneProcess(Process process, long logOffset) {
 		this.process = process;
+		this.logOffset = logOffset;
 	}
 
 	/** Starts the jar with the process-test settings plus {@code extraArguments}; returns once it is ready. */
@@ -57,25 +63,27 @@ public final class ControlPlaneProcess implements AutoCloseable {
 		if (jar == null || !Files.exists(Path.of(jar))) {
 			throw new IllegalStateException("the packaged control plane is missing (" + jar + "): run ./mvnw verify");
 		}
-		List<String> command = new ArrayList<>(List.of("java", "-Xmx384m", "-jar", jar,
+		List<String> command = new ArrayList<>(List.of("java", "-Xmx384m", "-XX:TieredStopAtLevel=1", "-jar", jar,
 				"--server.port=" + HTTP_PORT, "--spring.datasource.url=" + CONTROL_PLANE_DB,
 				"--tenantforge.database.url=" + TENANTS_DB,
 				"--spring.artemis.embedded.data-directory=" + WORK_DIR.resolve("artemis"),
 				"--tenantforge.intake.broker-acceptor=" + BROKER_URL + "?protocols=CORE,AMQP,STOMP",
 				"--tenantforge.intake.orders-dir=" + WORK_DIR.resolve("orders"),
 				"--tenantforge.runtime.secrets-dir=" + WORK_DIR.resolve("secrets"),
+				"--tenantforge.database.archive-dir=" + WORK_DIR.resolve("archive"),
 				"--tenantforge.runtime.port-range-start=22000", "--tenantforge.runtime.port-range-end=22999",
 				"--tenantforge.provisioning.resync-interval=1000"));
 		command.addAll(List.of(extraArguments));
 		try {
 			Files.createDirectories(WORK_DIR);
+			long offset = Files.exists(LOG) ? Files.size(LOG) : 0;
 			// the project folder, as an operator starts it: ./config/ is read from there
 			ProcessBuilder builder = new ProcessBuilder(command).directory(Path.of("").toAbsolutePath().toFile())
 				.redirectErrorStream(true)
-				.redirectOutput(ProcessBuilder.Redirect.appendTo(WORK_DIR.resolve("control-plane.log").toFile()));
+				.redirectOutput(ProcessBuilder.Redirect.appendTo(LOG.toFile()));
 			builder.environment().put("TENANTFORGE_ADMIN_PASSWORD", ADMIN_PASSWORD);
 			builder.environment().put("TENANTFORGE_SECRET_KEY", "cHJvY2Vzcy10ZXN0LWtleS0zMi1ieXRlcy1sb25nISE=");
-			ControlPlaneProcess started = new ControlPlaneProcess(builder.start());
+			ControlPlaneProcess started = new ControlPlaneProcess(builder.start(), offset);
 			started.awaitReady();
 			return started;
 		}
@@ -88,11 +96,22 @@ public final class ControlPlaneProcess implements AutoCloseable {
 		await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() -> {
 			if (!process.isAlive()) {
 				throw new IllegalStateException("the control plane exited with " + process.exitValue()
-						+ "; see " + WORK_DIR.resolve("control-plane.log"));
+						+ "; see " + LOG);
 			}
 			return send(HttpRequest.newBuilder(uri("/actuator/health/readiness")).GET(), false)
 				.map(r -> r.statusCode() == 200)
 				.orElse(false);
+		});
+	}
+
+	/** Waits until this run of the control plane has logged a line containing {@code text}. */
+	public void awaitLog(String text, Duration atMost) {
+		await().atMost(atMost).pollInterval(Duration.ofMillis(200)).until(() -> {
+			try (var channel = Files.newByteChannel(LOG)) {
+				channel.position(logOffset);
+				byte[] rest = java.nio.channels.Channels.newInputStream(channel).readAllBytes();
+				return new String(rest, StandardCharsets.UTF_8).contains(text);
+			}
 		});
 	}
 
@@ -117,6 +136,15 @@ public final class ControlPlaneProcess implements AutoCloseable {
 	/** GET of an API path as admin; empty when the control plane does not answer. */
 	public java.util.Optional<HttpResponse<String>> get(String path) {
 		return send(HttpRequest.newBuilder(uri(path)).GET(), true);
+	}
+
+	public HttpResponse<String> post(String path, String json) {
+		return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(json)), true).orElseThrow();
+	}
+
+	public HttpResponse<String> delete(String path) {
+		return send(HttpRequest.newBuilder(uri(path)).DELETE(), true).orElseThrow();
 	}
 
 	public String status(String tenant) {

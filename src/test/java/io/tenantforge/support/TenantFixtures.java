@@ -126,6 +126,19 @@ public class TenantFixtures {
 		}
 	}
 
+	/** Keys matching a pattern, found with SCAN as the control plane's admin connection. */
+	public List<String> redisKeys(String pattern) {
+		List<String> keys = new java.util.ArrayList<>();
+		io.lettuce.core.ScanCursor cursor = io.lettuce.core.ScanCursor.INITIAL;
+		do {
+			var page = redisAdmin.sync().scan(cursor, io.lettuce.core.ScanArgs.Builder.matches(pattern));
+			keys.addAll(page.getKeys());
+			cursor = page;
+		}
+		while (!cursor.isFinished());
+		return keys;
+	}
+
 	public JdbcTemplate tenantsDatabase() {
 		return tenants;
 	}
