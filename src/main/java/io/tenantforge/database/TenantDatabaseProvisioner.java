@@ -25,6 +25,7 @@ import io.tenantforge.tenant.TenantNames;
 import io.tenantforge.tenant.Tier;
 
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -52,9 +53,14 @@ public class TenantDatabaseProvisioner {
 
 	private final AtomicBoolean databaseHardened = new AtomicBoolean();
 
+	/** The control plane's own database, which no tenant role may connect to. */
+	private final String controlPlaneDatabase;
+
 	public TenantDatabaseProvisioner(@Qualifier("tenantsDataSource") DataSource tenants,
-			TenantDatabaseProperties properties, ResourceLedger ledger, TenantSecrets secrets) {
+			TenantDatabaseProperties properties, ResourceLedger ledger, TenantSecrets secrets,
+			@Value("${spring.datasource.url}") String controlPlaneUrl) {
 		this.tenants = tenants;
+		this.controlPlaneDatabase = org.postgresql.Driver.parseURL(controlPlaneUrl, null).getProperty("PGDBNAME");
 		this.properties = properties;
 		this.ledger = ledger;
 		this.secrets = secrets;
@@ -208,6 +214,7 @@ public class TenantDatabaseProvisioner {
 			sql.execute("SELECT pg_advisory_lock(" + DDL_LOCK + ")");
 			try {
 				sql.execute("REVOKE ALL ON DATABASE " + pg.escapeIdentifier(properties.databaseName()) + " FROM PUBLIC");
+				sql.execute("REVOKE ALL ON DATABASE " + pg.escapeIdentifier(controlPlaneDatabase) + " FROM PUBLIC");
 				sql.execute("REVOKE ALL ON SCHEMA public FROM PUBLIC");
 				sql.execute("ALTER DEFAULT PRIVILEGES REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC");
 			}
@@ -247,6 +254,7 @@ public class TenantDatabaseProvisioner {
 					+ literal(pg, Long.toString(properties.idleInTransactionTimeout().toMillis())));
 			sql.execute("GRANT CONNECT ON DATABASE " + pg.escapeIdentifier(properties.databaseName()) + " TO "
 					+ quoted);
+			sql.execute("ALTER DEFAULT PRIVILEGES FOR ROLE " + quoted + " REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC");
 		}
 	}
 

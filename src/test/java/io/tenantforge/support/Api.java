@@ -56,6 +56,24 @@ public class Api {
 		return send(request(path).DELETE(), true);
 	}
 
+	/** Any request as any user (null user: no credentials). */
+	public HttpResponse<String> requestAs(String user, String password, String method, String path, String body) {
+		HttpRequest.Builder builder = request(path).header("Content-Type", "application/json")
+			.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+					: HttpRequest.BodyPublishers.ofString(body));
+		if (user != null) {
+			builder.header("Authorization", "Basic " + Base64.getEncoder()
+				.encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
+		}
+		return send(builder, false);
+	}
+
+	/** A request whose body is streamed without a declared length (chunked). */
+	public HttpResponse<String> postChunked(String path, byte[] body) {
+		return send(request(path).header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body))), true);
+	}
+
 	public HttpResponse<String> get(String path) {
 		return send(request(path).GET(), true);
 	}

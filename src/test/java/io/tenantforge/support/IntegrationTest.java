@@ -5,6 +5,7 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.context.ActiveProfiles;
@@ -13,11 +14,12 @@ import org.springframework.test.context.ActiveProfiles;
  * An integration test against the real PostgreSQL, Redis and Docker engine of this machine, sharing one Spring
  * context with every other such test (same annotations, same configuration). Nothing is skipped when a service is
  * missing: the test fails. Camel runs as in production (JMX on: tests read route statistics), so no
- * {@code @CamelSpringBootTest}, which turns JMX off.
+ * {@code @CamelSpringBootTest}, which turns JMX off; metrics are exported as in production.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureObservability
 @ActiveProfiles("test")
 @Import({ TenantFixtures.class, Api.class })
 public @interface IntegrationTest {

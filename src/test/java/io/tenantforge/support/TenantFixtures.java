@@ -139,6 +139,11 @@ public class TenantFixtures {
 		return keys;
 	}
 
+	/** Admin commands on Redis (not as a tenant). */
+	public io.lettuce.core.api.sync.RedisCommands<String, String> redisAdmin() {
+		return redisAdmin.sync();
+	}
+
 	public JdbcTemplate tenantsDatabase() {
 		return tenants;
 	}
