@@ -1,14 +1,22 @@
 package io.tenantforge.security;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
 import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
 import org.springframework.security.access.hierarchicalroles.RoleHierarchyImpl;
 import org.springframework.security.config.Customizer;
@@ -22,6 +30,11 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.springframework.security.web.authentication.HttpStatusEntryPoint;
+import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
+import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
+import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
+import org.springframework.security.web.util.matcher.NegatedRequestMatcher;
 
 /**
  * Who may do what: {@code viewer} reads, {@code operator} also orders and runs the lifecycle, {@code admin} also
@@ -33,22 +46,66 @@ public class SecurityConfig {
 
 	static final Set<String> ROLES = Set.of("viewer", "operator", "admin");
 
+	/** The REST API: stateless HTTP Basic, no session, no CSRF (no cookies to ride on). */
 	@Bean
+	@Order(1)
 	SecurityFilterChain apiSecurity(HttpSecurity http, SecurityProperties properties) throws Exception {
-		http.authorizeHttpRequests(auth -> auth.requestMatchers("/actuator/health", "/actuator/health/**")
-			.permitAll()
-			.requestMatchers(HttpMethod.GET, "/api/**")
-			.hasRole("VIEWER")
-			.requestMatchers("/api/**")
-			.hasRole("OPERATOR")
-			.anyRequest()
-			.hasRole("ADMIN"))
+		http.securityMatcher("/api/**")
+			.authorizeHttpRequests(auth -> auth.requestMatchers(HttpMethod.GET, "/api/**")
+				.hasRole("VIEWER")
+				.anyRequest()
+				.hasRole("OPERATOR"))
 			.httpBasic(Customizer.withDefaults())
-			.csrf(csrf -> csrf.ignoringRequestMatchers("/api/**"))
+			.csrf(csrf -> csrf.disable())
 			.sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			.addFilterBefore(new RequestSizeLimit(properties.maxRequestSize().toBytes()), AuthorizationFilter.class)
 			.addFilterAfter(new OrderRateLimit(properties), AuthorizationFilter.class);
 		return http.build();
+	}
+
+	/**
+	 * Everything else: actuator health open; the console (Hawtio, Jolokia), the fleet page and the rest of actuator
+	 * for admins. Form login for browsers, HTTP Basic for tools (401, not a redirect, when they send no HTML
+	 * Accept); CSRF through a cookie the console's page reads and echoes as X-XSRF-TOKEN.
+	 */
+	@Bean
+	@Order(2)
+	SecurityFilterChain consoleSecurity(HttpSecurity http, SecurityProperties properties) throws Exception {
+		var browser = new MediaTypeRequestMatcher(MediaType.TEXT_HTML);
+		browser.setIgnoredMediaTypes(Set.of(MediaType.ALL));
+		http.authorizeHttpRequests(auth -> auth.requestMatchers("/actuator/health", "/actuator/health/**", "/login",
+				"/error")
+			.permitAll()
+			.anyRequest()
+			.hasRole("ADMIN"))
+			.formLogin(Customizer.withDefaults())
+			.httpBasic(Customizer.withDefaults())
+			.exceptionHandling(e -> e
+				.defaultAuthenticationEntryPointFor(new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED),
+						new NegatedRequestMatcher(browser))
+				.accessDeniedHandler(SecurityConfig::deniedWithoutCredentialsIs401))
+			.csrf(csrf -> csrf.csrfTokenRepository(CookieCsrfTokenRepository.withHttpOnlyFalse())
+				.csrfTokenRequestHandler(new CsrfTokenRequestAttributeHandler()))
+			.addFilterBefore(new RequestSizeLimit(properties.maxRequestSize().toBytes()), AuthorizationFilter.class);
+		return http.build();
+	}
+
+	/**
+	 * The CSRF check runs before authentication, so a POST without any credentials would be refused 403 for its
+	 * missing token; it is answered 401 like every other request without credentials. With credentials, 403.
+	 */
+	private static void deniedWithoutCredentialsIs401(HttpServletRequest request, HttpServletResponse response,
+			AccessDeniedException denied) throws IOException {
+		var session = request.getSession(false);
+		boolean credentials = request.getHeader("Authorization") != null
+				|| session != null && session.getAttribute("SPRING_SECURITY_CONTEXT") != null;
+		if (credentials) {
+			response.sendError(HttpServletResponse.SC_FORBIDDEN, "Forbidden");
+		}
+		else {
+			response.setHeader("WWW-Authenticate", "Basic realm=\"tenantforge\"");
+			response.sendError(HttpServletResponse.SC_UNAUTHORIZED, "Unauthorized");
+		}
 	}
 
 	@Bean

@@ -23,7 +23,7 @@ class AccessControlTest {
 			new String[] { "DELETE", "/api/v1/tenants/nobody" });
 
 	private static final List<String> ADMIN_ONLY = List.of("/actuator/prometheus", "/actuator/camelroutes",
-			"/actuator/info");
+			"/actuator/info", "/actuator/hawtio/", "/actuator/hawtio/jolokia/version", "/actuator/jolokia/version");
 
 	@Autowired
 	Api api;
@@ -70,6 +70,23 @@ class AccessControlTest {
 		}
 		assertThat(api.requestAs("admin", Api.ADMIN_PASSWORD, "GET", "/actuator/prometheus", null).statusCode())
 			.isEqualTo(200);
+	}
+
+	@Test
+	void adminSeesTheRoutesInTheConsoleThroughJolokiaAsHawtioDoes() {
+		HttpResponse<String> user = api.requestAs("admin", Api.ADMIN_PASSWORD, "GET", "/actuator/hawtio/user", null);
+		HttpResponse<String> routes = api.requestAs("admin", Api.ADMIN_PASSWORD, "GET",
+				"/actuator/hawtio/jolokia/search/org.apache.camel:type=routes,*", null);
+
+		assertThat(user.statusCode()).isEqualTo(200);
+		assertThat(user.body().strip()).as("Hawtio took the Spring Security login (JAAS bridge)").isEqualTo("\"admin\"");
+		assertThat(routes.statusCode()).isEqualTo(200);
+		assertThat(routes.body()).contains("intake-rest-order", "intake-queue-order", "intake-file-order",
+				"provisioning-reconcile");
+		assertThat(api.requestAs(null, null, "POST", "/actuator/hawtio/jolokia", "{\"type\":\"version\"}")
+			.statusCode()).isEqualTo(401);
+		assertThat(api.requestAs("viewer", "viewer-password", "POST", "/actuator/hawtio/jolokia",
+				"{\"type\":\"version\"}").statusCode()).isEqualTo(403);
 	}
 
 	@Test
