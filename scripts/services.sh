@@ -37,6 +37,14 @@ fi
 static_busybox || die "/bin/busybox is missing or not statically linked (package busybox-static)"
 say "busybox up: static $(/bin/busybox | head -n 1 | cut -d' ' -f1-2) at /bin/busybox"
 
+# --- headless Chromium and its driver, for the console's browser test ---------------------------
+if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
+  say "installing chromium and chromium-driver"
+  apt-get update
+  DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver
+fi
+say "chromium up: $(chromedriver --version 2>/dev/null | cut -d' ' -f1-2)"
+
 # --- Docker Engine ----------------------------------------------------------------------------
 docker_up() { docker info >/dev/null 2>&1; }
 if ! docker_up; then

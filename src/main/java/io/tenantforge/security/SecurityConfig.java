@@ -31,6 +31,7 @@ import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.HttpStatusEntryPoint;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
 import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
 import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
@@ -46,7 +47,13 @@ public class SecurityConfig {
 
 	static final Set<String> ROLES = Set.of("viewer", "operator", "admin");
 
-	/** The REST API: stateless HTTP Basic, no session, no CSRF (no cookies to ride on). */
+	private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
+
+	/**
+	 * The REST API: HTTP Basic for tools; the fleet page's own requests ride on the console's login session (never
+	 * created here). A change that comes with the session cookie instead of an Authorization header must carry the
+	 * CSRF token, so another site cannot make a logged-in browser order or delete tenants.
+	 */
 	@Bean
 	@Order(1)
 	SecurityFilterChain apiSecurity(HttpSecurity http, SecurityProperties properties) throws Exception {
@@ -56,8 +63,12 @@ public class SecurityConfig {
 				.anyRequest()
 				.hasRole("OPERATOR"))
 			.httpBasic(Customizer.withDefaults())
-			.csrf(csrf -> csrf.disable())
-			.sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+			.csrf(csrf -> csrf.csrfTokenRepository(CookieCsrfTokenRepository.withHttpOnlyFalse())
+				.csrfTokenRequestHandler(new CsrfTokenRequestAttributeHandler())
+				.requireCsrfProtectionMatcher(request -> !SAFE_METHODS.contains(request.getMethod())
+						&& request.getHeader("Authorization") == null))
+			.exceptionHandling(e -> e.accessDeniedHandler(SecurityConfig::deniedWithoutCredentialsIs401))
+			.sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.NEVER))
 			.addFilterBefore(new RequestSizeLimit(properties.maxRequestSize().toBytes()), AuthorizationFilter.class)
 			.addFilterAfter(new OrderRateLimit(properties), AuthorizationFilter.class);
 		return http.build();
@@ -66,7 +77,8 @@ public class SecurityConfig {
 	/**
 	 * Everything else: actuator health open; the console (Hawtio, Jolokia), the fleet page and the rest of actuator
 	 * for admins. Form login for browsers, HTTP Basic for tools (401, not a redirect, when they send no HTML
-	 * Accept); CSRF through a cookie the console's page reads and echoes as X-XSRF-TOKEN.
+	 * Accept); CSRF through a cookie the console's page reads and echoes as X-XSRF-TOKEN. The API's request size
+	 * limit does not apply here: the console's Jolokia requests are legitimately large.
 	 */
 	@Bean
 	@Order(2)
@@ -74,7 +86,7 @@ public class SecurityConfig {
 		var browser = new MediaTypeRequestMatcher(MediaType.TEXT_HTML);
 		browser.setIgnoredMediaTypes(Set.of(MediaType.ALL));
 		http.authorizeHttpRequests(auth -> auth.requestMatchers("/actuator/health", "/actuator/health/**", "/login",
-				"/error")
+				"/error", "/favicon.ico")
 			.permitAll()
 			.anyRequest()
 			.hasRole("ADMIN"))
@@ -86,7 +98,7 @@ public class SecurityConfig {
 				.accessDeniedHandler(SecurityConfig::deniedWithoutCredentialsIs401))
 			.csrf(csrf -> csrf.csrfTokenRepository(CookieCsrfTokenRepository.withHttpOnlyFalse())
 				.csrfTokenRequestHandler(new CsrfTokenRequestAttributeHandler()))
-			.addFilterBefore(new RequestSizeLimit(properties.maxRequestSize().toBytes()), AuthorizationFilter.class);
+			.addFilterAfter(new CsrfCookieFilter(), BasicAuthenticationFilter.class);
 		return http.build();
 	}
 
