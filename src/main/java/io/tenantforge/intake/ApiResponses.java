@@ -30,8 +30,11 @@ public class ApiResponses {
 
 	private final ObjectMapper json;
 
-	public ApiResponses(ObjectMapper json) {
+	private final OrderRejections rejections;
+
+	public ApiResponses(ObjectMapper json, OrderRejections rejections) {
 		this.json = json;
+		this.rejections = rejections;
 	}
 
 	/** 200 with the body as JSON. */
@@ -57,6 +60,9 @@ public class ApiResponses {
 	/** Maps the caught exception to a problem document. */
 	public void problem(Exchange exchange) {
 		Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+		if ("intake-rest-order".equals(exchange.getFromRouteId())) {
+			rejections.count(exchange, "rest");
+		}
 		Map<String, Object> problem = new LinkedHashMap<>();
 		int status;
 		if (cause instanceof InvalidOrderException invalid) {

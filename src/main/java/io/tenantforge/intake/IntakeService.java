@@ -5,8 +5,10 @@ import java.util.UUID;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import io.tenantforge.support.ConflictException;
+import io.tenantforge.support.Metrics;
 import io.tenantforge.tenant.DesiredState;
 import io.tenantforge.tenant.Tenant;
 import io.tenantforge.tenant.TenantStatus;
@@ -25,13 +27,40 @@ public class IntakeService {
 
 	private static final Logger log = LoggerFactory.getLogger(IntakeService.class);
 
+	static final String MDC_TENANT = "tenant.id";
+
+	static final String MDC_ORDER = "order.id";
+
 	private final TenantStore store;
 
-	public IntakeService(TenantStore store) {
+	private final Metrics metrics;
+
+	public IntakeService(TenantStore store, Metrics metrics) {
 		this.store = store;
+		this.metrics = metrics;
 	}
 
 	public IntakeResult accept(TenantOrder order, String channel) {
+		MDC.put(MDC_TENANT, order.subdomain());
+		if (order.orderId() != null) {
+			MDC.put(MDC_ORDER, order.orderId());
+		}
+		try {
+			IntakeResult result = decide(order, channel);
+			metrics.order(channel, result.created() ? "accepted" : "replayed");
+			return result;
+		}
+		catch (ConflictException conflict) {
+			metrics.order(channel, "conflict");
+			throw conflict;
+		}
+		finally {
+			MDC.remove(MDC_TENANT);
+			MDC.remove(MDC_ORDER);
+		}
+	}
+
+	private IntakeResult decide(TenantOrder order, String channel) {
 		if (order.orderId() != null) {
 			Optional<RecordedOrder> seen = store.findOrder(order.orderId());
 			if (seen.isPresent()) {

@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 
 import io.tenantforge.support.ConflictException;
 import io.tenantforge.support.InvalidOrderException;
+import io.tenantforge.support.Metrics;
 import io.tenantforge.support.TransientFaults;
 
 import org.apache.camel.Exchange;
@@ -27,8 +28,22 @@ public class OrderRejections {
 
 	private final IntakeProperties properties;
 
-	public OrderRejections(IntakeProperties properties) {
+	private final Metrics metrics;
+
+	public OrderRejections(IntakeProperties properties, Metrics metrics) {
 		this.properties = properties;
+		this.metrics = metrics;
+	}
+
+	/** Counts what IntakeService did not count itself: invalid orders, and orders a fault kept from being recorded. */
+	void count(Exchange exchange, String channel) {
+		Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+		if (cause instanceof InvalidOrderException) {
+			metrics.order(channel, "rejected");
+		}
+		else if (!(cause instanceof ConflictException)) {
+			metrics.order(channel, "unavailable");
+		}
 	}
 
 	/** A human-readable reason, from the exception the exchange failed with. */
@@ -53,6 +68,7 @@ public class OrderRejections {
 	/** Marks a queued order for the dead-letter queue. */
 	public void toDeadLetter(Exchange exchange) {
 		String reason = reason(exchange);
+		count(exchange, "queue");
 		log.warn("Order from the queue sent to {}: {}", properties.deadLetterQueue(), reason);
 		exchange.getMessage().setHeader(REASON_HEADER, reason);
 		exchange.getMessage().setHeader("TenantforgeRejectedAt", Instant.now().toString());
@@ -62,6 +78,7 @@ public class OrderRejections {
 	public void writeReasonFile(Exchange exchange) {
 		String fileName = exchange.getMessage().getHeader(Exchange.FILE_NAME_ONLY, String.class);
 		String reason = reason(exchange);
+		count(exchange, "file");
 		log.warn("Order file {} rejected: {}", fileName, reason);
 		Path errorDir = properties.errorDir();
 		try {

@@ -9,6 +9,7 @@ import java.util.concurrent.locks.LockSupport;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import io.tenantforge.cache.TenantCacheProvisioner;
 import io.tenantforge.database.SchemaArchiver;
@@ -18,6 +19,7 @@ import io.tenantforge.provisioning.TenantLocks.TenantLock;
 import io.tenantforge.runtime.TenantContainerProvisioner;
 import io.tenantforge.security.TenantSecrets;
 import io.tenantforge.support.Headers;
+import io.tenantforge.support.Metrics;
 import io.tenantforge.support.TransientFaults;
 import io.tenantforge.tenant.Condition;
 import io.tenantforge.tenant.DesiredState;
@@ -44,6 +46,9 @@ public class Reconciler {
 
 	static final String LOCK = "TenantforgeLock";
 
+	/** The log MDC key carrying the tenant id on every line of a reconcile. */
+	public static final String MDC_TENANT = "tenant.id";
+
 	private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
 
 	private final TenantStore store;
@@ -66,9 +71,11 @@ public class Reconciler {
 
 	private final TenantSecrets secrets;
 
+	private final Metrics metrics;
+
 	public Reconciler(TenantStore store, TenantLocks locks, TierCatalog tiers, ProvisioningProperties properties,
 			TenantDatabaseProvisioner database, SchemaArchiver archiver, TenantCacheProvisioner cache,
-			TenantContainerProvisioner containers, TenantHealthProbe health, TenantSecrets secrets) {
+			TenantContainerProvisioner containers, TenantHealthProbe health, TenantSecrets secrets, Metrics metrics) {
 		this.store = store;
 		this.locks = locks;
 		this.tiers = tiers;
@@ -79,6 +86,7 @@ public class Reconciler {
 		this.containers = containers;
 		this.health = health;
 		this.secrets = secrets;
+		this.metrics = metrics;
 	}
 
 	/**
@@ -97,6 +105,7 @@ public class Reconciler {
 			return null;
 		}
 		exchange.setProperty(LOCK, lock.get());
+		MDC.put(MDC_TENANT, tenantId);
 		Tenant tenant = due.get();
 		TenantStatus working = switch (tenant.desiredState()) {
 			case ACTIVE -> TenantStatus.PROVISIONING;
@@ -110,56 +119,58 @@ public class Reconciler {
 	}
 
 	public Tenant database(Tenant tenant) {
-		database.ensure(tenant, tierOf(tenant));
+		timed("database", () -> database.ensure(tenant, tierOf(tenant)));
 		return halt("database", record(tenant, Condition.isTrue(Condition.DATABASE_READY, "Provisioned",
 				"role and schema " + tenant.names().databaseSchema() + " ready, migrations applied")));
 	}
 
 	public Tenant cache(Tenant tenant) {
-		cache.ensure(tenant);
+		timed("cache", () -> cache.ensure(tenant));
 		return halt("cache", record(tenant, Condition.isTrue(Condition.CACHE_READY, "Provisioned",
 				"ACL user " + tenant.names().redisUser() + " limited to " + tenant.names().redisPattern())));
 	}
 
 	public Tenant container(Tenant tenant) {
-		int port = containers.ensure(tenant, tierOf(tenant));
+		int port = metrics.step("container", () -> containers.ensure(tenant, tierOf(tenant)));
 		return halt("container", record(reload(tenant), Condition.isTrue(Condition.CONTAINER_READY, "Running",
 				"container " + tenant.names().containerName() + " running on 127.0.0.1:" + port)));
 	}
 
 	public Tenant health(Tenant tenant) {
-		health.awaitHealthy(tenant.id(), tenant.port(), tierOf(tenant).healthStartPeriod());
+		timed("health", () -> health.awaitHealthy(tenant.id(), tenant.port(), tierOf(tenant).healthStartPeriod()));
 		return halt("health", record(tenant, Condition.isTrue(Condition.HEALTHY, "HealthCheckPassed",
 				"/health answered 200 on " + tenant.endpoint().orElseThrow())));
 	}
 
 	/** Suspend: container stopped, ACL user off, role NOLOGIN; all data kept. */
 	public Tenant suspend(Tenant tenant) {
-		containers.stop(tenant);
-		cache.disable(tenant);
-		database.disableLogin(tenant);
+		timed("suspend", () -> {
+			containers.stop(tenant);
+			cache.disable(tenant);
+			database.disableLogin(tenant);
+		});
 		return halt("suspend", tenant);
 	}
 
 	public Tenant archive(Tenant tenant) {
-		archiver.archive(tenant);
+		timed("archive", () -> archiver.archive(tenant));
 		return halt("archive", tenant);
 	}
 
 	public Tenant removeContainer(Tenant tenant) {
-		containers.remove(tenant);
+		timed("remove-container", () -> containers.remove(tenant));
 		return halt("remove-container", record(tenant,
 				Condition.isFalse(Condition.CONTAINER_READY, "Deleted", "container and secret files removed")));
 	}
 
 	public Tenant removeCache(Tenant tenant) {
-		cache.remove(tenant);
+		timed("remove-cache", () -> cache.remove(tenant));
 		return halt("remove-cache", record(tenant,
 				Condition.isFalse(Condition.CACHE_READY, "Deleted", "ACL user and namespace keys removed")));
 	}
 
 	public Tenant removeDatabase(Tenant tenant) {
-		database.remove(tenant);
+		timed("remove-database", () -> database.remove(tenant));
 		return halt("remove-database", record(tenant,
 				Condition.isFalse(Condition.DATABASE_READY, "Deleted", "schema and role dropped")));
 	}
@@ -229,6 +240,7 @@ public class Reconciler {
 			lock.close();
 			exchange.removeProperty(LOCK);
 		}
+		MDC.remove(MDC_TENANT);
 	}
 
 	/** Ids of tenants with work due, for the resync timer. */
@@ -300,6 +312,13 @@ public class Reconciler {
 			}
 		}
 		return tenant;
+	}
+
+	private void timed(String step, Runnable work) {
+		metrics.step(step, () -> {
+			work.run();
+			return null;
+		});
 	}
 
 	private Tier tierOf(Tenant tenant) {
