@@ -77,7 +77,7 @@ public class TenantCacheProvisioner {
 	/** Suspend: the user can no longer log in; its rules and keys stay. */
 	public void disable(Tenant tenant) {
 		String user = tenant.names().redisUser();
-		if (owned(tenant, user) && admin.userExists(user)) {
+		if (ledger.owns(tenant.id(), ResourceLedger.REDIS_USER, user) && admin.userExists(user)) {
 			admin.setUser(user, List.of("off"));
 		}
 	}
@@ -86,7 +86,7 @@ public class TenantCacheProvisioner {
 	public void remove(Tenant tenant) {
 		TenantNames names = tenant.names();
 		String user = names.redisUser();
-		if (!owned(tenant, user)) {
+		if (!ledger.owns(tenant.id(), ResourceLedger.REDIS_USER, user)) {
 			return;
 		}
 		admin.deleteUser(user);
@@ -95,10 +95,6 @@ public class TenantCacheProvisioner {
 			throw new RetryableException("Redis user " + user + " still exists after ACL DELUSER");
 		}
 		ledger.release(tenant.id(), ResourceLedger.REDIS_USER, user);
-	}
-
-	private boolean owned(Tenant tenant, String user) {
-		return ledger.owner(ResourceLedger.REDIS_USER, user).map(tenant.id()::equals).orElse(false);
 	}
 
 	/** {@code ACL SETUSER} rules: starts from {@code reset}, the password only as its SHA-256 hash. */

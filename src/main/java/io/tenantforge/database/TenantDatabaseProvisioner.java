@@ -151,13 +151,13 @@ public class TenantDatabaseProvisioner {
 		try (Connection connection = tenants.getConnection()) {
 			PGConnection pg = connection.unwrap(PGConnection.class);
 			try (Statement sql = connection.createStatement()) {
-				if (owned(tenant, ResourceLedger.DATABASE_SCHEMA, schema)) {
+				if (ledger.owns(tenant.id(), ResourceLedger.DATABASE_SCHEMA, schema)) {
 					if (ours(comment(connection, "pg_namespace", "nspname", schema), tenant.id())) {
 						sql.execute("DROP SCHEMA " + pg.escapeIdentifier(schema) + " CASCADE");
 					}
 					ledger.release(tenant.id(), ResourceLedger.DATABASE_SCHEMA, schema);
 				}
-				if (owned(tenant, ResourceLedger.DATABASE_ROLE, role)) {
+				if (ledger.owns(tenant.id(), ResourceLedger.DATABASE_ROLE, role)) {
 					if (ours(comment(connection, "pg_roles", "rolname", role), tenant.id())) {
 						sql.execute("ALTER ROLE " + pg.escapeIdentifier(role) + " NOLOGIN");
 						terminateSessions(connection, role);
@@ -182,10 +182,6 @@ public class TenantDatabaseProvisioner {
 			sql.setString(1, role);
 			sql.execute();
 		}
-	}
-
-	private boolean owned(Tenant tenant, String kind, String name) {
-		return ledger.owner(kind, name).map(tenant.id()::equals).orElse(false);
 	}
 
 	private static boolean ours(Optional<String> comment, String tenantId) {

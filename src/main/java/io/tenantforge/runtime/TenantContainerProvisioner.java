@@ -164,7 +164,7 @@ public class TenantContainerProvisioner {
 	public void remove(Tenant tenant) {
 		TenantNames names = tenant.names();
 		try {
-			if (owned(tenant, ResourceLedger.CONTAINER, names.containerName())) {
+			if (ledger.owns(tenant.id(), ResourceLedger.CONTAINER, names.containerName())) {
 				Optional<InspectContainerResponse> existing = inspect(names.containerName());
 				if (existing.isPresent() && isOurs(existing.get(), names)) {
 					docker.removeContainerCmd(existing.get().getId()).withForce(true).exec();
@@ -185,7 +185,7 @@ public class TenantContainerProvisioner {
 		catch (RuntimeException e) {
 			throw unreachable(names, e);
 		}
-		if (owned(tenant, ResourceLedger.SECRET_DIR, names.slug())) {
+		if (ledger.owns(tenant.id(), ResourceLedger.SECRET_DIR, names.slug())) {
 			secretFiles.remove(names);
 			ledger.release(tenant.id(), ResourceLedger.SECRET_DIR, names.slug());
 		}
@@ -243,10 +243,6 @@ public class TenantContainerProvisioner {
 		catch (RuntimeException e) {
 			throw unreachable(names, e);
 		}
-	}
-
-	private boolean owned(Tenant tenant, String kind, String name) {
-		return ledger.owner(kind, name).map(tenant.id()::equals).orElse(false);
 	}
 
 	/** Tier change in place: the engine's update API, no recreate. */

@@ -45,6 +45,11 @@ public class ResourceLedger {
 				kind, name).stream().findFirst();
 	}
 
+	/** Whether the record gives the resource to this tenant. */
+	public boolean owns(String tenantId, String kind, String name) {
+		return owner(kind, name).map(tenantId::equals).orElse(false);
+	}
+
 	public List<Resource> ownedBy(String tenantId) {
 		return jdbc.query("SELECT kind, name FROM tenant_resources WHERE tenant_id = ? ORDER BY created_at",
 				(rs, i) -> new Resource(rs.getString(1), rs.getString(2)), tenantId);
