@@ -56,8 +56,7 @@ public final class ServicePurge {
 			}
 			tenants.execute("DROP SCHEMA IF EXISTS \"" + role + "\" CASCADE");
 			if (!tenants.queryForList("SELECT 1 FROM pg_roles WHERE rolname = ?", role).isEmpty()) {
-				tenants.execute("DROP OWNED BY \"" + role + "\"");
-				tenants.execute("DROP ROLE \"" + role + "\"");
+				dropRoleEverywhere(role);
 			}
 			redis.aclDeluser(role);
 			ScanCursor cursor = ScanCursor.INITIAL;
@@ -78,6 +77,28 @@ public final class ServicePurge {
 			}
 			deleteRecursively(secretsDir.resolve(slug));
 		}
+	}
+
+	/**
+	 * Roles are global to the server: one left by another control plane on this machine (a dev run, a crashed
+	 * test) may own objects in other databases. Drop what it owns in each, then the role.
+	 */
+	private void dropRoleEverywhere(String role) {
+		String url = tenants.execute((java.sql.Connection c) -> c.getMetaData().getURL());
+		String server = url.substring(0, url.lastIndexOf('/') + 1);
+		for (String database : tenants.queryForList(
+				"SELECT datname FROM pg_database WHERE datallowconn AND datname NOT IN ('template0', 'template1')",
+				String.class)) {
+			try (java.sql.Connection connection = java.sql.DriverManager.getConnection(server + database, "postgres",
+					"");
+					java.sql.Statement sql = connection.createStatement()) {
+				sql.execute("DROP OWNED BY \"" + role + "\"");
+			}
+			catch (java.sql.SQLException e) {
+				throw new IllegalStateException("cannot drop what " + role + " owns in " + database, e);
+			}
+		}
+		tenants.execute("DROP ROLE \"" + role + "\"");
 	}
 
 	private boolean tableExists(String table) {
