@@ -1,6 +1,8 @@
 package io.tenantforge.security;
 
 import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -17,6 +19,8 @@ import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
 import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
 import org.springframework.security.access.hierarchicalroles.RoleHierarchyImpl;
 import org.springframework.security.config.Customizer;
@@ -123,6 +127,14 @@ public class SecurityConfig {
 	@Bean
 	RoleHierarchy roleHierarchy() {
 		return RoleHierarchyImpl.fromHierarchy("ROLE_ADMIN > ROLE_OPERATOR\nROLE_OPERATOR > ROLE_VIEWER");
+	}
+
+	/** Users and passwords as configured, with successful checks remembered for a minute (see the class). */
+	@Bean
+	AuthenticationProvider authenticationProvider(UserDetailsService users, PasswordEncoder encoder) {
+		DaoAuthenticationProvider checked = new DaoAuthenticationProvider(encoder);
+		checked.setUserDetailsService(users);
+		return new CachingAuthenticationProvider(checked, Duration.ofMinutes(1), Clock.systemUTC());
 	}
 
 	@Bean
