@@ -5,12 +5,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.AccessMode;
 import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Capability;
@@ -105,7 +107,7 @@ public class TenantContainerProvisioner {
 		secretFiles.write(names,
 				Map.of(DATABASE_PASSWORD_FILE, secrets.getOrCreate(tenant.id(), TenantSecrets.DATABASE_PASSWORD),
 						REDIS_PASSWORD_FILE, secrets.getOrCreate(tenant.id(), TenantSecrets.REDIS_PASSWORD)));
-		try {
+		return onEngine(names, () -> {
 			Optional<InspectContainerResponse> existing = inspect(names.containerName());
 			String id;
 			if (existing.isPresent()) {
@@ -122,6 +124,16 @@ public class TenantContainerProvisioner {
 				log.info("Started container {} on 127.0.0.1:{}", names.containerName(), port);
 			}
 			return port;
+		});
+	}
+
+	/**
+	 * Runs engine calls with one error policy: the engine's 5xx and connection failures are transient (retried),
+	 * other engine refusals fail the step; failures of our own pass through.
+	 */
+	private <T> T onEngine(TenantNames names, Supplier<T> calls) {
+		try {
+			return calls.get();
 		}
 		catch (DockerException e) {
 			throw classify(names, e);
@@ -141,49 +153,43 @@ public class TenantContainerProvisioner {
 	/** Suspend: stops the container; it stays, with its configuration, for resume. */
 	public void stop(Tenant tenant) {
 		TenantNames names = tenant.names();
-		try {
+		onEngine(names, () -> {
 			Optional<InspectContainerResponse> existing = inspect(names.containerName());
 			if (existing.isPresent() && isOurs(existing.get(), names)
 					&& Boolean.TRUE.equals(existing.get().getState().getRunning())) {
-				docker.stopContainerCmd(existing.get().getId()).withTimeout(10).exec();
-				log.info("Stopped container {}", names.containerName());
+				try {
+					docker.stopContainerCmd(existing.get().getId()).withTimeout(10).exec();
+					log.info("Stopped container {}", names.containerName());
+				}
+				catch (NotModifiedException stoppedMeanwhile) {
+					// nothing to do
+				}
 			}
-		}
-		catch (com.github.dockerjava.api.exception.NotModifiedException alreadyStopped) {
-			// stopped meanwhile
-		}
-		catch (DockerException e) {
-			throw classify(names, e);
-		}
-		catch (RuntimeException e) {
-			throw unreachable(names, e);
-		}
+			return null;
+		});
 	}
 
 	/** Deprovision: removes the container and the secret files, if the ownership record gives them to the tenant. */
 	public void remove(Tenant tenant) {
 		TenantNames names = tenant.names();
-		try {
-			if (ledger.owns(tenant.id(), ResourceLedger.CONTAINER, names.containerName())) {
+		if (ledger.owns(tenant.id(), ResourceLedger.CONTAINER, names.containerName())) {
+			onEngine(names, () -> {
 				Optional<InspectContainerResponse> existing = inspect(names.containerName());
 				if (existing.isPresent() && isOurs(existing.get(), names)) {
-					docker.removeContainerCmd(existing.get().getId()).withForce(true).exec();
-					log.info("Removed container {}", names.containerName());
+					try {
+						docker.removeContainerCmd(existing.get().getId()).withForce(true).exec();
+						log.info("Removed container {}", names.containerName());
+					}
+					catch (NotFoundException goneMeanwhile) {
+						// nothing to do
+					}
 				}
 				if (inspect(names.containerName()).filter(c -> isOurs(c, names)).isPresent()) {
 					throw new RetryableException("container " + names.containerName() + " still exists");
 				}
-				ledger.release(tenant.id(), ResourceLedger.CONTAINER, names.containerName());
-			}
-		}
-		catch (NotFoundException gone) {
+				return null;
+			});
 			ledger.release(tenant.id(), ResourceLedger.CONTAINER, names.containerName());
-		}
-		catch (DockerException e) {
-			throw classify(names, e);
-		}
-		catch (RuntimeException e) {
-			throw unreachable(names, e);
 		}
 		if (ledger.owns(tenant.id(), ResourceLedger.SECRET_DIR, names.slug())) {
 			secretFiles.remove(names);
@@ -193,7 +199,7 @@ public class TenantContainerProvisioner {
 
 	/** Memory and processes the running container uses now; empty when it is not running. */
 	public Optional<Usage> usage(TenantNames names) {
-		try {
+		return onEngine(names, () -> {
 			Optional<InspectContainerResponse> existing = inspect(names.containerName());
 			if (existing.isEmpty() || !Boolean.TRUE.equals(existing.get().getState().getRunning())) {
 				return Optional.empty();
@@ -205,13 +211,7 @@ public class TenantContainerProvisioner {
 			Long memory = stats.getMemoryStats() == null ? null : stats.getMemoryStats().getUsage();
 			Long processes = stats.getPidsStats() == null ? null : stats.getPidsStats().getCurrent();
 			return Optional.of(new Usage(memory == null ? 0 : memory, processes == null ? 0 : processes));
-		}
-		catch (DockerException e) {
-			throw classify(names, e);
-		}
-		catch (RuntimeException e) {
-			throw unreachable(names, e);
-		}
+		});
 	}
 
 	/** What a running container uses. */
@@ -234,15 +234,7 @@ public class TenantContainerProvisioner {
 	}
 
 	private Optional<InspectContainerResponse> inspectSafely(TenantNames names) {
-		try {
-			return inspect(names.containerName());
-		}
-		catch (DockerException e) {
-			throw classify(names, e);
-		}
-		catch (RuntimeException e) {
-			throw unreachable(names, e);
-		}
+		return onEngine(names, () -> inspect(names.containerName()));
 	}
 
 	/** Tier change in place: the engine's update API, no recreate. */
