@@ -75,6 +75,11 @@ public class RedisAdmin implements DisposableBean {
 		return run(RedisCommands::aclUsers);
 	}
 
+	/** {@code ACL LIST}: every user with its rules, one call. */
+	public List<AclUser> aclList() {
+		return run(commands -> commands.aclList().stream().map(AclUser::parse).toList());
+	}
+
 	public void deleteUser(String user) {
 		run(commands -> commands.aclDeluser(user));
 	}

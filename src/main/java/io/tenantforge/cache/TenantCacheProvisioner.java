@@ -32,6 +32,9 @@ public class TenantCacheProvisioner {
 			"-randomkey", "-flushdb", "-flushall", "-config", "-acl", "-script", "-eval", "-evalsha", "-function",
 			"-fcall", "-monitor", "-debug", "-object");
 
+	/** The throw-away user {@link #snapshot()} sets to learn how this Redis prints the command rules. */
+	static final String REFERENCE_USER = "tenantforge-acl-reference";
+
 	private final StringRedisTemplate redis;
 
 	private final RedisAdmin admin;
@@ -100,10 +103,70 @@ public class TenantCacheProvisioner {
 	/** {@code ACL SETUSER} rules: starts from {@code reset}, the password only as its SHA-256 hash. */
 	static List<String> aclRules(TenantNames names, String password) {
 		List<String> rules = new ArrayList<>(List.of("reset", "on", "#" + sha256Hex(password),
-				"~" + names.redisPattern(), "&" + names.redisPattern(), "+@all", "-@dangerous", "-@admin",
-				"-@scripting"));
+				"~" + names.redisPattern(), "&" + names.redisPattern()));
+		rules.addAll(commandRules());
+		return rules;
+	}
+
+	/** The command rules every tenant user gets. */
+	static List<String> commandRules() {
+		List<String> rules = new ArrayList<>(List.of("+@all", "-@dangerous", "-@admin", "-@scripting"));
 		rules.addAll(DENIED_COMMANDS);
 		return rules;
+	}
+
+	/**
+	 * Every ACL user, and the command rules of a tenant user as this Redis prints them (it rewrites and shortens
+	 * rules, differently across versions), learned from a throw-away user that is off and has no password: three
+	 * calls, whatever the size of the fleet.
+	 */
+	public AclSnapshot snapshot() {
+		List<String> rules = new ArrayList<>(List.of("reset", "off"));
+		rules.addAll(commandRules());
+		admin.setUser(REFERENCE_USER, rules);
+		try {
+			List<AclUser> users = admin.aclList();
+			String commands = users.stream()
+				.filter(u -> u.name().equals(REFERENCE_USER))
+				.findFirst()
+				.map(AclUser::commands)
+				.orElseThrow(() -> new RetryableException("Redis lost ACL user " + REFERENCE_USER + " meanwhile"));
+			return new AclSnapshot(users.stream().filter(u -> !u.name().equals(REFERENCE_USER)).toList(), commands);
+		}
+		finally {
+			admin.deleteUser(REFERENCE_USER);
+		}
+	}
+
+	/** How the tenant's ACL user differs from what the cache step sets; empty when it does not. */
+	public static List<String> drift(AclUser user, TenantNames names, String password, String expectedCommands) {
+		List<String> drift = new ArrayList<>();
+		if (!user.on()) {
+			drift.add("user is off");
+		}
+		if (user.nopass()) {
+			drift.add("user takes any password (nopass)");
+		}
+		if (password != null && !user.passwordHashes().equals(List.of(sha256Hex(password)))) {
+			drift.add("password differs from the tenant's secret");
+		}
+		if (!user.keyPatterns().equals(List.of("~" + names.redisPattern()))) {
+			drift.add("key patterns " + user.keyPatterns() + " instead of ~" + names.redisPattern());
+		}
+		if (!user.channelPatterns().equals(List.of("&" + names.redisPattern()))) {
+			drift.add("channel patterns " + user.channelPatterns() + " instead of &" + names.redisPattern());
+		}
+		if (!user.commands().equals(expectedCommands)) {
+			drift.add("command rules '" + user.commands() + "' instead of '" + expectedCommands + "'");
+		}
+		if (user.selectors()) {
+			drift.add("has selectors");
+		}
+		return drift;
+	}
+
+	/** What one look at Redis's ACLs showed. */
+	public record AclSnapshot(List<AclUser> users, String tenantCommands) {
 	}
 
 	static String sha256Hex(String value) {

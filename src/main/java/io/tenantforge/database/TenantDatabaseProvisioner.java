@@ -5,6 +5,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -94,6 +96,47 @@ public class TenantDatabaseProvisioner {
 		}
 		catch (SQLException e) {
 			throw SqlFaults.classify("database check for " + names, e);
+		}
+	}
+
+	/**
+	 * Every {@code tenant_*} role and schema with what the health sweep compares: one query, whatever the size of
+	 * the fleet.
+	 */
+	public DatabaseCatalog catalog() {
+		String sql = """
+				SELECT 'role' AS kind, r.rolname AS name, coalesce(shobj_description(r.oid, 'pg_authid'), '') AS mark,
+				       r.rolcanlogin AS can_login, r.rolconnlimit AS connection_limit,
+				       has_database_privilege(r.oid, current_database(), 'CONNECT') AS can_connect,
+				       NULL AS owner, NULL::boolean AS public_access, NULL::boolean AS owner_privileges
+				  FROM pg_roles r WHERE r.rolname LIKE 'tenant\\_%'
+				UNION ALL
+				SELECT 'schema', n.nspname, coalesce(obj_description(n.oid, 'pg_namespace'), ''), NULL, NULL, NULL,
+				       pg_get_userbyid(n.nspowner),
+				       EXISTS (SELECT 1 FROM aclexplode(n.nspacl) a WHERE a.grantee = 0),
+				       has_schema_privilege(n.nspowner, n.oid, 'USAGE') AND has_schema_privilege(n.nspowner, n.oid, 'CREATE')
+				  FROM pg_namespace n WHERE n.nspname LIKE 'tenant\\_%'
+				""";
+		Map<String, DatabaseCatalog.Role> roles = new HashMap<>();
+		Map<String, DatabaseCatalog.Schema> schemas = new HashMap<>();
+		try (Connection connection = tenants.getConnection();
+				Statement query = connection.createStatement();
+				ResultSet rs = query.executeQuery(sql)) {
+			while (rs.next()) {
+				String name = rs.getString("name");
+				if (rs.getString("kind").equals("role")) {
+					roles.put(name, new DatabaseCatalog.Role(name, rs.getString("mark"), rs.getBoolean("can_login"),
+							rs.getInt("connection_limit"), rs.getBoolean("can_connect")));
+				}
+				else {
+					schemas.put(name, new DatabaseCatalog.Schema(name, rs.getString("mark"), rs.getString("owner"),
+							rs.getBoolean("public_access"), rs.getBoolean("owner_privileges")));
+				}
+			}
+			return new DatabaseCatalog(roles, schemas);
+		}
+		catch (SQLException e) {
+			throw SqlFaults.classify("reading the tenants database catalog", e);
 		}
 	}
 
@@ -267,6 +310,7 @@ public class TenantDatabaseProvisioner {
 				sql.execute("COMMENT ON SCHEMA " + quoted + " IS " + literal(pg, OWNER_MARK + tenantId));
 			}
 			sql.execute("ALTER SCHEMA " + quoted + " OWNER TO " + pg.escapeIdentifier(role));
+			sql.execute("GRANT ALL ON SCHEMA " + quoted + " TO " + pg.escapeIdentifier(role));
 			sql.execute("REVOKE ALL ON SCHEMA " + quoted + " FROM PUBLIC");
 		}
 	}

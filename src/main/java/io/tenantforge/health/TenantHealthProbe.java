@@ -30,8 +30,13 @@ public class TenantHealthProbe {
 
 	/** One probe: empty when healthy, else what went wrong. */
 	public Optional<String> probe(int port) {
+		return probe(port, REQUEST_TIMEOUT);
+	}
+
+	/** One probe that gives up after {@code timeout}: empty when healthy, else what went wrong. */
+	public Optional<String> probe(int port, Duration timeout) {
 		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
-			.timeout(REQUEST_TIMEOUT)
+			.timeout(timeout)
 			.GET()
 			.build();
 		try {

@@ -108,7 +108,8 @@ public class Reconciler {
 		MDC.put(MDC_TENANT, tenantId);
 		Tenant tenant = due.get();
 		TenantStatus working = switch (tenant.desiredState()) {
-			case ACTIVE -> TenantStatus.PROVISIONING;
+			// a repair handed over by the health sweep shows DEGRADED until the tenant is whole again
+			case ACTIVE -> tenant.status() == TenantStatus.DEGRADED ? TenantStatus.DEGRADED : TenantStatus.PROVISIONING;
 			case SUSPENDED -> tenant.status();
 			case DELETED -> TenantStatus.DEPROVISIONING;
 		};

@@ -131,23 +131,66 @@ public class TenantContainerProvisioner {
 	 * Runs engine calls with one error policy: the engine's 5xx and connection failures are transient (retried),
 	 * other engine refusals fail the step; failures of our own pass through.
 	 */
-	private <T> T onEngine(TenantNames names, Supplier<T> calls) {
+	private <T> T onEngine(Object subject, Supplier<T> calls) {
 		try {
 			return calls.get();
 		}
 		catch (DockerException e) {
-			throw classify(names, e);
+			throw classify(subject, e);
 		}
 		catch (RuntimeException e) {
-			throw unreachable(names, e);
+			throw unreachable(subject, e);
 		}
 	}
 
-	private static RuntimeException unreachable(TenantNames names, RuntimeException e) {
+	private static RuntimeException unreachable(Object subject, RuntimeException e) {
 		if (e instanceof StepFailedException || e instanceof RetryableException) {
 			return e;
 		}
-		return new RetryableException("Docker engine unreachable for " + names + ": " + e.getMessage(), e);
+		return new RetryableException("Docker engine unreachable for " + subject + ": " + e.getMessage(), e);
+	}
+
+	/**
+	 * Every container labelled as managed by tenantforge, running or not: one engine call, whatever the size of the
+	 * fleet (the health sweep's view of the engine).
+	 */
+	public List<ManagedContainer> listManaged() {
+		return onEngine("the fleet", () -> docker.listContainersCmd()
+			.withShowAll(true)
+			.withLabelFilter(Map.of(LABEL_MANAGED_BY, MANAGED_BY))
+			.exec()
+			.stream()
+			.map(c -> new ManagedContainer(c.getId(),
+					c.getNames() == null || c.getNames().length == 0 ? c.getId() : c.getNames()[0].replaceFirst("^/", ""),
+					Optional.ofNullable(c.getLabels()).map(l -> l.get(LABEL_TENANT)).orElse(""), c.getState(),
+					c.getStatus()))
+			.toList());
+	}
+
+	/** How the container's limits differ from the tier's; empty when they match. One inspect. */
+	public Optional<String> limitsDrift(ManagedContainer container, Tier tier) {
+		return onEngine(container.name(), () -> {
+			try {
+				return limitsDrift(docker.inspectContainerCmd(container.id()).exec().getHostConfig(), tier);
+			}
+			catch (NotFoundException goneMeanwhile) {
+				return Optional.<String>empty(); // the next sweep sees it missing
+			}
+		});
+	}
+
+	/** Restarts an unhealthy container of the tenant (the health sweep's repair); it keeps its configuration. */
+	public void restart(ManagedContainer container) {
+		onEngine(container.name(), () -> {
+			try {
+				docker.restartContainerCmd(container.id()).withTimeout(5).exec();
+				log.info("Restarted container {}", container.name());
+			}
+			catch (NotFoundException goneMeanwhile) {
+				// the next sweep sees it missing and hands the tenant to the reconciler
+			}
+			return null;
+		});
 	}
 
 	/** Suspend: stops the container; it stays, with its configuration, for resume. */
@@ -239,16 +282,10 @@ public class TenantContainerProvisioner {
 
 	/** Tier change in place: the engine's update API, no recreate. */
 	private void updateLimits(InspectContainerResponse container, Tier tier) {
-		HostConfig current = container.getHostConfig();
-		long memory = tier.memory().toBytes();
-		boolean same = Long.valueOf(tier.nanoCpus()).equals(current.getNanoCPUs())
-				&& Long.valueOf(memory).equals(current.getMemory())
-				&& Long.valueOf(tier.memoryReservation().toBytes()).equals(current.getMemoryReservation())
-				&& Integer.valueOf(tier.cpuShares()).equals(current.getCpuShares())
-				&& Long.valueOf(tier.pidsLimit()).equals(current.getPidsLimit());
-		if (same) {
+		if (limitsDrift(container.getHostConfig(), tier).isEmpty()) {
 			return;
 		}
+		long memory = tier.memory().toBytes();
 		docker.updateContainerCmd(container.getId())
 			.withNanoCPUs(tier.nanoCpus())
 			.withCpuShares(tier.cpuShares())
@@ -258,6 +295,24 @@ public class TenantContainerProvisioner {
 			.withPidsLimit(tier.pidsLimit())
 			.exec();
 		log.info("Updated limits of container {} in place", container.getName());
+	}
+
+	/** Which of the container's limits differ from the tier's, e.g. "memory 268435456 (tier 536870912)". */
+	static Optional<String> limitsDrift(HostConfig current, Tier tier) {
+		List<String> drift = new ArrayList<>();
+		differs(drift, "cpus (nano)", current.getNanoCPUs(), tier.nanoCpus());
+		differs(drift, "memory", current.getMemory(), tier.memory().toBytes());
+		differs(drift, "memory reservation", current.getMemoryReservation(), tier.memoryReservation().toBytes());
+		differs(drift, "cpu shares", current.getCpuShares() == null ? null : current.getCpuShares().longValue(),
+				tier.cpuShares());
+		differs(drift, "pids limit", current.getPidsLimit(), tier.pidsLimit());
+		return drift.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", drift));
+	}
+
+	private static void differs(List<String> drift, String what, Long actual, long expected) {
+		if (actual == null || actual != expected) {
+			drift.add(what + " " + actual + " (tier " + expected + ")");
+		}
 	}
 
 	private static boolean isOurs(InspectContainerResponse container, TenantNames names) {
@@ -360,8 +415,8 @@ public class TenantContainerProvisioner {
 					AccessMode.ro));
 	}
 
-	private RuntimeException classify(TenantNames names, DockerException e) {
-		String message = "Docker engine for " + names + ": " + e.getMessage().strip();
+	private RuntimeException classify(Object subject, DockerException e) {
+		String message = "Docker engine for " + subject + ": " + e.getMessage().strip();
 		if (e instanceof NotFoundException) {
 			return new StepFailedException("image " + runtime.getImage() + " not found: " + message, e);
 		}

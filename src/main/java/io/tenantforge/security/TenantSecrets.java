@@ -39,6 +39,16 @@ public class TenantSecrets {
 		return cipher.decrypt(stored, context);
 	}
 
+	/** Every tenant's secret of that name, by tenant id, in one query (the health sweep compares ACL passwords). */
+	public java.util.Map<String, String> all(String name) {
+		java.util.Map<String, String> secrets = new java.util.HashMap<>();
+		jdbc.query("SELECT tenant_id, ciphertext FROM tenant_secrets WHERE name = ?", rs -> {
+			String tenantId = rs.getString(1);
+			secrets.put(tenantId, cipher.decrypt(rs.getBytes(2), tenantId + "/" + name));
+		}, name);
+		return secrets;
+	}
+
 	public void forget(String tenantId) {
 		jdbc.update("DELETE FROM tenant_secrets WHERE tenant_id = ?", tenantId);
 	}

@@ -55,6 +55,16 @@ public class ResourceLedger {
 				(rs, i) -> new Resource(rs.getString(1), rs.getString(2)), tenantId);
 	}
 
+	/** The whole record, by kind and name: what the health sweep checks orphans against. */
+	public java.util.Map<Resource, String> all() {
+		java.util.Map<Resource, String> owners = new java.util.HashMap<>();
+		jdbc.query("SELECT kind, name, tenant_id FROM tenant_resources",
+				rs -> {
+					owners.put(new Resource(rs.getString(1), rs.getString(2)), rs.getString(3));
+				});
+		return owners;
+	}
+
 	/** Forgets a resource once it is observed gone. */
 	public void release(String tenantId, String kind, String name) {
 		jdbc.update("DELETE FROM tenant_resources WHERE kind = ? AND name = ? AND tenant_id = ?", kind, name,

@@ -21,6 +21,12 @@ public record Tenant(String id, String name, String tier, DesiredState desiredSt
 		conditions = List.copyOf(conditions);
 	}
 
+	/** A tenant known only by its id, e.g. the former owner of an orphan: enough to name and remove what it owned. */
+	public static Tenant former(String id) {
+		return new Tenant(id, id, null, DesiredState.DELETED, TenantStatus.DELETED, 0, 0, null, List.of(), null, 0, null,
+				null, null, null);
+	}
+
 	public TenantNames names() {
 		return new TenantNames(id);
 	}

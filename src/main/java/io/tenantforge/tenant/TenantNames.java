@@ -77,6 +77,18 @@ public record TenantNames(String slug) {
 		return redisNamespace() + "*";
 	}
 
+	/** The name of this tenant's resource of a {@link ResourceLedger} kind. */
+	public String nameOf(String kind) {
+		return switch (kind) {
+			case ResourceLedger.DATABASE_ROLE -> databaseRole();
+			case ResourceLedger.DATABASE_SCHEMA -> databaseSchema();
+			case ResourceLedger.REDIS_USER -> redisUser();
+			case ResourceLedger.CONTAINER -> containerName();
+			case ResourceLedger.SECRET_DIR -> slug;
+			default -> throw new IllegalArgumentException("unknown resource kind " + kind);
+		};
+	}
+
 	public String containerName() {
 		return "tenant-" + slug;
 	}

@@ -114,6 +114,28 @@ public class TenantStore {
 				+ "updated_at = now() WHERE id = ?", status.name(), toJson(conditions), generation, status.name(), id);
 	}
 
+	/**
+	 * The health sweep's verdict on a settled ACTIVE or DEGRADED tenant: its status and conditions, unless a new
+	 * generation was asked for meanwhile. False when the tenant moved on.
+	 */
+	public boolean recordHealth(String id, long generation, TenantStatus status, List<Condition> conditions) {
+		return jdbc.update("UPDATE tenants SET status = ?, conditions = ?::jsonb, updated_at = now() WHERE id = ? "
+				+ "AND generation = ? AND observed_generation = generation AND desired_state = 'ACTIVE' "
+				+ "AND status IN ('ACTIVE', 'DEGRADED')", status.name(), toJson(conditions), id, generation) == 1;
+	}
+
+	/**
+	 * Hands a drifted tenant to the reconciler: DEGRADED, with the drift in its conditions, and a new generation of
+	 * the same spec to reconcile (the deadline counts from now). False when a new generation was asked for
+	 * meanwhile, or the tenant is not a settled ACTIVE or DEGRADED one.
+	 */
+	public boolean requestRepair(String id, long generation, List<Condition> conditions) {
+		return jdbc.update("UPDATE tenants SET status = 'DEGRADED', conditions = ?::jsonb, generation = generation + 1, "
+				+ "generation_changed_at = now(), attempts = 0, next_attempt_at = now(), updated_at = now() "
+				+ "WHERE id = ? AND generation = ? AND observed_generation = generation AND desired_state = 'ACTIVE' "
+				+ "AND status IN ('ACTIVE', 'DEGRADED')", toJson(conditions), id, generation) == 1;
+	}
+
 	/** Frees the tenant's port once its container is gone. */
 	public void releasePort(String id) {
 		jdbc.update("UPDATE tenants SET port = NULL WHERE id = ?", id);

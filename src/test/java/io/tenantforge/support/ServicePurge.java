@@ -73,6 +73,9 @@ public final class ServicePurge {
 				controlPlane.update("DELETE FROM orders WHERE tenant_id = ?", slug);
 				controlPlane.update("DELETE FROM tenant_resources WHERE tenant_id = ?", slug);
 				controlPlane.update("DELETE FROM tenant_secrets WHERE tenant_id = ?", slug);
+				if (tableExists("tenant_restarts")) {
+					controlPlane.update("DELETE FROM tenant_restarts WHERE tenant_id = ?", slug);
+				}
 				controlPlane.update("DELETE FROM tenants WHERE id = ?", slug);
 			}
 			deleteRecursively(secretsDir.resolve(slug));

@@ -95,7 +95,8 @@ public class TenantFixtures {
 		await().atMost(atMost)
 			.pollInterval(Duration.ofMillis(100))
 			.until(() -> store.find(slug)
-				.map(t -> t.status() != TenantStatus.PENDING && t.status() != TenantStatus.PROVISIONING)
+				.map(t -> t.status() != TenantStatus.PENDING && t.status() != TenantStatus.PROVISIONING
+						&& !(t.status() == TenantStatus.DEGRADED && t.generation() != t.observedGeneration()))
 				.orElse(true));
 	}
 

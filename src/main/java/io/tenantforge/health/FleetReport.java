@@ -1,0 +1,44 @@
+package io.tenantforge.health;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one health sweep saw and did: the body of {@code GET /api/v1/fleet/health}.
+ *
+ * @param tenants how many tenants are in each {@link FleetAssessment.State}
+ * @param degraded the degraded tenants, why, and what the sweep did about it
+ * @param orphans resources that look like tenantforge's and belong to no live tenant
+ * @param handedToReconciler ids of the tenants handed to the reconciler for repair
+ * @param calls what the observation cost: calls per part, the same for any fleet size but for the health probes
+ * (one per checked tenant) and the limits audit (a fixed number per sweep)
+ */
+public record FleetReport(Instant sweptAt, Instant finishedAt, long durationMillis, String instance, String trigger,
+		Map<String, Integer> tenants, List<DegradedTenant> degraded, List<OrphanReport> orphans,
+		List<String> handedToReconciler, Repairs repairs, Calls calls) {
+
+	/** @param action what the sweep did: handed to the reconciler, restarted, or why it did nothing */
+	public record DegradedTenant(String tenantId, List<String> reasons, String action) {
+	}
+
+	/** @param owner the tenant the ownership record gives it to, or null: then it is never removed */
+	public record OrphanReport(String kind, String name, String claimedBy, String owner, String action) {
+	}
+
+	public record Repairs(int reconciles, int restarts, int orphansRemoved) {
+	}
+
+	/**
+	 * @param engine Docker engine calls of the observation: one container list plus the limits audit
+	 * @param tenantsDatabase queries to the tenants database: one catalog query
+	 * @param controlPlaneDatabase queries to the control plane's own database: tenants, secrets, restarts, ledger
+	 * @param redis Redis calls: ACL reference set, ACL LIST, reference removed
+	 * @param healthProbes {@code /health} requests to tenants, in parallel
+	 * @param limitsAudited containers whose limits were inspected (included in {@code engine})
+	 */
+	public record Calls(int engine, int tenantsDatabase, int controlPlaneDatabase, int redis, int healthProbes,
+			int limitsAudited) {
+	}
+
+}

@@ -1,0 +1,380 @@
+package io.tenantforge.health;
+
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+import io.tenantforge.cache.TenantCacheProvisioner;
+import io.tenantforge.cache.TenantCacheProvisioner.AclSnapshot;
+import io.tenantforge.database.DatabaseCatalog;
+import io.tenantforge.database.TenantDatabaseProperties;
+import io.tenantforge.database.TenantDatabaseProvisioner;
+import io.tenantforge.health.FleetAssessment.Orphan;
+import io.tenantforge.health.FleetAssessment.Problem;
+import io.tenantforge.health.FleetAssessment.Repair;
+import io.tenantforge.health.FleetAssessment.State;
+import io.tenantforge.health.FleetAssessment.Verdict;
+import io.tenantforge.health.FleetClassifier.Observation;
+import io.tenantforge.health.FleetReport.Calls;
+import io.tenantforge.health.FleetReport.DegradedTenant;
+import io.tenantforge.health.FleetReport.OrphanReport;
+import io.tenantforge.health.FleetReport.Repairs;
+import io.tenantforge.provisioning.Reconciler;
+import io.tenantforge.provisioning.TenantLocks;
+import io.tenantforge.provisioning.TenantLocks.TenantLock;
+import io.tenantforge.runtime.ManagedContainer;
+import io.tenantforge.runtime.TenantContainerProvisioner;
+import io.tenantforge.security.TenantSecrets;
+import io.tenantforge.support.ConflictException;
+import io.tenantforge.tenant.Condition;
+import io.tenantforge.tenant.ResourceLedger;
+import io.tenantforge.tenant.ResourceLedger.Resource;
+import io.tenantforge.tenant.Tenant;
+import io.tenantforge.tenant.TenantStatus;
+import io.tenantforge.tenant.TenantStore;
+import io.tenantforge.tenant.TierCatalog;
+
+import org.apache.camel.Header;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+
+/**
+ * The fleet health sweep: observes every tenant with a fixed number of calls (one labelled container list, one
+ * catalog query, one ACL list, a few control-plane queries; the tenants' {@code /health} in parallel), classifies
+ * them ({@link FleetClassifier}), hands drifted tenants to the reconciler, restarts sick containers within a budget,
+ * reports orphans (and removes those the ownership record gives to a gone tenant, when allowed), and records the
+ * report. One sweep at a time across all nodes: Quartz's cluster fires each schedule once, and an advisory lock
+ * keeps a manual sweep from overlapping it.
+ */
+@Component
+public class FleetSweep implements DisposableBean {
+
+	/** Quartz's header with the time a firing was scheduled for (set by camel-quartz). */
+	public static final String SCHEDULED_FIRE_TIME = "scheduledFireTime";
+
+	/** The advisory lock key of the sweep: not a possible tenant slug. */
+	static final String LOCK_KEY = "fleet:health-sweep";
+
+	private static final Logger log = LoggerFactory.getLogger(FleetSweep.class);
+
+	private final TenantStore store;
+
+	private final TenantLocks locks;
+
+	private final TierCatalog tiers;
+
+	private final TenantContainerProvisioner containers;
+
+	private final TenantDatabaseProvisioner database;
+
+	private final TenantDatabaseProperties databaseProperties;
+
+	private final TenantCacheProvisioner cache;
+
+	private final TenantSecrets secrets;
+
+	private final TenantHealthProbe probe;
+
+	private final ResourceLedger ledger;
+
+	private final RestartBudget budget;
+
+	private final FleetReports reports;
+
+	private final SweepMetrics metrics;
+
+	private final SweepProperties properties;
+
+	private final ExecutorService probes;
+
+	private final String instance = ManagementFactory.getRuntimeMXBean().getName();
+
+	/** The last tenant whose limits were audited: the audit goes round the fleet from here. */
+	private volatile String auditCursor = "";
+
+	public FleetSweep(TenantStore store, TenantLocks locks, TierCatalog tiers, TenantContainerProvisioner containers,
+			TenantDatabaseProvisioner database, TenantDatabaseProperties databaseProperties,
+			TenantCacheProvisioner cache, TenantSecrets secrets, TenantHealthProbe probe, ResourceLedger ledger,
+			RestartBudget budget, FleetReports reports, SweepMetrics metrics, SweepProperties properties) {
+		this.store = store;
+		this.locks = locks;
+		this.tiers = tiers;
+		this.containers = containers;
+		this.database = database;
+		this.databaseProperties = databaseProperties;
+		this.cache = cache;
+		this.secrets = secrets;
+		this.probe = probe;
+		this.ledger = ledger;
+		this.budget = budget;
+		this.reports = reports;
+		this.metrics = metrics;
+		this.properties = properties;
+		AtomicInteger threads = new AtomicInteger();
+		this.probes = Executors.newFixedThreadPool(properties.getProbeConcurrency(), task -> {
+			Thread thread = new Thread(task, "sweep-probe-" + threads.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		});
+	}
+
+	/**
+	 * Runs one sweep. A scheduled sweep (Quartz sets {@value #SCHEDULED_FIRE_TIME}) that finds another running is
+	 * recorded as skipped and returns null; a manual one is refused (409).
+	 */
+	public FleetReport sweep(@Header(SCHEDULED_FIRE_TIME) Date scheduledFireTime) {
+		Instant scheduledAt = scheduledFireTime == null ? null : scheduledFireTime.toInstant();
+		String trigger = scheduledAt == null ? "manual" : "schedule";
+		Instant started = Instant.now();
+		Optional<TenantLock> lock = locks.tryLock(LOCK_KEY);
+		if (lock.isEmpty()) {
+			reports.saveSkipped(instance, trigger, scheduledAt, started);
+			log.warn("Health sweep ({}) skipped: another sweep is running", trigger);
+			if (scheduledAt == null) {
+				throw new ConflictException("a health sweep is running already; GET /api/v1/fleet/health shows the "
+						+ "newest report");
+			}
+			return null;
+		}
+		try (TenantLock held = lock.get()) {
+			FleetReport report = run(trigger, started);
+			reports.saveDone(report, scheduledAt);
+			reports.prune(properties.getKeepReports());
+			metrics.swept(report);
+			log.info("Health sweep ({}) done in {} ms: {} degraded, {} orphans, {} handed to the reconciler, "
+					+ "{} restarts", trigger, report.durationMillis(), report.degraded().size(),
+					report.orphans().size(), report.handedToReconciler().size(), report.repairs().restarts());
+			return report;
+		}
+		catch (RuntimeException e) {
+			log.warn("Health sweep ({}) failed: {}", trigger, e.getMessage());
+			reports.saveFailed(instance, trigger, scheduledAt, started);
+			throw e;
+		}
+	}
+
+	private FleetReport run(String trigger, Instant started) {
+		List<Tenant> tenants = store.findAll();
+		List<ManagedContainer> seenContainers = containers.listManaged();
+		DatabaseCatalog catalog = database.catalog();
+		AclSnapshot acl = cache.snapshot();
+		Map<String, String> redisPasswords = secrets.all(TenantSecrets.REDIS_PASSWORD);
+
+		Map<String, ManagedContainer> running = seenContainers.stream()
+			.filter(ManagedContainer::running)
+			.collect(Collectors.toMap(ManagedContainer::name, c -> c, (a, b) -> a));
+		List<Tenant> serving = tenants.stream()
+			.filter(FleetClassifier::checked)
+			.filter(t -> t.port() != null)
+			.filter(t -> Optional.ofNullable(running.get(t.names().containerName()))
+				.map(c -> t.id().equals(c.tenant()))
+				.orElse(false))
+			.sorted(Comparator.comparing(Tenant::id))
+			.toList();
+		Map<String, Optional<String>> health = probeAll(serving);
+		Map<String, Optional<String>> limits = auditLimits(serving, running);
+
+		FleetAssessment assessment = FleetClassifier.assess(new Observation(tenants, seenContainers, catalog, acl,
+				redisPasswords, health, limits, databaseProperties.databaseName()), tiers);
+
+		Map<String, Tenant> byId = tenants.stream().collect(Collectors.toMap(Tenant::id, t -> t));
+		Map<String, List<Instant>> restarts = budget.recent();
+		List<DegradedTenant> degraded = new ArrayList<>();
+		List<String> handed = new ArrayList<>();
+		int restarted = 0;
+		for (Verdict verdict : assessment.verdicts()) {
+			Tenant tenant = byId.get(verdict.tenantId());
+			if (verdict.state() == State.HEALTHY && tenant.status() == TenantStatus.DEGRADED) {
+				store.recordHealth(tenant.id(), tenant.generation(), TenantStatus.ACTIVE, tenant.withCondition(
+						Condition.isTrue(Condition.HEALTHY, "SweepPassed", "every part as provisioned, /health 200")));
+				log.info("Tenant {} is healthy again", tenant.id());
+			}
+			if (verdict.state() != State.DEGRADED) {
+				continue;
+			}
+			List<String> reasons = verdict.problems().stream().map(Problem::message).toList();
+			List<Condition> conditions = conditions(tenant, verdict);
+			String action;
+			if (verdict.needs(Repair.RECONCILE)) {
+				action = store.requestRepair(tenant.id(), tenant.generation(), conditions)
+						? "handed to the reconciler" : "none: the tenant changed meanwhile";
+				if (action.startsWith("handed")) {
+					handed.add(tenant.id());
+				}
+			}
+			else {
+				List<Instant> recent = restarts.getOrDefault(tenant.id(), List.of());
+				Optional<String> refusal = budget.refusal(recent, Instant.now());
+				if (refusal.isPresent()) {
+					action = "none: " + refusal.get();
+				}
+				else {
+					containers.restart(running.get(tenant.names().containerName()));
+					budget.record(tenant.id(), String.join("; ", reasons));
+					restarted++;
+					action = "restarted (" + (recent.size() + 1) + " of " + properties.getRestartBudget() + " within "
+							+ properties.getRestartWindow().toMinutes() + " min)";
+				}
+				store.recordHealth(tenant.id(), tenant.generation(), TenantStatus.DEGRADED, conditions);
+			}
+			MDC.put(Reconciler.MDC_TENANT, tenant.id());
+			log.warn("Tenant {} DEGRADED: {}; {}", tenant.id(), String.join("; ", reasons), action);
+			MDC.remove(Reconciler.MDC_TENANT);
+			degraded.add(new DegradedTenant(tenant.id(), reasons, action));
+		}
+		budget.prune();
+
+		Set<String> liveIds = tenants.stream().filter(FleetClassifier::live).map(Tenant::id)
+			.collect(Collectors.toSet());
+		List<OrphanReport> orphans = assessment.orphans().isEmpty() ? List.of()
+				: handleOrphans(assessment.orphans(), liveIds);
+
+		Map<String, Integer> counts = new LinkedHashMap<>();
+		for (State state : State.values()) {
+			counts.put(state.name(), 0);
+		}
+		assessment.verdicts().forEach(v -> counts.merge(v.state().name(), 1, Integer::sum));
+		Instant finished = Instant.now();
+		int controlPlaneQueries = 3 + (assessment.orphans().isEmpty() ? 0 : 1); // tenants, secrets, restarts, ledger
+		Calls calls = new Calls(1 + limits.size(), 1, controlPlaneQueries, 3, health.size(), limits.size());
+		return new FleetReport(started, finished, Duration.between(started, finished).toMillis(), instance, trigger,
+				counts, degraded, orphans, handed,
+				new Repairs(handed.size(), restarted,
+						(int) orphans.stream().filter(o -> o.action().equals("removed")).count()),
+				calls);
+	}
+
+	/** The tenant's conditions with each problem's condition False, saying what is wrong. */
+	private static List<Condition> conditions(Tenant tenant, Verdict verdict) {
+		Map<String, List<Problem>> byCondition = verdict.problems().stream()
+			.collect(Collectors.groupingBy(Problem::condition, LinkedHashMap::new, Collectors.toList()));
+		Tenant current = tenant;
+		for (Map.Entry<String, List<Problem>> entry : byCondition.entrySet()) {
+			String reason = entry.getValue().stream().anyMatch(p -> p.repair() == Repair.RECONCILE) ? "Drifted"
+					: "Unhealthy";
+			String message = entry.getValue().stream().map(Problem::message).collect(Collectors.joining("; "));
+			current = withConditions(current,
+					current.withCondition(Condition.isFalse(entry.getKey(), reason, message)));
+		}
+		return current.conditions();
+	}
+
+	private static Tenant withConditions(Tenant t, List<Condition> conditions) {
+		return new Tenant(t.id(), t.name(), t.tier(), t.desiredState(), t.status(), t.generation(),
+				t.observedGeneration(), t.port(), conditions, t.orderId(), t.attempts(), t.generationChangedAt(),
+				t.activatedAt(), t.createdAt(), t.updatedAt());
+	}
+
+	/** Every serving tenant's {@code /health}, at most {@code probeConcurrency} at once. */
+	private Map<String, Optional<String>> probeAll(List<Tenant> serving) {
+		Map<String, CompletableFuture<Optional<String>>> pending = new LinkedHashMap<>();
+		for (Tenant tenant : serving) {
+			pending.put(tenant.id(), CompletableFuture
+				.supplyAsync(() -> probe.probe(tenant.port(), properties.getProbeTimeout()), probes));
+		}
+		Map<String, Optional<String>> results = new HashMap<>();
+		pending.forEach((id, future) -> results.put(id, future.join()));
+		return results;
+	}
+
+	/** The limits of the next {@code limitsAuditPerSweep} serving containers, round the fleet. */
+	private Map<String, Optional<String>> auditLimits(List<Tenant> serving, Map<String, ManagedContainer> running) {
+		int quota = Math.min(properties.getLimitsAuditPerSweep(), serving.size());
+		if (quota == 0) {
+			return Map.of();
+		}
+		String cursor = auditCursor;
+		List<Tenant> next = new ArrayList<>(serving.stream().filter(t -> t.id().compareTo(cursor) > 0).toList());
+		for (Tenant tenant : serving) {
+			if (next.size() >= quota) {
+				break;
+			}
+			if (tenant.id().compareTo(cursor) <= 0) {
+				next.add(tenant);
+			}
+		}
+		Map<String, Optional<String>> drift = new HashMap<>();
+		for (Tenant tenant : next.subList(0, quota)) {
+			drift.put(tenant.id(),
+					containers.limitsDrift(running.get(tenant.names().containerName()), tiers.get(tenant.tier())));
+			auditCursor = tenant.id();
+		}
+		return drift;
+	}
+
+	/**
+	 * Reports every orphan with the tenant the ownership record gives it to; removes it only when removal is on, the
+	 * record has it, and that tenant is gone.
+	 */
+	private List<OrphanReport> handleOrphans(List<Orphan> orphans, Set<String> liveIds) {
+		Map<Resource, String> owners = ledger.all();
+		List<OrphanReport> reported = new ArrayList<>();
+		Set<String> removedDatabases = new HashSet<>();
+		for (Orphan orphan : orphans) {
+			String owner = owners.get(new Resource(orphan.kind(), orphan.name()));
+			String action;
+			if (owner == null) {
+				action = "reported; never removed: the ownership record does not have it";
+			}
+			else if (liveIds.contains(owner) || !Tenant.former(owner).names().nameOf(orphan.kind())
+				.equals(orphan.name())) {
+				action = "reported; never removed: the ownership record names tenant " + owner
+						+ ", whose resource this is not";
+			}
+			else if (!properties.isRemoveOrphans()) {
+				action = "reported (tenantforge.sweep.remove-orphans is off)";
+			}
+			else {
+				action = remove(orphan, owner, removedDatabases);
+			}
+			log.warn("Orphan {} {} (label or mark: {}, ownership record: {}): {}", orphan.kind(), orphan.name(),
+					orphan.claimedBy(), owner, action);
+			reported.add(new OrphanReport(orphan.kind(), orphan.name(), orphan.claimedBy(), owner, action));
+		}
+		return reported;
+	}
+
+	private String remove(Orphan orphan, String owner, Set<String> removedDatabases) {
+		Tenant former = Tenant.former(owner);
+		try {
+			switch (orphan.kind()) {
+				case ResourceLedger.CONTAINER -> containers.remove(former);
+				case ResourceLedger.REDIS_USER -> cache.remove(former);
+				default -> {
+					if (removedDatabases.add(owner)) {
+						database.remove(former);
+					}
+				}
+			}
+			return "removed";
+		}
+		catch (RuntimeException e) {
+			return "removal failed: " + e.getMessage();
+		}
+	}
+
+	@Override
+	public void destroy() {
+		probes.shutdownNow();
+	}
+
+}

@@ -1,0 +1,25 @@
+package io.tenantforge.runtime;
+
+import java.util.Locale;
+
+/**
+ * A container labelled as managed by tenantforge, as one labelled container list shows it.
+ *
+ * @param id the engine's container id
+ * @param name the container's name, without Docker's leading slash
+ * @param tenant the value of its tenant label (may name no tenant: an orphan)
+ * @param state the engine's state: created, running, paused, restarting, exited, dead
+ * @param status the engine's status line, e.g. "Up 3 minutes (unhealthy)"
+ */
+public record ManagedContainer(String id, String name, String tenant, String state, String status) {
+
+	public boolean running() {
+		return "running".equals(state);
+	}
+
+	/** Docker's own health check has marked it unhealthy. */
+	public boolean unhealthy() {
+		return status != null && status.toLowerCase(Locale.ROOT).contains("(unhealthy)");
+	}
+
+}
