@@ -85,6 +85,7 @@ class ConsoleBrowserTest {
 	void operatorLogsInSeesTheRoutesInHawtioAndAnActiveTenantOnTheFleetPage() throws IOException {
 		api.postOrder(anOrder().withName("Fleet Page").withSubdomain("fleetpage").build());
 		fixtures.awaitStatus("fleetpage", TenantStatus.ACTIVE, Duration.ofSeconds(60));
+		assertThat(api.post("/api/v1/fleet/sweep", "").statusCode()).isEqualTo(200);
 
 		browser.get(base + "/login");
 		browser.findElement(By.name("username")).sendKeys("admin");
@@ -96,6 +97,8 @@ class ConsoleBrowserTest {
 			.findElements(By.cssSelector("tr[data-tenant=fleetpage] .status"))
 			.stream()
 			.anyMatch(status -> status.getText().equals("ACTIVE")));
+		new WebDriverWait(browser, Duration.ofSeconds(30))
+			.until(page -> page.findElement(By.id("sweep")).getText().matches("(?s)Last health sweep .*healthy.*"));
 		screenshot("fleet-page.png");
 
 		browser.get(base + "/actuator/hawtio/");
@@ -104,7 +107,8 @@ class ConsoleBrowserTest {
 				.until(page -> !page.findElements(By.linkText("Camel")).isEmpty());
 			browser.findElement(By.linkText("Camel")).click();
 			new WebDriverWait(browser, Duration.ofSeconds(45)).pollingEvery(Duration.ofMillis(500))
-				.until(page -> page.getPageSource().contains("provisioning-reconcile"));
+				.until(page -> page.getPageSource().contains("provisioning-reconcile")
+						&& page.getPageSource().contains("health-sweep-schedule"));
 		}
 		finally {
 			screenshot("hawtio-camel-routes.png");
@@ -115,7 +119,8 @@ class ConsoleBrowserTest {
 					"<!-- " + browser.getCurrentUrl() + " -->\n" + browser.getPageSource());
 		}
 		assertThat(browser.getPageSource()).contains("intake-rest-order", "intake-queue-order", "intake-file-order",
-				"intake-order-received", "provisioning-reconcile", "provisioning-resync");
+				"intake-order-received", "provisioning-reconcile", "provisioning-resync", "health-sweep-schedule",
+				"health-sweep");
 	}
 
 	private void screenshot(String name) throws IOException {

@@ -49,6 +49,17 @@ class ObservabilityTest {
 					+ "step=\"" + step + "\"");
 		}
 		assertThat(metrics).contains("camel_exchanges_total{", "routeId=\"provisioning-reconcile\"");
+
+		assertThat(api.post("/api/v1/fleet/sweep", "").statusCode()).isEqualTo(200);
+		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(prometheus())
+			.containsPattern("tenantforge_sweep_seconds_count(\\{[^}]*\\})? [1-9]")
+			.containsPattern("tenantforge_sweep_seconds_bucket\\{")
+			.containsPattern("tenantforge_sweep_repairs_total\\{action=\"reconcile\"[^}]*\\} \\d")
+			.containsPattern("tenantforge_sweep_repairs_total\\{action=\"restart\"[^}]*\\} \\d")
+			.containsPattern("tenantforge_sweep_restarts_total(\\{[^}]*\\})? \\d")
+			.containsPattern("tenantforge_sweep_orphans\\{kind=\"container\"[^}]*\\} \\d")
+			.containsPattern("tenantforge_sweep_degraded(\\{[^}]*\\})? \\d")
+			.containsPattern("tenantforge_sweep_last_finished_seconds(\\{[^}]*\\})? [1-9]"));
 		api.postOrder(anOrder().withSubdomain("Not Valid").build());
 		assertThat(prometheus()).containsPattern("tenantforge_orders_total\\{channel=\"rest\",outcome=\"rejected\"\\} [1-9]");
 		assertThat(Files.readAllLines(Path.of("target/test-app.log")))

@@ -45,29 +45,45 @@ public final class ControlPlaneProcess implements AutoCloseable {
 
 	private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-	private static final Path LOG = WORK_DIR.resolve("control-plane.log");
-
 	private final Process process;
+
+	private final int httpPort;
+
+	private final Path log;
 
 	/** Where this run's output starts in the shared log file. */
 	private final long logOffset;
 
-	private ControlPlaneProcess(Process process, long logOffset) {
+	private ControlPlaneProcess(Process process, int httpPort, Path log, long logOffset) {
 		this.process = process;
+		this.httpPort = httpPort;
+		this.log = log;
 		this.logOffset = logOffset;
 	}
 
 	/** Starts the jar with the process-test settings plus {@code extraArguments}; returns once it is ready. */
 	public static ControlPlaneProcess start(String... extraArguments) {
+		return startNode(0, extraArguments);
+	}
+
+	/**
+	 * Starts node {@code node} (0, 1, …) of a cluster on the same databases: its own HTTP port
+	 * ({@value #HTTP_PORT} + node), broker port, broker journal and log file; returns once it is ready.
+	 */
+	public static ControlPlaneProcess startNode(int node, String... extraArguments) {
+		int httpPort = HTTP_PORT + node;
+		String brokerUrl = node == 0 ? BROKER_URL : "tcp://127.0.0.1:" + (61618 + 3 * node);
+		String suffix = node == 0 ? "" : "-" + node;
+		Path log = WORK_DIR.resolve("control-plane" + suffix + ".log");
 		String jar = System.getProperty("tenantforge.jar");
 		if (jar == null || !Files.exists(Path.of(jar))) {
 			throw new IllegalStateException("the packaged control plane is missing (" + jar + "): run ./mvnw verify");
 		}
 		List<String> command = new ArrayList<>(List.of("java", "-Xmx384m", "-XX:TieredStopAtLevel=1", "-jar", jar,
-				"--server.port=" + HTTP_PORT, "--spring.datasource.url=" + CONTROL_PLANE_DB,
+				"--server.port=" + httpPort, "--spring.datasource.url=" + CONTROL_PLANE_DB,
 				"--tenantforge.database.url=" + TENANTS_DB,
-				"--spring.artemis.embedded.data-directory=" + WORK_DIR.resolve("artemis"),
-				"--tenantforge.intake.broker-acceptor=" + BROKER_URL + "?protocols=CORE,AMQP,STOMP",
+				"--spring.artemis.embedded.data-directory=" + WORK_DIR.resolve("artemis" + suffix),
+				"--tenantforge.intake.broker-acceptor=" + brokerUrl + "?protocols=CORE,AMQP,STOMP",
 				"--tenantforge.intake.orders-dir=" + WORK_DIR.resolve("orders"),
 				"--tenantforge.runtime.secrets-dir=" + WORK_DIR.resolve("secrets"),
 				"--tenantforge.database.archive-dir=" + WORK_DIR.resolve("archive"),
@@ -76,14 +92,14 @@ public final class ControlPlaneProcess implements AutoCloseable {
 		command.addAll(List.of(extraArguments));
 		try {
 			Files.createDirectories(WORK_DIR);
-			long offset = Files.exists(LOG) ? Files.size(LOG) : 0;
+			long offset = Files.exists(log) ? Files.size(log) : 0;
 			// the project folder, as an operator starts it: ./config/ is read from there
 			ProcessBuilder builder = new ProcessBuilder(command).directory(Path.of("").toAbsolutePath().toFile())
 				.redirectErrorStream(true)
-				.redirectOutput(ProcessBuilder.Redirect.appendTo(LOG.toFile()));
+				.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
 			builder.environment().put("TENANTFORGE_ADMIN_PASSWORD", ADMIN_PASSWORD);
 			builder.environment().put("TENANTFORGE_SECRET_KEY", "cHJvY2Vzcy10ZXN0LWtleS0zMi1ieXRlcy1sb25nISE=");
-			ControlPlaneProcess started = new ControlPlaneProcess(builder.start(), offset);
+			ControlPlaneProcess started = new ControlPlaneProcess(builder.start(), httpPort, log, offset);
 			started.awaitReady();
 			return started;
 		}
@@ -96,7 +112,7 @@ public final class ControlPlaneProcess implements AutoCloseable {
 		await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() -> {
 			if (!process.isAlive()) {
 				throw new IllegalStateException("the control plane exited with " + process.exitValue()
-						+ "; see " + LOG);
+						+ "; see " + log);
 			}
 			return send(HttpRequest.newBuilder(uri("/actuator/health/readiness")).GET(), false)
 				.map(r -> r.statusCode() == 200)
@@ -107,12 +123,16 @@ public final class ControlPlaneProcess implements AutoCloseable {
 	/** Waits until this run of the control plane has logged a line containing {@code text}. */
 	public void awaitLog(String text, Duration atMost) {
 		await().atMost(atMost).pollInterval(Duration.ofMillis(200)).until(() -> {
-			try (var channel = Files.newByteChannel(LOG)) {
+			try (var channel = Files.newByteChannel(log)) {
 				channel.position(logOffset);
 				byte[] rest = java.nio.channels.Channels.newInputStream(channel).readAllBytes();
 				return new String(rest, StandardCharsets.UTF_8).contains(text);
 			}
 		});
+	}
+
+	public long pid() {
+		return process.pid();
 	}
 
 	/** SIGKILL: no shutdown hook, no graceful stop, as in a crash. */
@@ -170,8 +190,14 @@ public final class ControlPlaneProcess implements AutoCloseable {
 		DatabaseBootstrap.ensureDatabaseExists(url, "postgres", "");
 	}
 
-	private static URI uri(String path) {
-		return URI.create("http://127.0.0.1:" + HTTP_PORT + path);
+	private URI uri(String path) {
+		return URI.create("http://127.0.0.1:" + httpPort + path);
+	}
+
+	/** The control plane's own database, as the process sees it. */
+	public static org.springframework.jdbc.core.JdbcTemplate controlPlaneDatabase() {
+		return new org.springframework.jdbc.core.JdbcTemplate(
+				new DriverManagerDataSource(CONTROL_PLANE_DB, "postgres", ""));
 	}
 
 	private static java.util.Optional<HttpResponse<String>> send(HttpRequest.Builder request, boolean authenticated) {
