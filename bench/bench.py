@@ -5,7 +5,7 @@ Starts target/tenantforge-*.jar as its own process (own databases, ports and fol
 markdown table and writes CSV under target/bench/. Every tenant it creates is removed again. All traffic goes to
 127.0.0.1. Run on demand (not part of the test suite):  bash bench/run.sh
 Sizes: SINGLE (30 one-at-a-time tenants), BURST (200 orders dropped on the queue), RAW_PARALLEL (8),
-INTAKE_SECONDS (10).
+INTAKE_SECONDS (10), SWEEP_SIZES (50,200,500; empty to skip the sweep scenario).
 """
 import base64
 import csv
@@ -33,6 +33,11 @@ SINGLE = int(os.environ.get("SINGLE", "30"))
 BURST = int(os.environ.get("BURST", "200"))
 RAW_PARALLEL = int(os.environ.get("RAW_PARALLEL", "8"))
 INTAKE_SECONDS = int(os.environ.get("INTAKE_SECONDS", "10"))
+SWEEP_SIZES = [int(n) for n in os.environ.get("SWEEP_SIZES", "50,200,500").split(",") if n.strip()]
+SWEEPS_PER_SIZE = 3
+# how the control plane is run: the JVM settings the README recommends (JAVA_OPTS="" for the JVM's defaults)
+JAVA_OPTS = os.environ.get("JAVA_OPTS", "-Xmx256m -Xss512k -XX:+UseSerialGC -XX:MaxMetaspaceSize=192m "
+                           "-XX:ReservedCodeCacheSize=64m")
 rows = []
 
 
@@ -53,13 +58,18 @@ def status(tenant):
 
 
 def wait_for(tenants, wanted, timeout):
+    """Polls until every tenant is in one of the wanted states: one tenant every 20 ms (latency), many every 500 ms
+    through the list (so the harness's own polling does not load the control plane)."""
     pending, deadline = set(tenants), time.time() + timeout
     while pending and time.time() < deadline:
-        code, body = request("GET", "/api/v1/tenants")
-        states = {t["id"]: t["status"] for t in json.loads(body)} if code == 200 else {}
+        if len(pending) == 1:
+            states = {t: status(t) for t in pending}
+        else:
+            code, body = request("GET", "/api/v1/tenants")
+            states = {t["id"]: t["status"] for t in json.loads(body)} if code == 200 else {}
         pending = {t for t in pending if states.get(t) not in wanted}
         if pending:
-            time.sleep(0.05)
+            time.sleep(0.02 if len(pending) == 1 else 0.5)
     return pending
 
 
@@ -96,7 +106,7 @@ def start_control_plane():
                if f.startswith("tenantforge-") and f.endswith(".jar"))
     env = dict(os.environ, TENANTFORGE_ADMIN_PASSWORD=PASSWORD,
                TENANTFORGE_SECRET_KEY=base64.b64encode(b"bench-key-of-exactly-32-bytes!!!").decode())
-    args = ["java", "-jar", jar, f"--server.port={PORT}",
+    args = ["java"] + JAVA_OPTS.split() + ["-jar", jar, f"--server.port={PORT}",
             "--spring.datasource.url=jdbc:postgresql://127.0.0.1:5432/tenantforge_bench",
             "--tenantforge.database.url=jdbc:postgresql://127.0.0.1:5432/tenantforge_bench_tenants",
             f"--spring.artemis.embedded.data-directory={OUT}/artemis",
@@ -146,6 +156,104 @@ def raw_remove(slug):
     subprocess.run(["bash", RAW, "--remove", slug], capture_output=True, timeout=120)
 
 
+def redis_command_calls():
+    """Redis's own count of commands served (INFO commandstats), to check the sweep's count from outside."""
+    out = subprocess.run(["redis-cli", "-h", "127.0.0.1", "-p", "6379", "INFO", "commandstats"],
+                         capture_output=True, text=True).stdout
+    return sum(int(line.split("calls=")[1].split(",")[0]) for line in out.splitlines() if "calls=" in line)
+
+
+def sweep_scenario():
+    """5: the health sweep at growing fleet sizes: duration and calls per sweep (constant but for /health probes)."""
+    fleet = []
+    for size in SWEEP_SIZES:
+        grow = [f"bench-w{i}" for i in range(len(fleet), size)]
+        stomp_send([{"name": t, "subdomain": t, "tier": "basic"} for t in grow])
+        left = wait_for(grow, {"ACTIVE", "FAILED"}, 1800)
+        fleet += grow
+        failed = [t for t in grow if status(t) != "ACTIVE"] + sorted(left)
+        durations, reports, redis_deltas = [], [], []
+        for _ in range(SWEEPS_PER_SIZE):
+            before = redis_command_calls()
+            code, body = request("POST", "/api/v1/fleet/sweep", timeout=300)
+            redis_deltas.append(redis_command_calls() - before - 1)  # minus this INFO itself
+            if code != 200:
+                raise RuntimeError(f"sweep answered {code}: {body}")
+            report = json.loads(body)
+            reports.append(report)
+            durations.append(report["durationMillis"])
+        calls = reports[-1]["calls"]
+        healthy = reports[-1]["tenants"]["HEALTHY"]
+        label = f"{size} tenants"
+        add("5 sweep", f"{label}: sweep duration (median of {SWEEPS_PER_SIZE})", statistics.median(durations), None, "ms", "-")
+        add("5 sweep", f"{label}: healthy / failed to provision", healthy, len(failed), "count", "-")
+        add("5 sweep", f"{label}: engine calls", calls["engine"], None, "count", "constant")
+        add("5 sweep", f"{label}: tenants-db + control-plane-db queries",
+            calls["tenantsDatabase"] + calls["controlPlaneDatabase"], None, "count", "constant")
+        add("5 sweep", f"{label}: Redis calls (report / INFO commandstats)", calls["redis"], max(redis_deltas), "count", "constant")
+        add("5 sweep", f"{label}: /health probes (parallel)", calls["healthProbes"], None, "count", "= tenants")
+    delete_all(fleet)
+
+
+def burst_scenario(process):
+    """2: BURST orders dropped on the queue at once vs the raw script RAW_PARALLEL at a time."""
+    burst = [f"bench-b{i}" for i in range(BURST)]
+    peak, sampling = [0], [True]
+
+    def sample():
+        while sampling[0]:
+            peak[0] = max(peak[0], rss_kb(process.pid))
+            time.sleep(0.2)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    began = time.time()
+    stomp_send([{"name": t, "subdomain": t, "tier": "basic"} for t in burst])
+    left = wait_for(burst, {"ACTIVE", "FAILED"}, 1200)
+    wall = time.time() - began
+    sampling[0] = False
+    sampler.join()
+    failed = [t for t in burst if status(t) != "ACTIVE"]
+    _, prometheus = request("GET", "/actuator/prometheus")
+    heap_mb = sum(v for k, v in metric("jvm_memory_used_bytes{", prometheus).items() if 'area="heap"' in k) / 2**20
+    delete_all(burst)
+    raw_began = time.time()
+    with ThreadPoolExecutor(RAW_PARALLEL) as pool:
+        list(pool.map(lambda i: raw(f"r{i}", 25000 + i), range(BURST)))
+    raw_wall = time.time() - raw_began
+    with ThreadPoolExecutor(RAW_PARALLEL) as pool:
+        list(pool.map(lambda i: raw_remove(f"r{i}"), range(BURST)))
+    add("2 burst", f"{BURST} orders wall time", wall, raw_wall, "s", "-")
+    add("2 burst", "tenants per second", BURST / wall, BURST / raw_wall, "1/s", "ratio ≥ 1.0")
+    add("2 burst", "failures", len(failed) + len(left), 0, "count", "0")
+    add("2 burst", "peak RSS", peak[0] / 1024, None, "MB", "< 512")
+    add("2 burst", "heap used after", heap_mb, None, "MB", "-")
+
+
+def intake_load(method, path, body=None):
+    """wrk for INTAKE_SECONDS against one endpoint; returns requests/s, p50 and p99 in ms, errors."""
+    args = ["wrk", "-t2", "-c8", f"-d{INTAKE_SECONDS}s", "--latency", "-H", f"Authorization: {AUTH}"]
+    script = None
+    if body is not None:
+        script = os.path.join(OUT, "post.lua")
+        with open(script, "w") as f:
+            f.write('wrk.method = "%s"\nwrk.body = %s\nwrk.headers["Content-Type"] = "application/json"\n'
+                    % (method, json.dumps(json.dumps(body))))
+        args += ["-s", script]
+    result = subprocess.run(args + [BASE + path], capture_output=True, text=True)
+    found = {"errors": 0.0}
+    for line in result.stdout.splitlines():
+        parts = line.split()
+        if line.strip().startswith("Requests/sec"):
+            found["rps"] = float(parts[1])
+        if parts[:1] in (["50%"], ["99%"]):
+            value = parts[1]
+            found[parts[0]] = float(value[:-2]) if value.endswith("ms") else float(value[:-2]) / 1000 if value.endswith("us") else float(value[:-1]) * 1000
+        if "Non-2xx" in line or "Socket errors" in line:
+            found["errors"] += sum(float(x.strip(",")) for x in parts if x.strip(",").isdigit())
+    return found
+
+
 def delete_all(tenants):
     for t in tenants:
         request("DELETE", f"/api/v1/tenants/{t}")
@@ -168,6 +276,8 @@ def main():
         add("4 start-up", "start to ready", startup * 1000, None, "ms", "-")
         add("4 start-up", "idle RSS", idle, None, "MB", "-")
 
+        rows.append({"scenario": "0 setup", "measure": "JVM options", "tenantforge": JAVA_OPTS or "(defaults)",
+                     "baseline": "", "unit": "", "ratio": "", "target": "-"})
         # 1: single-tenant latency, one at a time, warm control plane vs forking psql/redis-cli/docker
         single = [f"bench-s{i}" for i in range(SINGLE)]
         latencies = []
@@ -195,55 +305,30 @@ def main():
         delete_all(single)
 
         # 2: burst of orders dropped on the queue at once
-        burst = [f"bench-b{i}" for i in range(BURST)]
-        peak, sampling = [0], [True]
+        if BURST:
+            burst_scenario(process)
 
-        def sample():
-            while sampling[0]:
-                peak[0] = max(peak[0], rss_kb(process.pid))
-                time.sleep(0.2)
-
-        sampler = threading.Thread(target=sample)
-        sampler.start()
-        began = time.time()
-        stomp_send([{"name": t, "subdomain": t, "tier": "basic"} for t in burst])
-        left = wait_for(burst, {"ACTIVE", "FAILED"}, 1200)
-        wall = time.time() - began
-        sampling[0] = False
-        sampler.join()
-        failed = [t for t in burst if status(t) != "ACTIVE"]
-        _, prometheus = request("GET", "/actuator/prometheus")
-        heap_mb = sum(v for k, v in metric("jvm_memory_used_bytes", prometheus).items() if 'area="heap"' in k) / 2**20
-        delete_all(burst)
-        raw_began = time.time()
-        with ThreadPoolExecutor(RAW_PARALLEL) as pool:
-            list(pool.map(lambda i: raw(f"r{i}", 25000 + i), range(BURST)))
-        raw_wall = time.time() - raw_began
-        with ThreadPoolExecutor(RAW_PARALLEL) as pool:
-            list(pool.map(lambda i: raw_remove(f"r{i}"), range(BURST)))
-        add("2 burst", f"{BURST} orders wall time", wall, raw_wall, "s", "-")
-        add("2 burst", "tenants per second", BURST / wall, BURST / raw_wall, "1/s", "ratio ≥ 1.0")
-        add("2 burst", "failures", len(failed) + len(left), 0, "count", "0")
-        add("2 burst", "peak RSS", peak[0] / 1024, None, "MB", "< 512")
-        add("2 burst", "heap used after", heap_mb, None, "MB", "-")
-
-        # 3: intake under a bounded load (wrk, fixed duration, 127.0.0.1 only)
-        if subprocess.run(["which", "wrk"], capture_output=True).returncode == 0:
-            result = subprocess.run(["wrk", "-t2", "-c8", f"-d{INTAKE_SECONDS}s", "--latency", "-H",
-                                     f"Authorization: {AUTH}", BASE + "/api/v1/tenants"],
-                                    capture_output=True, text=True)
-            for line in result.stdout.splitlines():
-                parts = line.split()
-                if line.strip().startswith("Requests/sec"):
-                    add("3 intake", "GET /tenants requests/s", float(parts[1]), None, "1/s", "-")
-                if parts[:1] in (["50%"], ["99%"]):
-                    value = parts[1]
-                    ms = float(value[:-2]) if value.endswith("ms") else float(value[:-2]) / 1000 if value.endswith("us") else float(value[:-1]) * 1000
-                    add("3 intake", f"GET /tenants {parts[0]} latency", ms, None, "ms", "-")
-                if "Non-2xx" in line or "Socket errors" in line:
-                    add("3 intake", "GET /tenants errors", float(parts[-1].strip(",")), None, "count", "0")
+        # 3: intake under a bounded load (wrk, fixed duration, 127.0.0.1 only): order creation (the same order
+        # replayed, so the load does not turn into thousands of containers) and status reads
+        if INTAKE_SECONDS and subprocess.run(["which", "wrk"], capture_output=True).returncode == 0:
+            order = {"name": "bench-intake", "subdomain": "bench-intake", "tier": "basic", "orderId": "bench-intake-1"}
+            request("POST", "/api/v1/tenants", order)
+            wait_for(["bench-intake"], {"ACTIVE", "FAILED"}, 120)
+            for label, method, path, body in (("POST /tenants (replayed order)", "POST", "/api/v1/tenants", order),
+                                              ("GET /tenants/{id}", "GET", "/api/v1/tenants/bench-intake", None),
+                                              ("GET /tenants (list)", "GET", "/api/v1/tenants", None)):
+                found = intake_load(method, path, body)
+                add("3 intake", f"{label} requests/s", found.get("rps", 0), None, "1/s", "-")
+                add("3 intake", f"{label} p50 latency", found.get("50%", 0), None, "ms", "-")
+                add("3 intake", f"{label} p99 latency", found.get("99%", 0), None, "ms", "-")
+                add("3 intake", f"{label} errors", found["errors"], None, "count", "0")
+            delete_all(["bench-intake"])
         else:
             print("wrk not installed (apt-get install wrk): intake scenario skipped", file=sys.stderr)
+
+        # 5: the health sweep as the fleet grows (issue 5)
+        if SWEEP_SIZES:
+            sweep_scenario()
     finally:
         process.terminate()
         process.wait(timeout=60)

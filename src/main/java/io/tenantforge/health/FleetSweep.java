@@ -74,6 +74,9 @@ public class FleetSweep implements DisposableBean {
 	/** The advisory lock key of the sweep: not a possible tenant slug. */
 	static final String LOCK_KEY = "fleet:health-sweep";
 
+	/** Reason of the Healthy condition while the sweep watches a failing tenant before restarting it. */
+	static final String FAILING = "Failing";
+
 	private static final Logger log = LoggerFactory.getLogger(FleetSweep.class);
 
 	private final TenantStore store;
@@ -198,12 +201,14 @@ public class FleetSweep implements DisposableBean {
 
 		Map<String, Tenant> byId = tenants.stream().collect(Collectors.toMap(Tenant::id, t -> t));
 		Map<String, List<Instant>> restarts = budget.recent();
+		Instant now = Instant.now();
 		List<DegradedTenant> degraded = new ArrayList<>();
 		List<String> handed = new ArrayList<>();
 		int restarted = 0;
 		for (Verdict verdict : assessment.verdicts()) {
 			Tenant tenant = byId.get(verdict.tenantId());
-			if (verdict.state() == State.HEALTHY && tenant.status() == TenantStatus.DEGRADED) {
+			if (verdict.state() == State.HEALTHY && (tenant.status() == TenantStatus.DEGRADED
+					|| !tenant.condition(Condition.HEALTHY).map(c -> "True".equals(c.status())).orElse(false))) {
 				store.recordHealth(tenant.id(), tenant.generation(), TenantStatus.ACTIVE, tenant.withCondition(
 						Condition.isTrue(Condition.HEALTHY, "SweepPassed", "every part as provisioned, /health 200")));
 				log.info("Tenant {} is healthy again", tenant.id());
@@ -212,29 +217,30 @@ public class FleetSweep implements DisposableBean {
 				continue;
 			}
 			List<String> reasons = verdict.problems().stream().map(Problem::message).toList();
-			List<Condition> conditions = conditions(tenant, verdict);
 			String action;
 			if (verdict.needs(Repair.RECONCILE)) {
-				action = store.requestRepair(tenant.id(), tenant.generation(), conditions)
+				action = store.requestRepair(tenant.id(), tenant.generation(), conditions(tenant, verdict, "Drifted"))
 						? "handed to the reconciler" : "none: the tenant changed meanwhile";
 				if (action.startsWith("handed")) {
 					handed.add(tenant.id());
 				}
 			}
 			else {
-				List<Instant> recent = restarts.getOrDefault(tenant.id(), List.of());
-				Optional<String> refusal = budget.refusal(recent, Instant.now());
-				if (refusal.isPresent()) {
-					action = "none: " + refusal.get();
+				Duration failing = Duration.between(failingSince(tenant, now), now);
+				if (failing.compareTo(properties.getRestartAfter()) < 0) {
+					// watched, not yet DEGRADED: a slow or starved tenant is not restarted for one failed probe
+					store.recordHealth(tenant.id(), tenant.generation(), TenantStatus.ACTIVE,
+							conditions(tenant, verdict, FAILING));
+					action = "watching: failing for " + failing.toSeconds() + " s; restart after "
+							+ properties.getRestartAfter().toSeconds() + " s";
 				}
 				else {
-					containers.restart(running.get(tenant.names().containerName()));
-					budget.record(tenant.id(), String.join("; ", reasons));
-					restarted++;
-					action = "restarted (" + (recent.size() + 1) + " of " + properties.getRestartBudget() + " within "
-							+ properties.getRestartWindow().toMinutes() + " min)";
+					action = restart(tenant, running.get(tenant.names().containerName()), reasons,
+							restarts.getOrDefault(tenant.id(), List.of()), now);
+					restarted += action.startsWith("restarted") ? 1 : 0;
+					store.recordHealth(tenant.id(), tenant.generation(), TenantStatus.DEGRADED,
+							conditions(tenant, verdict, "Unhealthy"));
 				}
-				store.recordHealth(tenant.id(), tenant.generation(), TenantStatus.DEGRADED, conditions);
 			}
 			MDC.put(Reconciler.MDC_TENANT, tenant.id());
 			log.warn("Tenant {} DEGRADED: {}; {}", tenant.id(), String.join("; ", reasons), action);
@@ -263,25 +269,37 @@ public class FleetSweep implements DisposableBean {
 				calls);
 	}
 
+	/** Restarts the container if the budget allows; says what it did. */
+	private String restart(Tenant tenant, ManagedContainer container, List<String> reasons, List<Instant> recent,
+			Instant now) {
+		Optional<String> refusal = budget.refusal(recent, now);
+		if (refusal.isPresent()) {
+			return "none: " + refusal.get();
+		}
+		containers.restart(container);
+		budget.record(tenant.id(), String.join("; ", reasons));
+		return "restarted (" + (recent.size() + 1) + " of " + properties.getRestartBudget() + " within "
+				+ properties.getRestartWindow().toMinutes() + " min)";
+	}
+
+	/** Since when the tenant's health has been failing, by its Healthy condition; now when it was not. */
+	private static Instant failingSince(Tenant tenant, Instant now) {
+		return tenant.condition(Condition.HEALTHY)
+			.filter(c -> "False".equals(c.status()) && (FAILING.equals(c.reason()) || "Unhealthy".equals(c.reason())))
+			.map(Condition::lastTransitionTime)
+			.orElse(now);
+	}
+
 	/** The tenant's conditions with each problem's condition False, saying what is wrong. */
-	private static List<Condition> conditions(Tenant tenant, Verdict verdict) {
+	private static List<Condition> conditions(Tenant tenant, Verdict verdict, String reason) {
 		Map<String, List<Problem>> byCondition = verdict.problems().stream()
 			.collect(Collectors.groupingBy(Problem::condition, LinkedHashMap::new, Collectors.toList()));
 		Tenant current = tenant;
 		for (Map.Entry<String, List<Problem>> entry : byCondition.entrySet()) {
-			String reason = entry.getValue().stream().anyMatch(p -> p.repair() == Repair.RECONCILE) ? "Drifted"
-					: "Unhealthy";
 			String message = entry.getValue().stream().map(Problem::message).collect(Collectors.joining("; "));
-			current = withConditions(current,
-					current.withCondition(Condition.isFalse(entry.getKey(), reason, message)));
+			current = current.withConditions(current.withCondition(Condition.isFalse(entry.getKey(), reason, message)));
 		}
 		return current.conditions();
-	}
-
-	private static Tenant withConditions(Tenant t, List<Condition> conditions) {
-		return new Tenant(t.id(), t.name(), t.tier(), t.desiredState(), t.status(), t.generation(),
-				t.observedGeneration(), t.port(), conditions, t.orderId(), t.attempts(), t.generationChangedAt(),
-				t.activatedAt(), t.createdAt(), t.updatedAt());
 	}
 
 	/** Every serving tenant's {@code /health}, at most {@code probeConcurrency} at once. */

@@ -21,6 +21,12 @@ public class SweepProperties {
 	private Duration probeTimeout = Duration.ofSeconds(1);
 
 	/**
+	 * How long a container's health must keep failing before the sweep restarts it: a tenant that is slow or briefly
+	 * starved of CPU is watched, not restarted.
+	 */
+	private Duration restartAfter = Duration.ofSeconds(60);
+
+	/**
 	 * Restarts of one tenant's unhealthy container within {@code restartWindow}; once spent, the sweep only reports
 	 * the tenant until the window has moved on.
 	 */
@@ -68,6 +74,14 @@ public class SweepProperties {
 
 	public void setProbeTimeout(Duration probeTimeout) {
 		this.probeTimeout = probeTimeout;
+	}
+
+	public Duration getRestartAfter() {
+		return restartAfter;
+	}
+
+	public void setRestartAfter(Duration restartAfter) {
+		this.restartAfter = restartAfter;
 	}
 
 	public int getRestartBudget() {

@@ -292,15 +292,9 @@ public class Reconciler {
 	private static List<Condition> merge(Tenant tenant, List<Condition> changes) {
 		Tenant current = tenant;
 		for (Condition change : changes) {
-			current = withConditions(current, current.withCondition(change));
+			current = current.withConditions(current.withCondition(change));
 		}
 		return current.conditions();
-	}
-
-	private static Tenant withConditions(Tenant t, List<Condition> conditions) {
-		return new Tenant(t.id(), t.name(), t.tier(), t.desiredState(), t.status(), t.generation(),
-				t.observedGeneration(), t.port(), conditions, t.orderId(), t.attempts(), t.generationChangedAt(),
-				t.activatedAt(), t.createdAt(), t.updatedAt());
 	}
 
 	/** The crash-test hook: stop dead after the named step, so a test can SIGKILL exactly at that boundary. */

@@ -56,6 +56,12 @@ public record Tenant(String id, String name, String tier, DesiredState desiredSt
 		return result;
 	}
 
+	/** This tenant with other conditions. */
+	public Tenant withConditions(List<Condition> changed) {
+		return new Tenant(id, name, tier, desiredState, status, generation, observedGeneration, port, changed, orderId,
+				attempts, generationChangedAt, activatedAt, createdAt, updatedAt);
+	}
+
 	public Optional<String> endpoint() {
 		return Optional.ofNullable(port).map(p -> "http://127.0.0.1:" + p);
 	}

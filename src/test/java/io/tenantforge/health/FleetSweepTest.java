@@ -159,6 +159,7 @@ class FleetSweepTest {
 			return action.contains("restart budget spent");
 		});
 		starts.add(startedAt("flaky"));
+		assertThat(actions.get(0)).as("a first failure is watched, not restarted").startsWith("watching");
 		assertThat(starts).as("container start times seen; actions %s", actions).hasSize(1 + sweep.getRestartBudget());
 
 		for (int i = 0; i < 3; i++) {
