@@ -19,7 +19,8 @@ class TenantDatabaseConfig {
 		pool.setJdbcUrl(properties.url());
 		pool.setUsername(properties.username());
 		pool.setPassword(properties.password());
-		pool.setMaximumPoolSize(4);
+		// reconcilers (one connection each, two while Flyway migrates a tenant) and the health sweep's catalog query
+		pool.setMaximumPoolSize(12);
 		pool.setConnectionTimeout(5_000);
 		pool.setInitializationFailTimeout(-1);
 		return pool;

@@ -24,7 +24,7 @@ public class TenantHealthProbe {
 
 	private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(1);
 
-	private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+	private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
 	private final HttpClient http = HttpClient.newBuilder().connectTimeout(REQUEST_TIMEOUT).build();
 

@@ -96,8 +96,8 @@ public class TenantContainerProvisioner {
 	public int ensure(Tenant tenant, Tier tier) {
 		TenantNames names = tenant.names();
 		int port = ports.portOf(tenant);
-		Optional<InspectContainerResponse> before = inspectSafely(names);
-		if (before.isPresent() && !isOurs(before.get(), names)
+		Optional<InspectContainerResponse> existing = inspectSafely(names);
+		if (existing.isPresent() && !isOurs(existing.get(), names)
 				&& ledger.owner(ResourceLedger.CONTAINER, names.containerName()).isEmpty()) {
 			throw new StepFailedException("container " + names.containerName()
 					+ " exists and is not managed by tenantforge for " + names + ": left untouched");
@@ -108,21 +108,31 @@ public class TenantContainerProvisioner {
 				Map.of(DATABASE_PASSWORD_FILE, secrets.getOrCreate(tenant.id(), TenantSecrets.DATABASE_PASSWORD),
 						REDIS_PASSWORD_FILE, secrets.getOrCreate(tenant.id(), TenantSecrets.REDIS_PASSWORD)));
 		return onEngine(names, () -> {
-			Optional<InspectContainerResponse> existing = inspect(names.containerName());
+			long began = System.nanoTime();
 			String id;
+			boolean running;
 			if (existing.isPresent()) {
 				requireOurs(existing.get(), names);
 				id = existing.get().getId();
 				updateLimits(existing.get(), tier);
+				running = Boolean.TRUE.equals(existing.get().getState().getRunning());
 			}
 			else {
 				id = create(tenant, tier, port);
+				running = false;
 			}
-			InspectContainerResponse.ContainerState state = docker.inspectContainerCmd(id).exec().getState();
-			if (!Boolean.TRUE.equals(state.getRunning())) {
-				docker.startContainerCmd(id).exec();
-				log.info("Started container {} on 127.0.0.1:{}", names.containerName(), port);
+			long created = System.nanoTime();
+			if (!running) {
+				try {
+					docker.startContainerCmd(id).exec();
+					log.info("Started container {} on 127.0.0.1:{}", names.containerName(), port);
+				}
+				catch (NotModifiedException startedMeanwhile) {
+					// a reconciler that crashed after starting it: running is what we want
+				}
 			}
+			log.debug("container step of {}: create or update {} ms, start {} ms", tenant.id(),
+					(created - began) / 1_000_000, (System.nanoTime() - created) / 1_000_000);
 			return port;
 		});
 	}
