@@ -36,8 +36,8 @@ INTAKE_SECONDS = int(os.environ.get("INTAKE_SECONDS", "10"))
 SWEEP_SIZES = [int(n) for n in os.environ.get("SWEEP_SIZES", "50,200,500").split(",") if n.strip()]
 SWEEPS_PER_SIZE = 3
 # how the control plane is run: the JVM settings the README recommends (JAVA_OPTS="" for the JVM's defaults)
-JAVA_OPTS = os.environ.get("JAVA_OPTS", "-Xmx256m -Xss512k -XX:+UseSerialGC -XX:MaxMetaspaceSize=192m "
-                           "-XX:ReservedCodeCacheSize=64m")
+JAVA_OPTS = os.environ.get("JAVA_OPTS", "-Xmx256m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 "
+                           "-XX:MaxMetaspaceSize=192m -XX:ReservedCodeCacheSize=64m")
 rows = []
 
 
@@ -89,6 +89,41 @@ def metric(name, text):
     return values
 
 
+def cpu_by_process():
+    """CPU seconds used so far per command name (with children reaped by it), for who-used-the-machine tables."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    used = {}
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1:stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2:].split()
+        seconds = sum(int(x) for x in fields[11:15]) / ticks  # utime stime cutime cstime
+        key = "java (control plane)" if name == "java" else "containerd-shim" if name.startswith("containerd-shim") else name
+        used[key] = used.get(key, 0) + seconds
+    return used
+
+
+def machine_cpu():
+    with open("/proc/stat") as f:
+        fields = [int(x) for x in f.readline().split()[1:]]
+    return (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")  # busy seconds (all but idle, iowait)
+
+
+def add_cpu(scenario, label, before, after, busy, count):
+    """Rows: CPU seconds per tenant, by process, between two cpu_by_process() snapshots."""
+    spent = {k: after.get(k, 0) - before.get(k, 0) for k in after}
+    add(scenario, f"{label}: machine CPU per tenant", busy / count, None, "s", "-")
+    for name, seconds in sorted(spent.items(), key=lambda kv: -kv[1])[:6]:
+        if seconds > 0.05 * busy:
+            add(scenario, f"{label}: CPU per tenant in {name}", seconds / count, None, "s", "-")
+
+
 def pct(values, p):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(p / 100.0 * (len(ordered) - 1))))]
@@ -104,7 +139,7 @@ def add(scenario, measure, tenantforge, baseline, unit, better):
 def start_control_plane():
     jar = next(os.path.join(ROOT, "target", f) for f in os.listdir(os.path.join(ROOT, "target"))
                if f.startswith("tenantforge-") and f.endswith(".jar"))
-    env = dict(os.environ, TENANTFORGE_ADMIN_PASSWORD=PASSWORD,
+    env = dict(os.environ, MALLOC_ARENA_MAX="2", TENANTFORGE_ADMIN_PASSWORD=PASSWORD,
                TENANTFORGE_SECRET_KEY=base64.b64encode(b"bench-key-of-exactly-32-bytes!!!").decode())
     args = ["java"] + JAVA_OPTS.split() + ["-jar", jar, f"--server.port={PORT}",
             "--spring.datasource.url=jdbc:postgresql://127.0.0.1:5432/tenantforge_bench",
@@ -174,8 +209,12 @@ def sweep_scenario():
         failed = [t for t in grow if status(t) != "ACTIVE"] + sorted(left)
         durations, reports, redis_deltas = [], [], []
         for _ in range(SWEEPS_PER_SIZE):
-            before = redis_command_calls()
-            code, body = request("POST", "/api/v1/fleet/sweep", timeout=300)
+            while True:  # 409: the scheduled sweep is running; the next one is ours
+                before = redis_command_calls()
+                code, body = request("POST", "/api/v1/fleet/sweep", timeout=300)
+                if code != 409:
+                    break
+                time.sleep(0.5)
             redis_deltas.append(redis_command_calls() - before - 1)  # minus this INFO itself
             if code != 200:
                 raise RuntimeError(f"sweep answered {code}: {body}")
@@ -195,6 +234,34 @@ def sweep_scenario():
     delete_all(fleet)
 
 
+def single_scenario():
+    """1: SINGLE tenants one at a time, order accepted -> ACTIVE, vs the raw script one at a time."""
+    single = [f"bench-s{i}" for i in range(SINGLE)]
+    latencies = []
+    for t in single:
+        began = time.time()
+        request("POST", "/api/v1/tenants", {"name": t, "subdomain": t, "tier": "basic"})
+        wait_for([t], {"ACTIVE", "FAILED"}, 120)
+        latencies.append((time.time() - began) * 1000)
+    raw_totals = []
+    for i in range(SINGLE):
+        raw_totals.append(raw(f"b{i}", 24000 + i)["total_ms"])
+    for i in range(SINGLE):
+        raw_remove(f"b{i}")
+    for p in (50, 95):
+        add("1 single tenant", f"p{p} order→ACTIVE", pct(latencies, p), pct(raw_totals, p), "ms", "ratio ≤ 1.0 at p50")
+    add("1 single tenant", "max order→ACTIVE", max(latencies), max(raw_totals), "ms", "-")
+    _, prometheus = request("GET", "/actuator/prometheus")
+    sums = metric("tenantforge_provisioning_step_seconds_sum", prometheus)
+    counts = metric("tenantforge_provisioning_step_seconds_count", prometheus)
+    for step in ("database", "cache", "container", "health"):
+        key = next((k for k in sums if f'step="{step}"' in k and 'outcome="success"' in k), None)
+        count_key = key.replace("_sum", "_count") if key else None
+        if key and counts.get(count_key):
+            add("1 single tenant", f"mean {step} step", sums[key] / counts[count_key] * 1000, None, "ms", "-")
+    delete_all(single)
+
+
 def burst_scenario(process):
     """2: BURST orders dropped on the queue at once vs the raw script RAW_PARALLEL at a time."""
     burst = [f"bench-b{i}" for i in range(BURST)]
@@ -207,20 +274,27 @@ def burst_scenario(process):
 
     sampler = threading.Thread(target=sample)
     sampler.start()
+    cpu_before, busy_before = cpu_by_process(), machine_cpu()
     began = time.time()
     stomp_send([{"name": t, "subdomain": t, "tier": "basic"} for t in burst])
     left = wait_for(burst, {"ACTIVE", "FAILED"}, 1200)
     wall = time.time() - began
+    cpu_after, busy_after = cpu_by_process(), machine_cpu()
     sampling[0] = False
     sampler.join()
-    failed = [t for t in burst if status(t) != "ACTIVE"]
+    statuses = {t: status(t) for t in burst}
+    failed = [t for t in burst if statuses[t] != "ACTIVE"]
+    if failed:
+        print(f"burst: not ACTIVE: {[(t, statuses[t]) for t in failed]}", file=sys.stderr)
     _, prometheus = request("GET", "/actuator/prometheus")
     heap_mb = sum(v for k, v in metric("jvm_memory_used_bytes{", prometheus).items() if 'area="heap"' in k) / 2**20
     delete_all(burst)
+    raw_cpu_before, raw_busy_before = cpu_by_process(), machine_cpu()
     raw_began = time.time()
     with ThreadPoolExecutor(RAW_PARALLEL) as pool:
         list(pool.map(lambda i: raw(f"r{i}", 25000 + i), range(BURST)))
     raw_wall = time.time() - raw_began
+    raw_cpu_after, raw_busy_after = cpu_by_process(), machine_cpu()
     with ThreadPoolExecutor(RAW_PARALLEL) as pool:
         list(pool.map(lambda i: raw_remove(f"r{i}"), range(BURST)))
     add("2 burst", f"{BURST} orders wall time", wall, raw_wall, "s", "-")
@@ -228,6 +302,8 @@ def burst_scenario(process):
     add("2 burst", "failures", len(failed) + len(left), 0, "count", "0")
     add("2 burst", "peak RSS", peak[0] / 1024, None, "MB", "< 512")
     add("2 burst", "heap used after", heap_mb, None, "MB", "-")
+    add_cpu("2 burst", "tenantforge", cpu_before, cpu_after, busy_after - busy_before, BURST)
+    add_cpu("2 burst", "raw script", raw_cpu_before, raw_cpu_after, raw_busy_after - raw_busy_before, BURST)
 
 
 def intake_load(method, path, body=None):
@@ -279,30 +355,8 @@ def main():
         rows.append({"scenario": "0 setup", "measure": "JVM options", "tenantforge": JAVA_OPTS or "(defaults)",
                      "baseline": "", "unit": "", "ratio": "", "target": "-"})
         # 1: single-tenant latency, one at a time, warm control plane vs forking psql/redis-cli/docker
-        single = [f"bench-s{i}" for i in range(SINGLE)]
-        latencies = []
-        for t in single:
-            began = time.time()
-            request("POST", "/api/v1/tenants", {"name": t, "subdomain": t, "tier": "basic"})
-            wait_for([t], {"ACTIVE", "FAILED"}, 120)
-            latencies.append((time.time() - began) * 1000)
-        raw_totals = []
-        for i in range(SINGLE):
-            raw_totals.append(raw(f"b{i}", 24000 + i)["total_ms"])
-        for i in range(SINGLE):
-            raw_remove(f"b{i}")
-        for p in (50, 95):
-            add("1 single tenant", f"p{p} order→ACTIVE", pct(latencies, p), pct(raw_totals, p), "ms", "ratio ≤ 1.0 at p50")
-        add("1 single tenant", "max order→ACTIVE", max(latencies), max(raw_totals), "ms", "-")
-        _, prometheus = request("GET", "/actuator/prometheus")
-        sums = metric("tenantforge_provisioning_step_seconds_sum", prometheus)
-        counts = metric("tenantforge_provisioning_step_seconds_count", prometheus)
-        for step in ("database", "cache", "container", "health"):
-            key = next((k for k in sums if f'step="{step}"' in k and 'outcome="success"' in k), None)
-            count_key = key.replace("_sum", "_count") if key else None
-            if key and counts.get(count_key):
-                add("1 single tenant", f"mean {step} step", sums[key] / counts[count_key] * 1000, None, "ms", "-")
-        delete_all(single)
+        if SINGLE:
+            single_scenario()
 
         # 2: burst of orders dropped on the queue at once
         if BURST:
@@ -323,7 +377,7 @@ def main():
                 add("3 intake", f"{label} p99 latency", found.get("99%", 0), None, "ms", "-")
                 add("3 intake", f"{label} errors", found["errors"], None, "count", "0")
             delete_all(["bench-intake"])
-        else:
+        elif INTAKE_SECONDS:
             print("wrk not installed (apt-get install wrk): intake scenario skipped", file=sys.stderr)
 
         # 5: the health sweep as the fleet grows (issue 5)

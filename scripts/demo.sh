@@ -8,6 +8,7 @@ cd "$(dirname "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")")"
 subdomain=${1:-acme}
 tier=${2:-basic}
 base=http://127.0.0.1:8080
+DEFAULT_JAVA_OPTS="-Xmx256m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:MaxMetaspaceSize=192m -XX:ReservedCodeCacheSize=64m"
 
 bash scripts/services.sh
 bash docker/tenant-smoke/build.sh
@@ -18,7 +19,8 @@ if [ -f var/tenantforge.pid ] && kill -0 "$(cat var/tenantforge.pid)" 2>/dev/nul
   echo "demo: control plane already running (pid $(cat var/tenantforge.pid))"
 else
   echo "demo: starting the control plane (log: var/tenantforge.log)"
-  setsid nohup java -jar target/tenantforge-0.1.0-SNAPSHOT.jar --spring.profiles.active=dev \
+  # the JVM settings the benchmark measured (README, Benchmark); JAVA_OPTS overrides them
+  MALLOC_ARENA_MAX=2 setsid nohup java ${JAVA_OPTS:-$DEFAULT_JAVA_OPTS} -jar target/tenantforge-0.1.0-SNAPSHOT.jar --spring.profiles.active=dev \
     </dev/null >var/tenantforge.log 2>&1 &
   echo $! >var/tenantforge.pid
 fi

@@ -55,6 +55,12 @@ public class TenantDatabaseProvisioner {
 
 	private final AtomicBoolean databaseHardened = new AtomicBoolean();
 
+	/** What every tenant's Flyway run shares: the migrations, read once, and no schema creation. */
+	private final org.flywaydb.core.api.configuration.Configuration migrationSettings = Flyway.configure()
+		.resourceProvider(TenantMigrations.load())
+		.javaMigrationClassProvider(java.util.List::of)
+		.createSchemas(false);
+
 	/** The control plane's own database, which no tenant role may connect to. */
 	private final String controlPlaneDatabase;
 
@@ -348,11 +354,10 @@ public class TenantDatabaseProvisioner {
 	private void migrate(TenantNames names) {
 		try {
 			var result = Flyway.configure()
+				.configuration(migrationSettings)
 				.dataSource(new RoleDataSource(tenants, quoted(names.databaseRole())))
 				.schemas(names.databaseSchema())
 				.defaultSchema(names.databaseSchema())
-				.createSchemas(false)
-				.locations("classpath:db/tenant")
 				.load()
 				.migrate();
 			if (result.migrationsExecuted > 0) {

@@ -32,9 +32,9 @@ public class RuntimeProperties {
 			"http://127.0.0.1:{port}/health");
 
 	/** Docker's own health check runs rarely (it costs CPU on every container); the control plane probes itself. */
-	private Duration healthCheckInterval = Duration.ofSeconds(30);
+	private Duration healthCheckInterval = Duration.ofSeconds(60);
 
-	private Duration healthCheckTimeout = Duration.ofSeconds(5);
+	private Duration healthCheckTimeout = Duration.ofSeconds(10);
 
 	private int healthCheckRetries = 3;
 
