@@ -134,6 +134,8 @@ def add(scenario, measure, tenantforge, baseline, unit, better):
     rows.append({"scenario": scenario, "measure": measure, "tenantforge": round(tenantforge, 1),
                  "baseline": round(baseline, 1) if baseline is not None else "", "unit": unit,
                  "ratio": round(ratio, 2) if ratio else "", "target": better})
+    print(f"bench: {scenario} | {measure} | {rows[-1]['tenantforge']} | {rows[-1]['baseline']} {unit}",
+          file=sys.stderr, flush=True)  # progress, in case a long run is cut short
 
 
 def start_control_plane():

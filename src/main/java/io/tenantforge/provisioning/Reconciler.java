@@ -73,6 +73,14 @@ public class Reconciler {
 
 	private final Metrics metrics;
 
+	/**
+	 * Tenants the resync timer has queued and no reconciler has taken yet, with when; after {@link #REQUEUE_AFTER}
+	 * one is queued again, in case its message was lost.
+	 */
+	private final java.util.Map<String, Instant> queuedByResync = new java.util.concurrent.ConcurrentHashMap<>();
+
+	private static final Duration REQUEUE_AFTER = Duration.ofMinutes(5);
+
 	public Reconciler(TenantStore store, TenantLocks locks, TierCatalog tiers, ProvisioningProperties properties,
 			TenantDatabaseProvisioner database, SchemaArchiver archiver, TenantCacheProvisioner cache,
 			TenantContainerProvisioner containers, TenantHealthProbe health, TenantSecrets secrets, Metrics metrics) {
@@ -95,6 +103,7 @@ public class Reconciler {
 	 */
 	public Tenant claim(Exchange exchange) {
 		String tenantId = exchange.getMessage().getHeader(Headers.TENANT_ID, String.class);
+		queuedByResync.remove(tenantId);
 		Optional<TenantLock> lock = locks.tryLock(tenantId);
 		if (lock.isEmpty()) {
 			return null;
@@ -244,9 +253,14 @@ public class Reconciler {
 		MDC.remove(MDC_TENANT);
 	}
 
-	/** Ids of tenants with work due, for the resync timer. */
+	/**
+	 * Ids of tenants with work due that the resync timer has not queued already: a tenant waiting in the queue behind
+	 * a long burst is not queued again on every tick (which once filled the queue with thousands of duplicates).
+	 */
 	public List<String> due() {
-		return store.findDue(100);
+		Instant now = Instant.now();
+		return store.findDue(100).stream().filter(id -> queuedByResync.compute(id,
+				(key, since) -> since == null || since.plus(REQUEUE_AFTER).isBefore(now) ? now : since) == now).toList();
 	}
 
 	private List<Condition> rollBack(Tenant tenant, String failedStep, List<Condition> conditions) {
