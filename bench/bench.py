@@ -5,7 +5,8 @@ Starts target/tenantforge-*.jar as its own process (own databases, ports and fol
 markdown table and writes CSV under target/bench/. Every tenant it creates is removed again. All traffic goes to
 127.0.0.1. Run on demand (not part of the test suite):  bash bench/run.sh
 Sizes: SINGLE (30 one-at-a-time tenants), BURST (200 orders dropped on the queue), RAW_PARALLEL (8),
-INTAKE_SECONDS (10), SWEEP_SIZES (50,200,500; empty to skip the sweep scenario).
+INTAKE_SECONDS (10), SWEEP_SIZES (50,200,500; empty to skip the sweep scenario); JAVA_OPTS and EXTRA_ARGS
+(control-plane arguments) for the way it is run.
 """
 import base64
 import csv
@@ -152,6 +153,7 @@ def start_control_plane():
             "--tenantforge.runtime.port-range-start=23000", "--tenantforge.runtime.port-range-end=23999",
             "--tenantforge.database.archive-on-delete=false", "--tenantforge.security.order-burst=100000",
             "--tenantforge.security.orders-per-minute=100000", "--logging.level.io.tenantforge=INFO"]
+    args += os.environ.get("EXTRA_ARGS", "").split()  # e.g. --tenantforge.runtime.health-check-interval=600s
     log = open(os.path.join(OUT, "control-plane.log"), "a")
     started = time.time()
     process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
