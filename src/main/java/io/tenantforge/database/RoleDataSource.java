@@ -12,6 +12,7 @@ import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
+import org.postgresql.PGConnection;
 
 /**
  * Connections of the admin pool acting as one tenant role ({@code SET ROLE}) until they go back to the pool
@@ -23,18 +24,18 @@ final class RoleDataSource implements DataSource {
 
 	private final HikariDataSource pool;
 
-	private final String quotedRole;
+	private final String role;
 
-	RoleDataSource(HikariDataSource pool, String quotedRole) {
+	RoleDataSource(HikariDataSource pool, String role) {
 		this.pool = pool;
-		this.quotedRole = quotedRole;
+		this.role = role;
 	}
 
 	@Override
 	public Connection getConnection() throws SQLException {
 		Connection connection = pool.getConnection();
 		try (Statement sql = connection.createStatement()) {
-			sql.execute("SET ROLE " + quotedRole);
+			sql.execute("SET ROLE " + connection.unwrap(PGConnection.class).escapeIdentifier(role));
 		}
 		catch (SQLException e) {
 			pool.evictConnection(connection);
@@ -73,7 +74,7 @@ final class RoleDataSource implements DataSource {
 
 	@Override
 	public Connection getConnection(String username, String password) throws SQLException {
-		throw new SQLFeatureNotSupportedException("connections act as " + quotedRole);
+		throw new SQLFeatureNotSupportedException("connections act as " + role);
 	}
 
 	@Override

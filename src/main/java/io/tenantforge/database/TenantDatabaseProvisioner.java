@@ -238,7 +238,7 @@ public class TenantDatabaseProvisioner {
 	}
 
 	private static boolean ours(Optional<String> comment, String tenantId) {
-		return comment.map((OWNER_MARK + tenantId)::equals).orElse(false);
+		return comment.flatMap(DatabaseCatalog::markedFor).map(tenantId::equals).orElse(false);
 	}
 
 	private static void requireOursOrAbsent(Optional<String> comment, String tenantId, String kind, String name) {
@@ -346,16 +346,12 @@ public class TenantDatabaseProvisioner {
 		return "'" + pg.escapeLiteral(value) + "'";
 	}
 
-	private static String quoted(String identifier) {
-		return "\"" + identifier.replace("\"", "\"\"") + "\"";
-	}
-
 	/** Applies the tenant's migrations as the tenant role, on a pooled connection (see {@link RoleDataSource}). */
 	private void migrate(TenantNames names) {
 		try {
 			var result = Flyway.configure()
 				.configuration(migrationSettings)
-				.dataSource(new RoleDataSource(tenants, quoted(names.databaseRole())))
+				.dataSource(new RoleDataSource(tenants, names.databaseRole()))
 				.schemas(names.databaseSchema())
 				.defaultSchema(names.databaseSchema())
 				.load()

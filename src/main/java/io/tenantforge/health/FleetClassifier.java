@@ -32,9 +32,6 @@ import io.tenantforge.tenant.TierCatalog;
  */
 public final class FleetClassifier {
 
-	/** Prefix of every role, schema and ACL user tenantforge names ({@link TenantNames#databaseRole()}). */
-	static final String NAME_PREFIX = "tenant_";
-
 	private FleetClassifier() {
 	}
 
@@ -160,7 +157,7 @@ public final class FleetClassifier {
 			.forEach(schema -> orphans.add(new Orphan(ResourceLedger.DATABASE_SCHEMA, schema.name(),
 					DatabaseCatalog.markedFor(schema.mark()).orElse(null))));
 		seen.acl().users().stream()
-			.filter(user -> user.name().startsWith(NAME_PREFIX) && !liveNames.contains(user.name()))
+			.filter(user -> user.name().startsWith(TenantNames.PREFIX) && !liveNames.contains(user.name()))
 			.forEach(user -> orphans.add(new Orphan(ResourceLedger.REDIS_USER, user.name(), null)));
 		orphans.sort(java.util.Comparator.comparing(Orphan::kind).thenComparing(Orphan::name));
 		return orphans;

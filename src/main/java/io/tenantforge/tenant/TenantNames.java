@@ -27,6 +27,9 @@ public record TenantNames(String slug) {
 			"postgresql", "internal", "test", "staging", "production", "dev", "app", "dashboard", "auth",
 			"login", "sso", "oauth", "security");
 
+	/** Prefix of every role, schema and ACL user name tenantforge gives a tenant. */
+	public static final String PREFIX = "tenant_";
+
 	public TenantNames {
 		Optional<String> problem = problemWith(slug);
 		if (problem.isPresent()) {
@@ -55,7 +58,7 @@ public record TenantNames(String slug) {
 
 	/** PostgreSQL schema and login role: {@code tenant_<slug with - as _>}. */
 	public String databaseRole() {
-		return "tenant_" + slug.replace('-', '_');
+		return PREFIX + slug.replace('-', '_');
 	}
 
 	public String databaseSchema() {

@@ -25,6 +25,10 @@ public class TenantStore {
 	private static final String COLUMNS = "id, name, tier, desired_state, status, generation, observed_generation, "
 			+ "port, conditions, order_id, attempts, generation_changed_at, activated_at, created_at, updated_at";
 
+	/** A tenant the health sweep may judge: its ACTIVE generation reconciled, ACTIVE or DEGRADED since. */
+	private static final String SETTLED_ACTIVE = "observed_generation = generation AND desired_state = 'ACTIVE' "
+			+ "AND status IN ('ACTIVE', 'DEGRADED')";
+
 	private static final TypeReference<List<Condition>> CONDITIONS = new TypeReference<>() {
 	};
 
@@ -120,8 +124,7 @@ public class TenantStore {
 	 */
 	public boolean recordHealth(String id, long generation, TenantStatus status, List<Condition> conditions) {
 		return jdbc.update("UPDATE tenants SET status = ?, conditions = ?::jsonb, updated_at = now() WHERE id = ? "
-				+ "AND generation = ? AND observed_generation = generation AND desired_state = 'ACTIVE' "
-				+ "AND status IN ('ACTIVE', 'DEGRADED')", status.name(), toJson(conditions), id, generation) == 1;
+				+ "AND generation = ? AND " + SETTLED_ACTIVE, status.name(), toJson(conditions), id, generation) == 1;
 	}
 
 	/**
@@ -132,8 +135,7 @@ public class TenantStore {
 	public boolean requestRepair(String id, long generation, List<Condition> conditions) {
 		return jdbc.update("UPDATE tenants SET status = 'DEGRADED', conditions = ?::jsonb, generation = generation + 1, "
 				+ "generation_changed_at = now(), attempts = 0, next_attempt_at = now(), updated_at = now() "
-				+ "WHERE id = ? AND generation = ? AND observed_generation = generation AND desired_state = 'ACTIVE' "
-				+ "AND status IN ('ACTIVE', 'DEGRADED')", toJson(conditions), id, generation) == 1;
+				+ "WHERE id = ? AND generation = ? AND " + SETTLED_ACTIVE, toJson(conditions), id, generation) == 1;
 	}
 
 	/** Frees the tenant's port once its container is gone. */

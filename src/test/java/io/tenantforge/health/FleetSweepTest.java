@@ -29,6 +29,7 @@ import io.tenantforge.support.Api;
 import io.tenantforge.support.IntegrationTest;
 import io.tenantforge.support.TenantFixtures;
 import io.tenantforge.tenant.ResourceLedger;
+import io.tenantforge.tenant.TenantNames;
 import io.tenantforge.tenant.TenantStatus;
 
 import org.junit.jupiter.api.AfterEach;
@@ -116,7 +117,7 @@ class FleetSweepTest {
 		plantOrphans("ghost-kept");
 		for (String kind : List.of(ResourceLedger.CONTAINER, ResourceLedger.DATABASE_ROLE,
 				ResourceLedger.DATABASE_SCHEMA, ResourceLedger.REDIS_USER)) {
-			String name = new io.tenantforge.tenant.TenantNames("ghost-owned").nameOf(kind);
+			String name = new TenantNames("ghost-owned").nameOf(kind);
 			assertThat(ledger.claim("ghost-owned", kind, name)).isTrue();
 		}
 
@@ -226,9 +227,10 @@ class FleetSweepTest {
 
 	/** A container, a role with a schema, and an ACL user, all looking like tenantforge's, of no live tenant. */
 	private void plantOrphans(String slug) {
-		String name = "tenant_" + slug.replace('-', '_');
+		TenantNames names = new TenantNames(slug);
+		String name = names.databaseRole();
 		docker.createContainerCmd("tenantforge/tenant-smoke:dev")
-			.withName("tenant-" + slug)
+			.withName(names.containerName())
 			.withLabels(Map.of(TenantContainerProvisioner.LABEL_MANAGED_BY, TenantContainerProvisioner.MANAGED_BY,
 					TenantContainerProvisioner.LABEL_TENANT, slug))
 			.exec();
@@ -242,10 +244,11 @@ class FleetSweepTest {
 
 	/** Which of the planted resources of {@code slug} still exist. */
 	private List<String> plantedLeft(String slug) {
-		String name = "tenant_" + slug.replace('-', '_');
+		TenantNames names = new TenantNames(slug);
+		String name = names.databaseRole();
 		List<String> left = new ArrayList<>();
 		try {
-			docker.inspectContainerCmd("tenant-" + slug).exec();
+			docker.inspectContainerCmd(names.containerName()).exec();
 			left.add("container");
 		}
 		catch (NotFoundException gone) {
