@@ -27,6 +27,7 @@ OUT = os.path.join(ROOT, "target", "bench")
 RAW = os.environ.get("RAW_PROVISION", os.path.join(os.path.dirname(ROOT), "shared", "bench", "raw-provision.sh"))
 PORT = 18090
 BROKER = 61619
+BROKER_USER, BROKER_PASSWORD = "bench-orders", "bench-orders-password"
 BASE = f"http://127.0.0.1:{PORT}"
 PASSWORD = "bench-admin-password"
 AUTH = "Basic " + base64.b64encode(f"admin:{PASSWORD}".encode()).decode()
@@ -143,6 +144,7 @@ def start_control_plane():
     jar = next(os.path.join(ROOT, "target", f) for f in os.listdir(os.path.join(ROOT, "target"))
                if f.startswith("tenantforge-") and f.endswith(".jar"))
     env = dict(os.environ, MALLOC_ARENA_MAX="2", TENANTFORGE_ADMIN_PASSWORD=PASSWORD,
+               TENANTFORGE_BROKER_PASSWORD="bench-control-plane-broker-password",
                TENANTFORGE_SECRET_KEY=base64.b64encode(b"bench-key-of-exactly-32-bytes!!!").decode())
     args = ["java"] + JAVA_OPTS.split() + ["-jar", jar, f"--server.port={PORT}",
             "--spring.datasource.url=jdbc:postgresql://127.0.0.1:5432/tenantforge_bench",
@@ -152,7 +154,11 @@ def start_control_plane():
             f"--tenantforge.intake.orders-dir={OUT}/orders", f"--tenantforge.runtime.secrets-dir={OUT}/secrets",
             "--tenantforge.runtime.port-range-start=23000", "--tenantforge.runtime.port-range-end=23999",
             "--tenantforge.database.archive-on-delete=false", "--tenantforge.security.order-burst=100000",
-            "--tenantforge.security.orders-per-minute=100000", "--logging.level.io.tenantforge=INFO"]
+            "--tenantforge.security.orders-per-minute=100000", "--logging.level.io.tenantforge=INFO",
+            # the producer the burst logs in as (bcrypt, cost 4, of BROKER_PASSWORD)
+            f"--tenantforge.broker.users[0].name={BROKER_USER}", "--tenantforge.broker.users[0].role=producer",
+            "--tenantforge.broker.users[0].password-hash="
+            "{bcrypt}$2a$04$ciJrlcvnU2YVM3R/zwS6NO9HeGrw.9MIyZMt/1IQhK2Vme0gGBEcG"]
     args += os.environ.get("EXTRA_ARGS", "").split()  # e.g. --tenantforge.runtime.health-check-interval=600s
     log = open(os.path.join(OUT, "control-plane.log"), "a")
     started = time.time()
@@ -173,8 +179,10 @@ def start_control_plane():
 def stomp_send(bodies):
     """Drops orders on tenant.orders over STOMP, durable, in one connection."""
     with socket.create_connection(("127.0.0.1", BROKER), timeout=30) as s:
-        s.sendall(b"CONNECT\naccept-version:1.2\nhost:localhost\n\n\0")
-        s.recv(4096)
+        s.sendall(f"CONNECT\naccept-version:1.2\nhost:localhost\nlogin:{BROKER_USER}\n"
+                  f"passcode:{BROKER_PASSWORD}\n\n\0".encode())
+        if not s.recv(4096).startswith(b"CONNECTED"):
+            sys.exit("the broker refused the bench's producer login")
         for body in bodies:
             frame = ("SEND\ndestination:tenant.orders\ndestination-type:ANYCAST\npersistent:true\n"
                      "content-type:application/json\n\n" + json.dumps(body) + "\0")

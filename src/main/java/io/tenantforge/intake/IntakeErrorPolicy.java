@@ -3,6 +3,7 @@ package io.tenantforge.intake;
 import io.tenantforge.support.ConflictException;
 import io.tenantforge.support.InvalidOrderException;
 import io.tenantforge.support.NotFoundException;
+import io.tenantforge.support.OverBudgetException;
 import io.tenantforge.support.TransientFaults;
 
 import org.apache.camel.LoggingLevel;
@@ -43,7 +44,7 @@ class IntakeErrorPolicy extends RouteConfigurationBuilder {
 			.end();
 
 		var queue = routeConfiguration("queue-errors");
-		queue.onException(InvalidOrderException.class, ConflictException.class)
+		queue.onException(InvalidOrderException.class, ConflictException.class, OverBudgetException.class)
 			.handled(true)
 			.useOriginalMessage()
 			.bean(OrderRejections.class, "toDeadLetter")

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 
 import org.slf4j.Logger;
@@ -12,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import io.tenantforge.support.ConflictException;
 import io.tenantforge.support.InvalidOrderException;
 import io.tenantforge.support.Metrics;
+import io.tenantforge.support.OverBudgetException;
 import io.tenantforge.support.TransientFaults;
 
 import org.apache.camel.Exchange;
@@ -41,6 +43,9 @@ public class OrderRejections {
 		if (cause instanceof InvalidOrderException) {
 			metrics.order(channel, "rejected");
 		}
+		else if (cause instanceof OverBudgetException) {
+			metrics.order(channel, "over-budget");
+		}
 		else if (!(cause instanceof ConflictException)) {
 			metrics.order(channel, "unavailable");
 		}
@@ -54,6 +59,9 @@ public class OrderRejections {
 		}
 		if (cause instanceof InvalidOrderException invalid) {
 			return "invalid order: " + invalid.getMessage();
+		}
+		if (cause instanceof OverBudgetException over) {
+			return "over budget: " + over.getMessage();
 		}
 		if (cause instanceof ConflictException conflict) {
 			return "conflict: " + conflict.getMessage();
@@ -82,9 +90,15 @@ public class OrderRejections {
 		log.warn("Order file {} rejected: {}", fileName, reason);
 		Path errorDir = properties.errorDir();
 		try {
-			Files.createDirectories(errorDir);
-			Files.writeString(errorDir.resolve(fileName + ".error.txt"),
-					fileName + " was rejected at " + Instant.now() + "\n" + reason + "\n");
+			if (!Files.isDirectory(errorDir)) {
+				Files.createDirectories(errorDir);
+				Files.setPosixFilePermissions(errorDir, Inbox.FOLDER_MODE);
+			}
+			Path reasonFile = errorDir.resolve(fileName + ".error.txt");
+			Files.deleteIfExists(reasonFile);
+			// owner and group only, like the folders: the reason may name what was in the order
+			Files.createFile(reasonFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----")));
+			Files.writeString(reasonFile, fileName + " was rejected at " + Instant.now() + "\n" + reason + "\n");
 		}
 		catch (IOException e) {
 			throw new UncheckedIOException("cannot write the reason file of " + fileName, e);

@@ -16,14 +16,14 @@ import org.springframework.core.env.Profiles;
  * Resolves a credential from configuration; outside the dev profile a missing one stops the start-up, in it one is
  * generated once and kept in a file that only the owner can read (never logged).
  */
-final class DevCredentials {
+public final class DevCredentials {
 
 	private static final SecureRandom RANDOM = new SecureRandom();
 
 	private DevCredentials() {
 	}
 
-	static String resolve(String configured, String what, String variable, Path devFile, Environment environment,
+	public static String resolve(String configured, String what, String variable, Path devFile, Environment environment,
 			Supplier<String> generator) {
 		if (configured != null && !configured.isBlank()) {
 			return configured;
@@ -48,7 +48,7 @@ final class DevCredentials {
 		}
 	}
 
-	static String randomToken(int bytes) {
+	public static String randomToken(int bytes) {
 		byte[] raw = new byte[bytes];
 		RANDOM.nextBytes(raw);
 		return Base64.getUrlEncoder().withoutPadding().encodeToString(raw);

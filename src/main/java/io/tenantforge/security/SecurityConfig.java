@@ -60,7 +60,8 @@ public class SecurityConfig {
 	 */
 	@Bean
 	@Order(1)
-	SecurityFilterChain apiSecurity(HttpSecurity http, SecurityProperties properties) throws Exception {
+	SecurityFilterChain apiSecurity(HttpSecurity http, SecurityProperties properties, OrderBudget budget)
+			throws Exception {
 		http.securityMatcher("/api/**")
 			.authorizeHttpRequests(auth -> auth.requestMatchers(HttpMethod.GET, "/api/**")
 				.hasRole("VIEWER")
@@ -74,7 +75,7 @@ public class SecurityConfig {
 			.exceptionHandling(e -> e.accessDeniedHandler(SecurityConfig::deniedWithoutCredentialsIs401))
 			.sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.NEVER))
 			.addFilterBefore(new RequestSizeLimit(properties.maxRequestSize().toBytes()), AuthorizationFilter.class)
-			.addFilterAfter(new OrderRateLimit(properties), AuthorizationFilter.class);
+			.addFilterAfter(new OrderRateLimit(properties, budget), AuthorizationFilter.class);
 		return http.build();
 	}
 

@@ -12,6 +12,7 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 
 import io.tenantforge.support.ControlPlaneProcess;
+import io.tenantforge.support.OutsideBroker;
 import io.tenantforge.support.ServicePurge;
 
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
@@ -37,7 +38,8 @@ class QueuedOrderRestartIT {
 	void queuedOrderSurvivesSigkillBetweenAcceptanceAndProvisioning() throws Exception {
 		try (ControlPlaneProcess first = ControlPlaneProcess.start(
 				"--tenantforge.intake.queue-consumer-auto-startup=false")) {
-			try (ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(ControlPlaneProcess.BROKER_URL);
+			try (ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(ControlPlaneProcess.BROKER_URL,
+					OutsideBroker.PRODUCER, OutsideBroker.PRODUCER_PASSWORD);
 					Connection connection = factory.createConnection();
 					Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
 				MessageProducer producer = session.createProducer(session.createQueue("tenant.orders"));

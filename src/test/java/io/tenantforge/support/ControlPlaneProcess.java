@@ -35,6 +35,9 @@ public final class ControlPlaneProcess implements AutoCloseable {
 
 	public static final String BROKER_URL = "tcp://127.0.0.1:61618";
 
+	/** bcrypt (cost 4) of {@link OutsideBroker#PRODUCER_PASSWORD}, as in the test profile. */
+	private static final String PRODUCER_HASH = "{bcrypt}$2a$04$JSu.4JTkQ18O2nD9c3nVQO3HSos581uyif/7aBVf7jP.ZMLvv6/wi";
+
 	public static final String CONTROL_PLANE_DB = "jdbc:postgresql://127.0.0.1:5432/tenantforge_process";
 
 	public static final String TENANTS_DB = "jdbc:postgresql://127.0.0.1:5432/tenantforge_process_tenants";
@@ -88,7 +91,11 @@ public final class ControlPlaneProcess implements AutoCloseable {
 				"--tenantforge.runtime.secrets-dir=" + WORK_DIR.resolve("secrets"),
 				"--tenantforge.database.archive-dir=" + WORK_DIR.resolve("archive"),
 				"--tenantforge.runtime.port-range-start=22000", "--tenantforge.runtime.port-range-end=22999",
-				"--tenantforge.provisioning.resync-interval=1000"));
+				"--tenantforge.provisioning.resync-interval=1000",
+				// the test profile's producer, so tests send orders as OutsideBroker does
+				"--tenantforge.broker.users[0].name=" + OutsideBroker.PRODUCER,
+				"--tenantforge.broker.users[0].role=producer",
+				"--tenantforge.broker.users[0].password-hash=" + PRODUCER_HASH));
 		command.addAll(List.of(extraArguments));
 		try {
 			Files.createDirectories(WORK_DIR);
@@ -98,6 +105,7 @@ public final class ControlPlaneProcess implements AutoCloseable {
 				.redirectErrorStream(true)
 				.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
 			builder.environment().put("TENANTFORGE_ADMIN_PASSWORD", ADMIN_PASSWORD);
+			builder.environment().put("TENANTFORGE_BROKER_PASSWORD", "process-broker-password");
 			builder.environment().put("TENANTFORGE_SECRET_KEY", "cHJvY2Vzcy10ZXN0LWtleS0zMi1ieXRlcy1sb25nISE=");
 			ControlPlaneProcess started = new ControlPlaneProcess(builder.start(), httpPort, log, offset);
 			started.awaitReady();

@@ -174,6 +174,22 @@ public class TenantFixtures {
 		return found;
 	}
 
+	/** Runs a command inside a container ({@code docker exec}) and returns what it printed, both streams. */
+	public String exec(String container, String... command) throws InterruptedException {
+		String id = docker.execCreateCmd(container).withAttachStdout(true).withAttachStderr(true).withCmd(command)
+			.exec()
+			.getId();
+		java.io.ByteArrayOutputStream output = new java.io.ByteArrayOutputStream();
+		docker.execStartCmd(id).exec(new com.github.dockerjava.api.async.ResultCallback.Adapter<
+				com.github.dockerjava.api.model.Frame>() {
+			@Override
+			public void onNext(com.github.dockerjava.api.model.Frame frame) {
+				output.writeBytes(frame.getPayload());
+			}
+		}).awaitCompletion(20, java.util.concurrent.TimeUnit.SECONDS);
+		return output.toString();
+	}
+
 	/** A tenant's own Redis connection. */
 	public record TenantRedis(RedisClient client, StatefulRedisConnection<String, String> connection)
 			implements AutoCloseable {
