@@ -19,11 +19,17 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param maximumRedeliveries retries of an order after a transient fault (queue and folder)
  * @param redeliveryDelay first delay between those retries, doubled up to {@code maximumRedeliveryDelay}
  * @param maximumRedeliveryDelay cap of that delay
+ * @param inboxOwners users besides the control plane's own whose files in the inbox are read
  */
 @ConfigurationProperties("tenantforge.intake")
 public record IntakeProperties(String queue, String deadLetterQueue, String brokerAcceptor,
 		int brokerMaxDeliveryAttempts, int queueConsumers, Path ordersDir, Duration readLockCheckInterval,
-		int maximumRedeliveries, Duration redeliveryDelay, Duration maximumRedeliveryDelay) {
+		int maximumRedeliveries, Duration redeliveryDelay, Duration maximumRedeliveryDelay,
+		java.util.List<String> inboxOwners) {
+
+	public IntakeProperties {
+		inboxOwners = inboxOwners == null ? java.util.List.of() : java.util.List.copyOf(inboxOwners);
+	}
 
 	public Path errorDir() {
 		return ordersDir.toAbsolutePath().normalize().resolve("error");

@@ -109,11 +109,13 @@ public class OrderParser {
 			root = mapper.readTree(utf8(body));
 		}
 		catch (JsonProcessingException e) {
-			throw new InvalidOrderException("body", "is not valid " + (mapper == yamlMapper ? "YAML" : "JSON") + ": "
-					+ e.getOriginalMessage());
+			// where, never what: the parser's own message quotes the offending input
+			var where = e.getLocation();
+			throw new InvalidOrderException("body", "is not valid " + (mapper == yamlMapper ? "YAML" : "JSON")
+					+ (where == null ? "" : " (line " + where.getLineNr() + ", column " + where.getColumnNr() + ")"));
 		}
 		catch (IOException e) {
-			throw new InvalidOrderException("body", "cannot be read: " + e.getMessage());
+			throw new InvalidOrderException("body", "cannot be read: " + e.getClass().getSimpleName());
 		}
 		if (root == null || !root.isObject()) {
 			throw new InvalidOrderException("body", "must be a JSON object");
