@@ -24,7 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "target", "bench")
-RAW = os.environ.get("RAW_PROVISION", os.path.join(os.path.dirname(ROOT), "shared", "bench", "raw-provision.sh"))
+RAW = os.environ.get("RAW_PROVISION", os.path.join(ROOT, "bench", "raw-provision.sh"))
 PORT = 18090
 BROKER = 61619
 BROKER_USER, BROKER_PASSWORD = "bench-orders", "bench-orders-password"

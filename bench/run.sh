@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmarks tenantforge against ../shared/bench/raw-provision.sh on this machine (run on demand, as root).
+# Benchmarks tenantforge against bench/raw-provision.sh (raw psql, redis-cli, docker) on this machine (run on demand, as root).
 # usage: bash bench/run.sh            (SINGLE=30 BURST=200 RAW_PARALLEL=8 INTAKE_SECONDS=10 by default)
 set -euo pipefail
 cd "$(dirname "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")")"
