@@ -8,4 +8,5 @@ cd "$(dirname "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")")"
 
 bash scripts/services.sh
 bash docker/tenant-smoke/build.sh
+bash scripts/external-broker.sh fetch # the external Artemis of ExternalBrokerIT, from Maven Central
 exec ./mvnw -B verify "$@"

@@ -35,6 +35,9 @@ public final class ControlPlaneProcess implements AutoCloseable {
 
 	public static final String BROKER_URL = "tcp://127.0.0.1:61618";
 
+	/** The control plane's own broker password (its broker user: {@code tenantforge}). */
+	public static final String BROKER_PASSWORD = "process-broker-password";
+
 	/** bcrypt (cost 4) of {@link OutsideBroker#PRODUCER_PASSWORD}, as in the test profile. */
 	private static final String PRODUCER_HASH = "{bcrypt}$2a$04$JSu.4JTkQ18O2nD9c3nVQO3HSos581uyif/7aBVf7jP.ZMLvv6/wi";
 
@@ -105,10 +108,16 @@ public final class ControlPlaneProcess implements AutoCloseable {
 				.redirectErrorStream(true)
 				.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
 			builder.environment().put("TENANTFORGE_ADMIN_PASSWORD", ADMIN_PASSWORD);
-			builder.environment().put("TENANTFORGE_BROKER_PASSWORD", "process-broker-password");
+			builder.environment().put("TENANTFORGE_BROKER_PASSWORD", BROKER_PASSWORD);
 			builder.environment().put("TENANTFORGE_SECRET_KEY", "cHJvY2Vzcy10ZXN0LWtleS0zMi1ieXRlcy1sb25nISE=");
 			ControlPlaneProcess started = new ControlPlaneProcess(builder.start(), httpPort, log, offset);
-			started.awaitReady();
+			try {
+				started.awaitReady();
+			}
+			catch (RuntimeException | Error notReady) {
+				started.close(); // never leave a half-started control plane holding the ports
+				throw notReady;
+			}
 			return started;
 		}
 		catch (IOException e) {
