@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the tenant smoke images from this folder (works from any current directory):
-#   tenantforge/tenant-smoke:dev        SMOKE_MODE=healthy   (serves GET /health on 127.0.0.1:$PORT)
+#   tenantforge/tenant-smoke:dev        SMOKE_MODE=healthy   (serves GET /health on 127.0.0.1:$PORT, see tenant-http.sh)
 #   tenantforge/tenant-smoke:unhealthy  SMOKE_MODE=unhealthy (never answers /health)
 # Needs a running Docker engine and a static busybox (Debian busybox-static): see scripts/services.sh.
 # usage: bash docker/tenant-smoke/build.sh        (BUSYBOX=/path/to/static/busybox to use another one)
@@ -17,7 +17,7 @@ fi
 
 context=$(mktemp -d "${TMPDIR:-/tmp}/tenant-smoke.XXXXXX")
 trap 'rm -rf "$context"' EXIT
-cp "$here/Dockerfile" "$here/tenant-startup.sh" "$context/"
+cp "$here/Dockerfile" "$here/tenant-startup.sh" "$here/tenant-http.sh" "$context/"
 cp "$busybox" "$context/busybox"
 chmod 0755 "$context/busybox" # COPY keeps the mode: 0644 would fail with "permission denied"
 

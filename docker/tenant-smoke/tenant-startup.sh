@@ -4,9 +4,11 @@
 #   1. refuses to start without its configuration (exit 64, EX_USAGE);
 #   2. waits, bounded, for its PostgreSQL and Redis ports (exit 69, EX_UNAVAILABLE, if they stay shut);
 #   3. logs in to Redis as its own ACL user and writes <REDIS_NAMESPACE>smoke:started (exit 69 if refused);
-#   4. TENANT_SMOKE_MODE=healthy: serves GET /health -> 200 "ok" on 127.0.0.1:$PORT (busybox httpd);
-#      TENANT_SMOKE_MODE=unhealthy: stays up without ever opening the port.
-# Works with a read-only root filesystem (writes only under /tmp, a tmpfs), as root with all
+#   4. TENANT_SMOKE_MODE=healthy: serves GET /health on 127.0.0.1:$PORT (busybox nc -ll running
+#      tenant-http.sh per connection), proving its identity with $HEALTH_TOKEN_FILE when the prober
+#      sends a nonce (see tenant-http.sh); TENANT_SMOKE_MODE=unhealthy: stays up without ever opening the port.
+# Works with a read-only root filesystem (writes only under /tmp, a tmpfs), as an unprivileged user
+# (the image's USER 10001:10001 or whatever uid:gid the control plane gives) or as root, with all
 # capabilities dropped, with host networking. Secrets are read from files, never printed.
 #
 # The image has no other binaries and busybox sh only runs applets by bare name through
@@ -66,6 +68,12 @@ read_secret() {
 if [ -n "${DATABASE_PASSWORD_FILE:-}" ]; then
   read_secret "$DATABASE_PASSWORD_FILE" ||
     die $EX_USAGE "DATABASE_PASSWORD_FILE $DATABASE_PASSWORD_FILE is not a readable, non-empty file"
+  secret=
+fi
+
+if [ -n "${HEALTH_TOKEN_FILE:-}" ]; then
+  read_secret "$HEALTH_TOKEN_FILE" ||
+    die $EX_USAGE "HEALTH_TOKEN_FILE $HEALTH_TOKEN_FILE is not a readable, non-empty file"
   secret=
 fi
 
@@ -176,17 +184,18 @@ fi
 $BB mkdir -p /tmp/www 2>/dev/null && printf 'ok' >/tmp/www/health 2>/dev/null ||
   die $EX_CANTCREAT "cannot write /tmp/www/health (is /tmp a writable tmpfs?)"
 ! port_open 127.0.0.1 "$PORT" || die $EX_UNAVAILABLE "127.0.0.1:$PORT is already in use"
-$BB httpd -f -p "127.0.0.1:$PORT" -h /tmp/www &
+# -ll: a persistent server, one tenant-http.sh per connection; the address argument binds 127.0.0.1 only.
+$BB nc -ll -p "$PORT" 127.0.0.1 -e $BB sh /tenant-http.sh &
 child=$!
-# Log "serving" only once the port answers; if httpd dies first (port taken), fail with its reason.
+# Log "serving" only once the port answers; if the server dies first (port taken), fail with its reason.
 until port_open 127.0.0.1 "$PORT"; do
   kill -0 "$child" 2>/dev/null || {
     wait "$child"
-    die $EX_UNAVAILABLE "httpd could not serve on 127.0.0.1:$PORT (exit $?)"
+    die $EX_UNAVAILABLE "could not serve on 127.0.0.1:$PORT (exit $?)"
   }
   $BB sleep 0.02
 done
-log "$TENANT_ID serving on 127.0.0.1:$PORT"
+log "$TENANT_ID serving on 127.0.0.1:$PORT as uid $($BB id -u)"
 wait "$child"
 status=$?
-die $EX_UNAVAILABLE "httpd on 127.0.0.1:$PORT exited with status $status"
+die $EX_UNAVAILABLE "the server on 127.0.0.1:$PORT exited with status $status"

@@ -193,7 +193,7 @@ public class FleetSweep implements DisposableBean {
 				.orElse(false))
 			.sorted(Comparator.comparing(Tenant::id))
 			.toList();
-		Map<String, Optional<String>> health = probeAll(serving);
+		Map<String, Optional<String>> health = probeAll(serving, secrets.all(TenantSecrets.HEALTH_TOKEN));
 		Map<String, Optional<String>> limits = auditLimits(serving, running);
 
 		FleetAssessment assessment = FleetClassifier.assess(new Observation(tenants, seenContainers, catalog, acl,
@@ -260,7 +260,8 @@ public class FleetSweep implements DisposableBean {
 		}
 		assessment.verdicts().forEach(v -> counts.merge(v.state().name(), 1, Integer::sum));
 		Instant finished = Instant.now();
-		int controlPlaneQueries = 3 + (assessment.orphans().isEmpty() ? 0 : 1); // tenants, secrets, restarts, ledger
+		// tenants, Redis passwords, health tokens, restarts, ledger
+		int controlPlaneQueries = 4 + (assessment.orphans().isEmpty() ? 0 : 1);
 		Calls calls = new Calls(1 + limits.size(), 1, controlPlaneQueries, 3, health.size(), limits.size());
 		return new FleetReport(started, finished, Duration.between(started, finished).toMillis(), instance, trigger,
 				counts, degraded, orphans, handed,
@@ -302,12 +303,16 @@ public class FleetSweep implements DisposableBean {
 		return current.conditions();
 	}
 
-	/** Every serving tenant's {@code /health}, at most {@code probeConcurrency} at once. */
-	private Map<String, Optional<String>> probeAll(List<Tenant> serving) {
+	/**
+	 * Every serving tenant's {@code /health}, at most {@code probeConcurrency} at once, each answer checked for the
+	 * tenant's identity proof (its health token, by tenant id).
+	 */
+	private Map<String, Optional<String>> probeAll(List<Tenant> serving, Map<String, String> healthTokens) {
 		Map<String, CompletableFuture<Optional<String>>> pending = new LinkedHashMap<>();
 		for (Tenant tenant : serving) {
 			pending.put(tenant.id(), CompletableFuture
-				.supplyAsync(() -> probe.probe(tenant.port(), properties.getProbeTimeout()), probes));
+				.supplyAsync(() -> probe.probe(tenant.id(), tenant.port(), healthTokens.get(tenant.id()),
+						properties.getProbeTimeout()), probes));
 		}
 		Map<String, Optional<String>> results = new HashMap<>();
 		pending.forEach((id, future) -> results.put(id, future.join()));

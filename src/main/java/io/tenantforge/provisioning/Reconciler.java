@@ -147,9 +147,11 @@ public class Reconciler {
 	}
 
 	public Tenant health(Tenant tenant) {
-		timed("health", () -> health.awaitHealthy(tenant.id(), tenant.port(), tierOf(tenant).healthStartPeriod()));
+		String token = secrets.getOrCreate(tenant.id(), TenantSecrets.HEALTH_TOKEN);
+		timed("health", () -> health.awaitHealthy(tenant.id(), tenant.port(), token,
+				tierOf(tenant).healthStartPeriod()));
 		return halt("health", record(tenant, Condition.isTrue(Condition.HEALTHY, "HealthCheckPassed",
-				"/health answered 200 on " + tenant.endpoint().orElseThrow())));
+				"/health answered 200 with the tenant's identity proof on " + tenant.endpoint().orElseThrow())));
 	}
 
 	/** Suspend: container stopped, ACL user off, role NOLOGIN; all data kept. */

@@ -27,6 +27,13 @@ public class RuntimeProperties {
 	/** Host folder of the per-tenant secret files, bind-mounted read-only at /run/secrets. */
 	private Path secretsDir = Path.of("var/secrets");
 
+	/**
+	 * The {@code uid:gid} tenant containers run as, unless their tier names another ({@code runtime-user} in
+	 * {@code config/tiers.yaml}). Numeric, so it needs no passwd entry in the image or on the host: the secret files
+	 * are given to this uid. Never 0: a root process is one capability away from root-owned mounts.
+	 */
+	private String user = "10001:10001";
+
 	/** Docker HEALTHCHECK command; {port} is replaced by the tenant's port. */
 	private List<String> healthCheckCommand = List.of("CMD", "/bin/busybox", "wget", "-q", "-O", "/dev/null",
 			"http://127.0.0.1:{port}/health");
@@ -83,6 +90,14 @@ public class RuntimeProperties {
 
 	public void setSecretsDir(Path secretsDir) {
 		this.secretsDir = secretsDir;
+	}
+
+	public String getUser() {
+		return user;
+	}
+
+	public void setUser(String user) {
+		this.user = user;
 	}
 
 	public List<String> getHealthCheckCommand() {

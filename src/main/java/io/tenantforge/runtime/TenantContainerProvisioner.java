@@ -58,6 +58,9 @@ public class TenantContainerProvisioner {
 
 	static final String REDIS_PASSWORD_FILE = "redis_password";
 
+	/** The tenant's proof of identity in its {@code /health} answer (see {@code TenantHealthProbe}). */
+	static final String HEALTH_TOKEN_FILE = "health_token";
+
 	private static final Logger log = LoggerFactory.getLogger(TenantContainerProvisioner.class);
 
 	private final DockerClient docker;
@@ -104,9 +107,12 @@ public class TenantContainerProvisioner {
 		}
 		claim(tenant.id(), ResourceLedger.SECRET_DIR, names.slug());
 		claim(tenant.id(), ResourceLedger.CONTAINER, names.containerName());
+		RuntimeUser user = userOf(tier);
 		secretFiles.write(names,
 				Map.of(DATABASE_PASSWORD_FILE, secrets.getOrCreate(tenant.id(), TenantSecrets.DATABASE_PASSWORD),
-						REDIS_PASSWORD_FILE, secrets.getOrCreate(tenant.id(), TenantSecrets.REDIS_PASSWORD)));
+						REDIS_PASSWORD_FILE, secrets.getOrCreate(tenant.id(), TenantSecrets.REDIS_PASSWORD),
+						HEALTH_TOKEN_FILE, secrets.getOrCreate(tenant.id(), TenantSecrets.HEALTH_TOKEN)),
+				user);
 		return onEngine(names, () -> {
 			long began = System.nanoTime();
 			String id;
@@ -118,7 +124,7 @@ public class TenantContainerProvisioner {
 				running = Boolean.TRUE.equals(existing.get().getState().getRunning());
 			}
 			else {
-				id = create(tenant, tier, port);
+				id = create(tenant, tier, port, user);
 				running = false;
 			}
 			long created = System.nanoTime();
@@ -337,15 +343,27 @@ public class TenantContainerProvisioner {
 		}
 	}
 
-	private String create(Tenant tenant, Tier tier, int port) {
+	/** The unprivileged user the tier's containers run as; a root or malformed setting fails the step. */
+	RuntimeUser userOf(Tier tier) {
+		String spec = tier.runtimeUserOr(runtime.getUser());
+		try {
+			return RuntimeUser.parse(spec);
+		}
+		catch (IllegalArgumentException e) {
+			throw new StepFailedException(e.getMessage(), e);
+		}
+	}
+
+	private String create(Tenant tenant, Tier tier, int port, RuntimeUser user) {
 		TenantNames names = tenant.names();
 		try {
 			String id = docker.createContainerCmd(runtime.getImage())
 				.withName(names.containerName())
+				.withUser(user.spec())
 				.withLabels(labels(tenant))
 				.withEnv(environment(tenant, port))
 				.withHealthcheck(healthCheck(tier, port))
-				.withHostConfig(hostConfig(names, tier))
+				.withHostConfig(hostConfig(names, tier, user))
 				.exec()
 				.getId();
 			log.info("Created container {} ({}) from {}", names.containerName(), id.substring(0, 12),
@@ -385,6 +403,7 @@ public class TenantContainerProvisioner {
 		env.add("REDIS_USER=" + names.redisUser());
 		env.add("REDIS_PASSWORD_FILE=" + SecretFiles.MOUNT_POINT + "/" + REDIS_PASSWORD_FILE);
 		env.add("REDIS_NAMESPACE=" + names.redisNamespace());
+		env.add("HEALTH_TOKEN_FILE=" + SecretFiles.MOUNT_POINT + "/" + HEALTH_TOKEN_FILE);
 		env.add("PORT=" + port);
 		env.add("OTEL_RESOURCE_ATTRIBUTES=service.name=" + names.containerName() + ",tenant.id=" + tenant.id()
 				+ ",tenant.tier=" + tenant.tier());
@@ -403,7 +422,7 @@ public class TenantContainerProvisioner {
 			.withStartPeriod(tier.healthStartPeriod().toNanos());
 	}
 
-	private HostConfig hostConfig(TenantNames names, Tier tier) {
+	private HostConfig hostConfig(TenantNames names, Tier tier, RuntimeUser user) {
 		long memory = tier.memory().toBytes();
 		return HostConfig.newHostConfig()
 			.withNetworkMode("host")
@@ -418,7 +437,10 @@ public class TenantContainerProvisioner {
 			.withSecurityOpts(List.of("no-new-privileges"))
 			.withPrivileged(false)
 			.withReadonlyRootfs(true)
-			.withTmpFs(Map.of("/tmp", "rw,noexec,nosuid,nodev,size=" + runtime.getTmpfsSize()))
+			// owned by the tenant's user: Docker 20.10 remounts a restarted container's tmpfs as root 0755, and an
+			// unprivileged tenant could then no longer write its /tmp after a stop and start
+			.withTmpFs(Map.of("/tmp", "rw,noexec,nosuid,nodev,size=" + runtime.getTmpfsSize() + ",uid=" + user.uid()
+					+ ",gid=" + user.gid() + ",mode=0700"))
 			.withLogConfig(new LogConfig(LogConfig.LoggingType.JSON_FILE,
 					Map.of("max-size", runtime.getLogMaxSize(), "max-file", Integer.toString(runtime.getLogMaxFiles()))))
 			.withBinds(new Bind(secretFiles.folderOf(names).toString(), new Volume(SecretFiles.MOUNT_POINT),

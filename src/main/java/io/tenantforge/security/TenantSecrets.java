@@ -17,6 +17,12 @@ public class TenantSecrets {
 
 	public static final String REDIS_PASSWORD = "redis-password";
 
+	/**
+	 * What the tenant's own container proves its identity with in its {@code /health} answer: with host networking
+	 * any process may listen on a tenant's port, so a 200 alone does not say who answered.
+	 */
+	public static final String HEALTH_TOKEN = "health-token";
+
 	private final JdbcTemplate jdbc;
 
 	private final SecretCipher cipher;

@@ -16,9 +16,16 @@ import org.springframework.util.unit.DataSize;
  * @param postgresConnectionLimit connection limit of the tenant's login role
  * @param postgresStatementTimeout statement_timeout of the tenant's login role
  * @param healthStartPeriod how long a new container may take to answer /health
+ * @param runtimeUser {@code uid:gid} the tier's containers run as; null for {@code tenantforge.runtime.user}
  */
 public record Tier(double cpus, DataSize memory, double cpuReservation, DataSize memoryReservation, long pidsLimit,
-		int postgresConnectionLimit, Duration postgresStatementTimeout, Duration healthStartPeriod) {
+		int postgresConnectionLimit, Duration postgresStatementTimeout, Duration healthStartPeriod,
+		String runtimeUser) {
+
+	/** The user the tier's containers run as: the tier's own, else the control plane's default. */
+	public String runtimeUserOr(String fallback) {
+		return runtimeUser == null || runtimeUser.isBlank() ? fallback : runtimeUser;
+	}
 
 	public long nanoCpus() {
 		return Math.round(cpus * 1_000_000_000L);

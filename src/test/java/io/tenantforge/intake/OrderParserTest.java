@@ -18,7 +18,7 @@ class OrderParserTest {
 
 	private final OrderParser parser = new OrderParser(new TierCatalog(Map.of("basic", new Tier(0.5,
 			DataSize.ofMegabytes(64), 0.1, DataSize.ofMegabytes(32), 64, 5, Duration.ofSeconds(15),
-			Duration.ofSeconds(20)))));
+			Duration.ofSeconds(20), null))));
 
 	@Test
 	void readsAJsonOrder() {

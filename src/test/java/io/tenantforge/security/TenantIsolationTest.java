@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -25,10 +27,12 @@ import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.sync.RedisCommands;
 
+import io.tenantforge.runtime.SecretFiles;
 import io.tenantforge.support.Api;
 import io.tenantforge.support.IntegrationTest;
 import io.tenantforge.support.TenantFixtures;
 import io.tenantforge.support.TenantFixtures.TenantRedis;
+import io.tenantforge.tenant.TenantNames;
 import io.tenantforge.tenant.TenantStatus;
 
 import org.junit.jupiter.api.AfterAll;
@@ -53,6 +57,12 @@ class TenantIsolationTest {
 
 	@Autowired
 	DockerClient docker;
+
+	@Autowired
+	SecretFiles secretFiles;
+
+	/** The default of {@code tenantforge.runtime.user}. */
+	private static final String TENANT_USER = "10001:10001";
 
 	@BeforeAll
 	void provisionNeighbours() {
@@ -155,14 +165,55 @@ class TenantIsolationTest {
 
 		String status = exec("tenant-acme", "/bin/busybox", "cat", "/proc/1/status");
 		assertThat(status).containsPattern("NoNewPrivs:\\s+1").containsPattern("CapEff:\\s+0000000000000000");
+		assertThat(container.getConfig().getUser()).isEqualTo(TENANT_USER);
+		assertThat(status).as("the tenant's process runs unprivileged (real, effective, saved, fs uid and gid)")
+			.containsPattern("Uid:\\s+10001\\s+10001\\s+10001\\s+10001")
+			.containsPattern("Gid:\\s+10001\\s+10001\\s+10001\\s+10001");
 		assertThat(exec("tenant-acme", "/bin/busybox", "sh", "-c", "echo x > /planted 2>&1 || echo refused"))
 			.contains("Read-only file system");
 	}
 
+	@Test
+	void secretFilesAreReadableByTheTenantsOwnUserOnly() throws Exception {
+		Path folder = secretFiles.folderOf(new TenantNames("acme"));
+		assertThat(mode(folder)).isEqualTo(0500);
+		assertThat(Files.getAttribute(folder, "unix:uid")).isEqualTo(10001);
+		try (var files = Files.list(folder)) {
+			assertThat(files.toList()).extracting(f -> f.getFileName().toString())
+				.containsExactlyInAnyOrder("database_password", "redis_password", "health_token")
+				.allSatisfy(name -> {
+					Path file = folder.resolve(name);
+					assertThat(mode(file)).as(name).isEqualTo(0400);
+					assertThat(Files.getAttribute(file, "unix:uid")).as(name).isEqualTo(10001);
+					assertThat(Files.getAttribute(file, "unix:gid")).as(name).isEqualTo(10001);
+				});
+		}
+
+		String password = fixtures.readSecret("acme", "database_password");
+		String read = "/bin/busybox cat /run/secrets/database_password 2>&1 || echo refused";
+		assertThat(execAs(TENANT_USER, "tenant-acme", "/bin/busybox", "sh", "-c", read)).isEqualTo(password);
+		for (String other : List.of("10002:10002", "10002:10001", "0:0")) {
+			assertThat(execAs(other, "tenant-acme", "/bin/busybox", "sh", "-c", read)).as("read as %s", other)
+				.contains("Permission denied")
+				.doesNotContain(password);
+		}
+	}
+
+	private static int mode(Path path) throws java.io.IOException {
+		return (Integer) Files.getAttribute(path, "unix:mode") & 07777;
+	}
+
 	private String exec(String container, String... command) throws InterruptedException {
-		String id = docker.execCreateCmd(container).withAttachStdout(true).withAttachStderr(true).withCmd(command)
-			.exec()
-			.getId();
+		return execAs(null, container, command);
+	}
+
+	/** Runs a command in the container as {@code user} ({@code uid:gid}; null: the container's own user). */
+	private String execAs(String user, String container, String... command) throws InterruptedException {
+		var create = docker.execCreateCmd(container).withAttachStdout(true).withAttachStderr(true).withCmd(command);
+		if (user != null) {
+			create.withUser(user);
+		}
+		String id = create.exec().getId();
 		ByteArrayOutputStream output = new ByteArrayOutputStream();
 		docker.execStartCmd(id).exec(new ResultCallback.Adapter<Frame>() {
 			@Override
