@@ -25,7 +25,7 @@ public final class ExternalBroker implements AutoCloseable {
 
 	private static final Path DIR = ControlPlaneProcess.WORK_DIR.resolve("external-broker");
 
-	private final Process process;
+	private Process process;
 
 	private ExternalBroker(Process process) {
 		this.process = process;
@@ -44,18 +44,7 @@ public final class ExternalBroker implements AutoCloseable {
 			if (exit != 0) {
 				throw new IllegalStateException("scripts/external-broker.sh create exited with " + exit);
 			}
-			Process run = new ProcessBuilder("bash", "scripts/external-broker.sh", "run", DIR.toString())
-				.redirectErrorStream(true)
-				.redirectOutput(DIR.resolve("broker.log").toFile())
-				.start();
-			ExternalBroker broker = new ExternalBroker(run);
-			await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> {
-				if (!run.isAlive()) {
-					throw new IllegalStateException("the external broker exited; see " + DIR.resolve("broker.log"));
-				}
-				return listening();
-			});
-			return broker;
+			return new ExternalBroker(run());
 		}
 		catch (IOException e) {
 			throw new UncheckedIOException("cannot start the external broker", e);
@@ -64,6 +53,46 @@ public final class ExternalBroker implements AutoCloseable {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException(e);
 		}
+	}
+
+	/** Runs the instance in {@link #DIR} and waits until it accepts connections. */
+	private static Process run() throws IOException {
+		Process run = new ProcessBuilder("bash", "scripts/external-broker.sh", "run", DIR.toString())
+			.redirectErrorStream(true)
+			.redirectOutput(ProcessBuilder.Redirect.appendTo(DIR.resolve("broker.log").toFile()))
+			.start();
+		try {
+			await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> {
+				if (!run.isAlive()) {
+					throw new IllegalStateException("the external broker exited; see " + DIR.resolve("broker.log"));
+				}
+				return listening();
+			});
+		}
+		catch (RuntimeException notUp) {
+			run.descendants().forEach(ProcessHandle::destroyForcibly);
+			run.destroyForcibly();
+			throw notUp;
+		}
+		return run;
+	}
+
+	/** Kills the broker (SIGKILL, as a crash would) and starts it again on the same journal. */
+	public void restart() {
+		kill();
+		try {
+			process = run();
+		}
+		catch (IOException e) {
+			throw new UncheckedIOException("cannot start the external broker again", e);
+		}
+	}
+
+	private void kill() {
+		process.descendants().forEach(ProcessHandle::destroyForcibly);
+		process.destroyForcibly();
+		await().atMost(Duration.ofSeconds(30)).until(() -> !process.isAlive()
+				&& process.descendants().noneMatch(ProcessHandle::isAlive));
 	}
 
 	private static boolean listening() {
@@ -76,13 +105,10 @@ public final class ExternalBroker implements AutoCloseable {
 		}
 	}
 
-	/** Stops the broker (and the JVM its script started) and removes its instance folder. */
+	/** Stops the broker (and the JVM its script started) and removes its instance folder and journal. */
 	@Override
 	public void close() {
-		process.descendants().forEach(ProcessHandle::destroy);
-		process.destroy();
-		await().atMost(Duration.ofSeconds(30)).until(() -> !process.isAlive()
-				&& process.descendants().noneMatch(ProcessHandle::isAlive));
+		kill();
 		FileSystemUtils.deleteRecursively(DIR.toFile());
 	}
 
