@@ -84,6 +84,10 @@ public class PostureCheck {
 
 	private volatile PostureReport latest;
 
+	private static final java.time.Duration BROKER_RECHECK = java.time.Duration.ofMinutes(10);
+
+	private volatile BrokerVerdict brokerVerdict;
+
 	PostureCheck(@Qualifier("tenantsDataSource") DataSource tenantsDatabase, RedisAdmin redis, DockerClient docker,
 			Inbox inbox, IntakeProperties intake, Environment environment, PostureProperties properties,
 			MeterRegistry registry) {
@@ -216,7 +220,26 @@ public class PostureCheck {
 		}
 	}
 
+	/**
+	 * A refused anonymous login is logged by the broker as a security problem; so it is tried at start-up and then
+	 * at most every {@link #BROKER_RECHECK}, not on every sweep.
+	 */
 	private void brokerAnonymous(List<PostureFinding> findings) throws Exception {
+		BrokerVerdict last = brokerVerdict;
+		if (last != null && last.at().plus(BROKER_RECHECK).isAfter(Instant.now())) {
+			last.finding().ifPresent(findings::add);
+			return;
+		}
+		List<PostureFinding> found = new ArrayList<>();
+		tryAnonymousLogin(found);
+		brokerVerdict = new BrokerVerdict(Instant.now(), found.stream().findFirst());
+		findings.addAll(found);
+	}
+
+	private record BrokerVerdict(Instant at, java.util.Optional<PostureFinding> finding) {
+	}
+
+	private void tryAnonymousLogin(List<PostureFinding> findings) throws Exception {
 		try (ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(
 				brokerUrl + "?callTimeout=3000&initialConnectAttempts=1&reconnectAttempts=0")) {
 			try (var connection = factory.createConnection()) {
