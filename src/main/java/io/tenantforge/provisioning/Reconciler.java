@@ -4,7 +4,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import org.slf4j.Logger;
@@ -80,6 +84,9 @@ public class Reconciler {
 	private final java.util.Map<String, Instant> queuedByResync = new java.util.concurrent.ConcurrentHashMap<>();
 
 	private static final Duration REQUEUE_AFTER = Duration.ofMinutes(5);
+
+	/** Pauses asked for by in-process tests ({@link #pauseAfter}), by tenant id; empty otherwise. */
+	private final Map<String, Pause> pauses = new ConcurrentHashMap<>();
 
 	public Reconciler(TenantStore store, TenantLocks locks, TierCatalog tiers, ProvisioningProperties properties,
 			TenantDatabaseProvisioner database, SchemaArchiver archiver, TenantCacheProvisioner cache,
@@ -311,7 +318,10 @@ public class Reconciler {
 		return current.conditions();
 	}
 
-	/** The crash-test hook: stop dead after the named step, so a test can SIGKILL exactly at that boundary. */
+	/**
+	 * The test hooks at every step boundary: the crash-test hook stops dead after the named step, so a test can
+	 * SIGKILL exactly at that boundary; a {@link #pauseAfter pause} parks one tenant's reconcile until released.
+	 */
 	private Tenant halt(String step, Tenant tenant) {
 		if (step.equals(properties.haltAfterStep())) {
 			log.warn("halted after step {} of tenant {} (tenantforge.provisioning.halt-after-step)", step,
@@ -320,7 +330,60 @@ public class Reconciler {
 				LockSupport.park(this);
 			}
 		}
+		Pause pause = pauses.get(tenant.id());
+		if (pause != null && pause.step.equals(step) && pauses.remove(tenant.id(), pause)) {
+			log.warn("paused after step {} of tenant {} (test hook)", step, tenant.id());
+			pause.park();
+		}
 		return tenant;
+	}
+
+	/**
+	 * Test hook for in-process tests: the next reconcile of {@code tenantId} parks after {@code step} (a step name
+	 * as the metrics and {@code halt-after-step} use it), holding the tenant's lock, until the pause is released.
+	 * Never used outside tests.
+	 */
+	public Pause pauseAfter(String step, String tenantId) {
+		Pause pause = new Pause(step);
+		pauses.put(tenantId, pause);
+		return pause;
+	}
+
+	/** A reconcile parked between two steps by {@link #pauseAfter}. */
+	public static final class Pause {
+
+		private static final Duration MAX_PARK = Duration.ofMinutes(5);
+
+		private final String step;
+
+		private final CountDownLatch parked = new CountDownLatch(1);
+
+		private final CountDownLatch released = new CountDownLatch(1);
+
+		private Pause(String step) {
+			this.step = step;
+		}
+
+		/** Whether the reconcile reached the step and parked within {@code atMost}. */
+		public boolean awaitParked(Duration atMost) throws InterruptedException {
+			return parked.await(atMost.toMillis(), TimeUnit.MILLISECONDS);
+		}
+
+		/** Lets the parked reconcile go on (or lets it pass without parking, if it has not got there yet). */
+		public void release() {
+			released.countDown();
+		}
+
+		private void park() {
+			parked.countDown();
+			try {
+				released.await(MAX_PARK.toMillis(), TimeUnit.MILLISECONDS);
+			}
+			catch (InterruptedException e) {
+				Thread.currentThread().interrupt();
+			}
+		}
+
 	}
 
 	private void timed(String step, Runnable work) {
