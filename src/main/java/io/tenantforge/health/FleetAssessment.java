@@ -21,10 +21,13 @@ public record FleetAssessment(List<Verdict> verdicts, List<Orphan> orphans) {
 
 	}
 
-	/** What repairs a problem: the reconciler recreates or resets missing and drifted parts; a restart revives a sick container. */
+	/**
+	 * What repairs a problem: the reconciler recreates or resets missing and drifted parts; a restart revives a sick
+	 * container; a fault in the tenant's own data (a secret that will not decrypt) needs an operator.
+	 */
 	public enum Repair {
 
-		RECONCILE, RESTART
+		RECONCILE, RESTART, OPERATOR
 
 	}
 

@@ -18,6 +18,7 @@ import io.tenantforge.health.FleetAssessment.Repair;
 import io.tenantforge.health.FleetAssessment.State;
 import io.tenantforge.health.FleetAssessment.Verdict;
 import io.tenantforge.runtime.ManagedContainer;
+import io.tenantforge.security.TenantSecrets;
 import io.tenantforge.tenant.Condition;
 import io.tenantforge.tenant.DesiredState;
 import io.tenantforge.tenant.ResourceLedger;
@@ -39,12 +40,13 @@ public final class FleetClassifier {
 	 * What one sweep saw.
 	 *
 	 * @param redisPasswords each tenant's Redis password, to compare with its ACL user's hash
+	 * @param unreadableSecrets the names of each tenant's secrets that do not decrypt, by tenant id
 	 * @param probes the problem each probed tenant's {@code /health} showed (empty: healthy), by tenant id
 	 * @param limits the limit drift of the containers audited this sweep (empty: as the tier says), by tenant id
 	 */
 	public record Observation(List<Tenant> tenants, List<ManagedContainer> containers, DatabaseCatalog catalog,
-			AclSnapshot acl, Map<String, String> redisPasswords, Map<String, Optional<String>> probes,
-			Map<String, Optional<String>> limits, String databaseName) {
+			AclSnapshot acl, Map<String, String> redisPasswords, Map<String, List<String>> unreadableSecrets,
+			Map<String, Optional<String>> probes, Map<String, Optional<String>> limits, String databaseName) {
 	}
 
 	/** Settled ACTIVE (or DEGRADED) tenants: the ones the sweep checks. */
@@ -72,7 +74,14 @@ public final class FleetClassifier {
 			if (!live(tenant)) {
 				continue;
 			}
-			verdicts.add(verdict(tenant, seen, tiers, containers, aclUsers));
+			try {
+				verdicts.add(verdict(tenant, seen, tiers, containers, aclUsers));
+			}
+			catch (RuntimeException e) {
+				// a fault in one tenant's data is that tenant's problem, never the whole sweep's
+				verdicts.add(new Verdict(tenant.id(), State.DEGRADED, List.of(new Problem(Condition.HEALTHY,
+						"the health sweep cannot judge this tenant: " + e.getMessage(), Repair.OPERATOR))));
+			}
 		}
 		return new FleetAssessment(verdicts, orphans(seen));
 	}
@@ -90,6 +99,9 @@ public final class FleetClassifier {
 		}
 		TenantNames names = tenant.names();
 		List<Problem> problems = new ArrayList<>();
+		for (String secret : seen.unreadableSecrets().getOrDefault(tenant.id(), List.of())) {
+			problems.add(new Problem(conditionOf(secret), TenantSecrets.unreadable(secret), Repair.OPERATOR));
+		}
 		ManagedContainer container = containers.get(names.containerName());
 		if (container == null || !tenant.id().equals(container.tenant())) {
 			problems.add(new Problem(Condition.CONTAINER_READY, "container " + names.containerName() + " missing",
@@ -129,6 +141,15 @@ public final class FleetClassifier {
 			}
 		}
 		return new Verdict(tenant.id(), problems.isEmpty() ? State.HEALTHY : State.DEGRADED, List.copyOf(problems));
+	}
+
+	/** The condition a secret belongs to: the part of the tenant that cannot be checked or restored without it. */
+	private static String conditionOf(String secret) {
+		return switch (secret) {
+			case TenantSecrets.DATABASE_PASSWORD -> Condition.DATABASE_READY;
+			case TenantSecrets.REDIS_PASSWORD -> Condition.CACHE_READY;
+			default -> Condition.CONTAINER_READY;
+		};
 	}
 
 	private static List<Orphan> orphans(Observation seen) {

@@ -74,6 +74,9 @@ public class FleetSweep implements DisposableBean {
 	/** The advisory lock key of the sweep: not a possible tenant slug. */
 	static final String LOCK_KEY = "fleet:health-sweep";
 
+	/** The action of a tenant handed to the reconciler for repair. */
+	static final String HANDED = "handed to the reconciler";
+
 	/** Reason of the Healthy condition while the sweep watches a failing tenant before restarting it. */
 	static final String FAILING = "Failing";
 
@@ -180,7 +183,8 @@ public class FleetSweep implements DisposableBean {
 		List<ManagedContainer> seenContainers = containers.listManaged();
 		DatabaseCatalog catalog = database.catalog();
 		AclSnapshot acl = cache.snapshot();
-		Map<String, String> redisPasswords = secrets.all(TenantSecrets.REDIS_PASSWORD);
+		// a secret that will not decrypt is its tenant's problem (DEGRADED, left for an operator), not the sweep's
+		TenantSecrets.Readout sealed = secrets.readAll();
 
 		Map<String, ManagedContainer> running = seenContainers.stream()
 			.filter(ManagedContainer::running)
@@ -193,11 +197,12 @@ public class FleetSweep implements DisposableBean {
 				.orElse(false))
 			.sorted(Comparator.comparing(Tenant::id))
 			.toList();
-		Map<String, Optional<String>> health = probeAll(serving, secrets.all(TenantSecrets.HEALTH_TOKEN));
+		Map<String, Optional<String>> health = probeAll(serving, sealed.named(TenantSecrets.HEALTH_TOKEN));
 		Map<String, Optional<String>> limits = auditLimits(serving, running);
 
 		FleetAssessment assessment = FleetClassifier.assess(new Observation(tenants, seenContainers, catalog, acl,
-				redisPasswords, health, limits, databaseProperties.databaseName()), tiers);
+				sealed.named(TenantSecrets.REDIS_PASSWORD), sealed.unreadable(), health, limits,
+				databaseProperties.databaseName()), tiers);
 
 		Map<String, Tenant> byId = tenants.stream().collect(Collectors.toMap(Tenant::id, t -> t));
 		Map<String, List<Instant>> restarts = budget.recent();
@@ -207,45 +212,27 @@ public class FleetSweep implements DisposableBean {
 		int restarted = 0;
 		for (Verdict verdict : assessment.verdicts()) {
 			Tenant tenant = byId.get(verdict.tenantId());
-			if (verdict.state() == State.HEALTHY && (tenant.status() == TenantStatus.DEGRADED
-					|| !tenant.condition(Condition.HEALTHY).map(c -> "True".equals(c.status())).orElse(false))) {
-				store.recordHealth(tenant.id(), tenant.generation(), TenantStatus.ACTIVE, tenant.withCondition(
-						Condition.isTrue(Condition.HEALTHY, "SweepPassed", "every part as provisioned, /health 200")));
-				log.info("Tenant {} is healthy again", tenant.id());
-			}
-			if (verdict.state() != State.DEGRADED) {
-				continue;
-			}
-			List<String> reasons = verdict.problems().stream().map(Problem::message).toList();
-			String action;
-			if (verdict.needs(Repair.RECONCILE)) {
-				action = store.requestRepair(tenant.id(), tenant.generation(), conditions(tenant, verdict, "Drifted"))
-						? "handed to the reconciler" : "none: the tenant changed meanwhile";
-				if (action.startsWith("handed")) {
+			try {
+				Optional<DegradedTenant> outcome = act(tenant, verdict, running, restarts, now);
+				if (outcome.isEmpty()) {
+					continue;
+				}
+				degraded.add(outcome.get());
+				if (outcome.get().action().equals(HANDED)) {
 					handed.add(tenant.id());
 				}
-			}
-			else {
-				Duration failing = Duration.between(failingSince(tenant, now), now);
-				if (failing.compareTo(properties.getRestartAfter()) < 0) {
-					// watched, not yet DEGRADED: a slow or starved tenant is not restarted for one failed probe
-					store.recordHealth(tenant.id(), tenant.generation(), TenantStatus.ACTIVE,
-							conditions(tenant, verdict, FAILING));
-					action = "watching: failing for " + failing.toSeconds() + " s; restart after "
-							+ properties.getRestartAfter().toSeconds() + " s";
-				}
-				else {
-					action = restart(tenant, running.get(tenant.names().containerName()), reasons,
-							restarts.getOrDefault(tenant.id(), List.of()), now);
-					restarted += action.startsWith("restarted") ? 1 : 0;
-					store.recordHealth(tenant.id(), tenant.generation(), TenantStatus.DEGRADED,
-							conditions(tenant, verdict, "Unhealthy"));
+				if (outcome.get().action().startsWith("restarted")) {
+					restarted++;
 				}
 			}
-			MDC.put(Reconciler.MDC_TENANT, tenant.id());
-			log.warn("Tenant {} DEGRADED: {}; {}", tenant.id(), String.join("; ", reasons), action);
-			MDC.remove(Reconciler.MDC_TENANT);
-			degraded.add(new DegradedTenant(tenant.id(), reasons, action));
+			catch (RuntimeException e) {
+				// one tenant whose repair fails does not stop the sweep of the others
+				MDC.put(Reconciler.MDC_TENANT, tenant.id());
+				log.warn("Tenant {}: the sweep's action failed: {}", tenant.id(), e.getMessage());
+				MDC.remove(Reconciler.MDC_TENANT);
+				degraded.add(new DegradedTenant(tenant.id(),
+						verdict.problems().stream().map(Problem::message).toList(), "failed: " + e.getMessage()));
+			}
 		}
 		budget.prune();
 
@@ -260,14 +247,60 @@ public class FleetSweep implements DisposableBean {
 		}
 		assessment.verdicts().forEach(v -> counts.merge(v.state().name(), 1, Integer::sum));
 		Instant finished = Instant.now();
-		// tenants, Redis passwords, health tokens, restarts, ledger
-		int controlPlaneQueries = 4 + (assessment.orphans().isEmpty() ? 0 : 1);
+		// tenants, every secret (one query: Redis passwords and health tokens), restarts, ledger
+		int controlPlaneQueries = 3 + (assessment.orphans().isEmpty() ? 0 : 1);
 		Calls calls = new Calls(1 + limits.size(), 1, controlPlaneQueries, 3, health.size(), limits.size());
 		return new FleetReport(started, finished, Duration.between(started, finished).toMillis(), instance, trigger,
 				counts, degraded, orphans, handed,
 				new Repairs(handed.size(), restarted,
 						(int) orphans.stream().filter(o -> o.action().equals("removed")).count()),
 				calls);
+	}
+
+	/** What the sweep does about one tenant's verdict; the report's entry when the tenant is degraded. */
+	private Optional<DegradedTenant> act(Tenant tenant, Verdict verdict, Map<String, ManagedContainer> running,
+			Map<String, List<Instant>> restarts, Instant now) {
+		if (verdict.state() == State.HEALTHY && (tenant.status() == TenantStatus.DEGRADED
+				|| !tenant.condition(Condition.HEALTHY).map(c -> "True".equals(c.status())).orElse(false))) {
+			store.recordHealth(tenant.id(), tenant.generation(), TenantStatus.ACTIVE, tenant.withCondition(
+					Condition.isTrue(Condition.HEALTHY, "SweepPassed", "every part as provisioned, /health 200")));
+			log.info("Tenant {} is healthy again", tenant.id());
+		}
+		if (verdict.state() != State.DEGRADED) {
+			return Optional.empty();
+		}
+		List<String> reasons = verdict.problems().stream().map(Problem::message).toList();
+		String action;
+		if (verdict.needs(Repair.OPERATOR)) {
+			// the reconciler would fail on the same data, and a restart cannot mend it
+			store.recordHealth(tenant.id(), tenant.generation(), TenantStatus.DEGRADED,
+					conditions(tenant, verdict, "NeedsOperator"));
+			action = "none: left for an operator";
+		}
+		else if (verdict.needs(Repair.RECONCILE)) {
+			action = store.requestRepair(tenant.id(), tenant.generation(), conditions(tenant, verdict, "Drifted"))
+					? HANDED : "none: the tenant changed meanwhile";
+		}
+		else {
+			Duration failing = Duration.between(failingSince(tenant, now), now);
+			if (failing.compareTo(properties.getRestartAfter()) < 0) {
+				// watched, not yet DEGRADED: a slow or starved tenant is not restarted for one failed probe
+				store.recordHealth(tenant.id(), tenant.generation(), TenantStatus.ACTIVE,
+						conditions(tenant, verdict, FAILING));
+				action = "watching: failing for " + failing.toSeconds() + " s; restart after "
+						+ properties.getRestartAfter().toSeconds() + " s";
+			}
+			else {
+				action = restart(tenant, running.get(tenant.names().containerName()), reasons,
+						restarts.getOrDefault(tenant.id(), List.of()), now);
+				store.recordHealth(tenant.id(), tenant.generation(), TenantStatus.DEGRADED,
+						conditions(tenant, verdict, "Unhealthy"));
+			}
+		}
+		MDC.put(Reconciler.MDC_TENANT, tenant.id());
+		log.warn("Tenant {} DEGRADED: {}; {}", tenant.id(), String.join("; ", reasons), action);
+		MDC.remove(Reconciler.MDC_TENANT);
+		return Optional.of(new DegradedTenant(tenant.id(), reasons, action));
 	}
 
 	/** Restarts the container if the budget allows; says what it did. */
@@ -337,8 +370,9 @@ public class FleetSweep implements DisposableBean {
 		}
 		Map<String, Optional<String>> drift = new HashMap<>();
 		for (Tenant tenant : next.subList(0, quota)) {
-			drift.put(tenant.id(),
-					containers.limitsDrift(running.get(tenant.names().containerName()), tiers.get(tenant.tier())));
+			// a tenant of a tier no longer configured is judged (and reported) by the classifier
+			tiers.find(tenant.tier()).ifPresent(tier -> drift.put(tenant.id(),
+					containers.limitsDrift(running.get(tenant.names().containerName()), tier)));
 			auditCursor = tenant.id();
 		}
 		return drift;

@@ -43,6 +43,10 @@ class ProvisioningRoutes extends RouteBuilder {
 					.bean(Reconciler.class, "failed")
 				.doFinally()
 					.bean(Reconciler.class, "release")
+					// a newer generation asked for meanwhile runs its own steps next
+					.filter(exchangeProperty(Reconciler.AGAIN).isEqualTo(true))
+						.to(RECONCILE)
+					.end()
 				.end()
 			.end();
 
@@ -66,8 +70,15 @@ class ProvisioningRoutes extends RouteBuilder {
 	}
 
 	private void step(String routeId, String method) {
-		from("direct:" + routeId).routeId(routeId).routeConfigurationId("provisioning-retry").bean(Reconciler.class,
-				method);
+		from("direct:" + routeId).routeId(routeId)
+			.routeConfigurationId("provisioning-retry")
+			// a newer generation stops this one between steps: an outcome (Reconciler#failed abandons), not an error
+			.onException(Reconciler.GenerationSuperseded.class)
+				.maximumRedeliveries(0)
+				.logExhausted(false)
+				.logStackTrace(false)
+			.end()
+			.bean(Reconciler.class, method);
 	}
 
 }

@@ -4,7 +4,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import org.slf4j.Logger;
@@ -35,7 +39,12 @@ import org.springframework.stereotype.Component;
 /**
  * The steps of a reconcile, called in order by the {@code provisioning-*} and {@code deprovisioning-*} routes.
  * Each step reads what exists, makes one part of the world match the tenant's desired state, records its condition,
- * and hands the fresh tenant record on. Every step is safe to repeat after a crash at any point.
+ * and hands the tenant on. Every step is safe to repeat after a crash at any point.
+ * <p>
+ * A reconcile works on one generation: the desired state as {@link #claim} read it under the tenant's lock. The
+ * steps never reload the desired state; between steps they look whether a newer generation was asked for, and if
+ * so abandon theirs (nothing is recorded as observed) and the newer one is reconciled next with its own steps.
+ * {@code observed_generation} only ever records a generation whose steps all ran.
  */
 @Component
 public class Reconciler {
@@ -45,6 +54,12 @@ public class Reconciler {
 			Condition.CONTAINER_READY, Condition.HEALTHY);
 
 	static final String LOCK = "TenantforgeLock";
+
+	/** Exchange property: the tenant as claimed, the generation this reconcile works on. */
+	static final String CLAIMED = "TenantforgeClaimed";
+
+	/** Exchange property set by {@link #release} when the tenant has more work due: reconcile it again now. */
+	static final String AGAIN = "TenantforgeReconcileAgain";
 
 	/** The log MDC key carrying the tenant id on every line of a reconcile. */
 	public static final String MDC_TENANT = "tenant.id";
@@ -81,6 +96,9 @@ public class Reconciler {
 
 	private static final Duration REQUEUE_AFTER = Duration.ofMinutes(5);
 
+	/** Pauses asked for by in-process tests ({@link #pauseAfter}), by tenant id; empty otherwise. */
+	private final Map<String, Pause> pauses = new ConcurrentHashMap<>();
+
 	public Reconciler(TenantStore store, TenantLocks locks, TierCatalog tiers, ProvisioningProperties properties,
 			TenantDatabaseProvisioner database, SchemaArchiver archiver, TenantCacheProvisioner cache,
 			TenantContainerProvisioner containers, TenantHealthProbe health, TenantSecrets secrets, Metrics metrics) {
@@ -115,6 +133,7 @@ public class Reconciler {
 		}
 		exchange.setProperty(LOCK, lock.get());
 		MDC.put(MDC_TENANT, tenantId);
+		// the snapshot this reconcile works from: read under the lock, never reloaded by the steps
 		Tenant tenant = due.get();
 		TenantStatus working = switch (tenant.desiredState()) {
 			// a repair handed over by the health sweep shows DEGRADED until the tenant is whole again
@@ -122,35 +141,36 @@ public class Reconciler {
 			case SUSPENDED -> tenant.status();
 			case DELETED -> TenantStatus.DEPROVISIONING;
 		};
-		store.updateStatus(tenant.id(), working, tenant.conditions());
+		store.updateStatus(tenant.id(), tenant.generation(), working);
+		exchange.setProperty(CLAIMED, tenant);
 		log.info("Reconciling tenant {} generation {} towards {} (attempt {})", tenant.id(), tenant.generation(),
 				tenant.desiredState(), tenant.attempts() + 1);
-		return reload(tenant);
+		return tenant;
 	}
 
 	public Tenant database(Tenant tenant) {
 		timed("database", () -> database.ensure(tenant, tierOf(tenant)));
-		return halt("database", record(tenant, Condition.isTrue(Condition.DATABASE_READY, "Provisioned",
+		return next("database", record(tenant, Condition.isTrue(Condition.DATABASE_READY, "Provisioned",
 				"role and schema " + tenant.names().databaseSchema() + " ready, migrations applied")));
 	}
 
 	public Tenant cache(Tenant tenant) {
 		timed("cache", () -> cache.ensure(tenant));
-		return halt("cache", record(tenant, Condition.isTrue(Condition.CACHE_READY, "Provisioned",
+		return next("cache", record(tenant, Condition.isTrue(Condition.CACHE_READY, "Provisioned",
 				"ACL user " + tenant.names().redisUser() + " limited to " + tenant.names().redisPattern())));
 	}
 
 	public Tenant container(Tenant tenant) {
 		int port = metrics.step("container", () -> containers.ensure(tenant, tierOf(tenant)));
-		return halt("container", record(reload(tenant), Condition.isTrue(Condition.CONTAINER_READY, "Running",
-				"container " + tenant.names().containerName() + " running on 127.0.0.1:" + port)));
+		return next("container", record(tenant.withPort(port), Condition.isTrue(Condition.CONTAINER_READY,
+				"Running", "container " + tenant.names().containerName() + " running on 127.0.0.1:" + port)));
 	}
 
 	public Tenant health(Tenant tenant) {
 		String token = secrets.getOrCreate(tenant.id(), TenantSecrets.HEALTH_TOKEN);
 		timed("health", () -> health.awaitHealthy(tenant.id(), tenant.port(), token,
 				tierOf(tenant).healthStartPeriod()));
-		return halt("health", record(tenant, Condition.isTrue(Condition.HEALTHY, "HealthCheckPassed",
+		return next("health", record(tenant, Condition.isTrue(Condition.HEALTHY, "HealthCheckPassed",
 				"/health answered 200 with the tenant's identity proof on " + tenant.endpoint().orElseThrow())));
 	}
 
@@ -161,33 +181,36 @@ public class Reconciler {
 			cache.disable(tenant);
 			database.disableLogin(tenant);
 		});
-		return halt("suspend", tenant);
+		return next("suspend", tenant);
 	}
 
 	public Tenant archive(Tenant tenant) {
 		timed("archive", () -> archiver.archive(tenant));
-		return halt("archive", tenant);
+		return next("archive", tenant);
 	}
 
 	public Tenant removeContainer(Tenant tenant) {
 		timed("remove-container", () -> containers.remove(tenant));
-		return halt("remove-container", record(tenant,
+		return next("remove-container", record(tenant,
 				Condition.isFalse(Condition.CONTAINER_READY, "Deleted", "container and secret files removed")));
 	}
 
 	public Tenant removeCache(Tenant tenant) {
 		timed("remove-cache", () -> cache.remove(tenant));
-		return halt("remove-cache", record(tenant,
+		return next("remove-cache", record(tenant,
 				Condition.isFalse(Condition.CACHE_READY, "Deleted", "ACL user and namespace keys removed")));
 	}
 
 	public Tenant removeDatabase(Tenant tenant) {
 		timed("remove-database", () -> database.remove(tenant));
-		return halt("remove-database", record(tenant,
+		return next("remove-database", record(tenant,
 				Condition.isFalse(Condition.DATABASE_READY, "Deleted", "schema and role dropped")));
 	}
 
-	/** All steps done: the desired generation is observed. */
+	/**
+	 * All steps of the claimed generation done: that generation is observed (the status is left to a newer one,
+	 * if one was asked for meanwhile; it runs next).
+	 */
 	public void succeeded(Tenant tenant) {
 		switch (tenant.desiredState()) {
 			case ACTIVE -> {
@@ -217,28 +240,38 @@ public class Reconciler {
 	/**
 	 * A reconcile failed after the retries within its steps. A transient fault is tried again later, with
 	 * exponential backoff, until the deadline; anything else, or the deadline, ends the tenant FAILED. A first
-	 * provisioning that fails for good is rolled back, as far as the ownership record allows.
+	 * provisioning that fails for good is rolled back, as far as the ownership record allows. A generation that a
+	 * newer one has superseded is abandoned instead: the newer one runs its own steps next.
 	 */
 	public void failed(Exchange exchange) {
 		Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-		String tenantId = exchange.getMessage().getHeader(Headers.TENANT_ID, String.class);
-		Tenant tenant = store.find(tenantId).orElseThrow();
+		Tenant claimed = exchange.getProperty(CLAIMED, Tenant.class);
+		Tenant current = store.find(claimed.id()).orElseThrow();
+		// the claimed generation's spec, with the conditions its steps recorded
+		Tenant tenant = claimed.withConditions(current.conditions());
+		String tenantId = tenant.id();
 		String step = failingStep(tenant);
 		String message = cause == null ? "unknown failure" : cause.getMessage();
+		if (current.generation() > tenant.generation()) {
+			log.info("Tenant {}: generation {} abandoned ({}); generation {} runs next with its own steps", tenantId,
+					tenant.generation(), message, current.generation());
+			return;
+		}
 		boolean beforeDeadline = Instant.now().isBefore(tenant.generationChangedAt().plus(properties.deadline()));
 		if (cause != null && TransientFaults.isTransient(cause) && beforeDeadline) {
 			int attempts = tenant.attempts() + 1;
 			Duration wait = properties.backoff(attempts);
 			log.warn("Tenant {}: reconcile attempt {} failed in {} ({}); next attempt in {}s", tenantId, attempts,
 					step, message, wait.toSeconds());
-			store.scheduleRetry(tenantId, attempts, wait, tenant.withCondition(Condition.isFalse(step, "Retrying",
-					"attempt " + attempts + " failed: " + message + "; next attempt in " + wait.toSeconds() + "s")));
+			store.scheduleRetry(tenantId, tenant.generation(), attempts, wait,
+					tenant.withCondition(Condition.isFalse(step, "Retrying", "attempt " + attempts + " failed: "
+							+ message + "; next attempt in " + wait.toSeconds() + "s")));
 			return;
 		}
 		String reason = beforeDeadline ? message
 				: "not done within the deadline of " + properties.deadline().toSeconds() + "s: " + message;
 		List<Condition> conditions = tenant.withCondition(Condition.isFalse(step, "StepFailed", reason));
-		if (tenant.desiredState() == DesiredState.ACTIVE && tenant.activatedAt() == null) {
+		if (tenant.desiredState() == DesiredState.ACTIVE && current.activatedAt() == null) {
 			conditions = rollBack(tenant, step, conditions);
 		}
 		log.warn("Tenant {} FAILED in {}: {}", tenantId, step, reason);
@@ -251,6 +284,10 @@ public class Reconciler {
 		if (lock != null) {
 			lock.close();
 			exchange.removeProperty(LOCK);
+			exchange.removeProperty(CLAIMED);
+			// a newer generation asked for while this one ran found the lock taken: it runs now, not on a later resync
+			String tenantId = exchange.getMessage().getHeader(Headers.TENANT_ID, String.class);
+			exchange.setProperty(AGAIN, store.findForReconcile(tenantId).isPresent());
 		}
 		MDC.remove(MDC_TENANT);
 	}
@@ -313,7 +350,10 @@ public class Reconciler {
 		return current.conditions();
 	}
 
-	/** The crash-test hook: stop dead after the named step, so a test can SIGKILL exactly at that boundary. */
+	/**
+	 * The test hooks at every step boundary: the crash-test hook stops dead after the named step, so a test can
+	 * SIGKILL exactly at that boundary; a {@link #pauseAfter pause} parks one tenant's reconcile until released.
+	 */
 	private Tenant halt(String step, Tenant tenant) {
 		if (step.equals(properties.haltAfterStep())) {
 			log.warn("halted after step {} of tenant {} (tenantforge.provisioning.halt-after-step)", step,
@@ -322,7 +362,60 @@ public class Reconciler {
 				LockSupport.park(this);
 			}
 		}
+		Pause pause = pauses.get(tenant.id());
+		if (pause != null && pause.step.equals(step) && pauses.remove(tenant.id(), pause)) {
+			log.warn("paused after step {} of tenant {} (test hook)", step, tenant.id());
+			pause.park();
+		}
 		return tenant;
+	}
+
+	/**
+	 * Test hook for in-process tests: the next reconcile of {@code tenantId} parks after {@code step} (a step name
+	 * as the metrics and {@code halt-after-step} use it), holding the tenant's lock, until the pause is released.
+	 * Never used outside tests.
+	 */
+	public Pause pauseAfter(String step, String tenantId) {
+		Pause pause = new Pause(step);
+		pauses.put(tenantId, pause);
+		return pause;
+	}
+
+	/** A reconcile parked between two steps by {@link #pauseAfter}. */
+	public static final class Pause {
+
+		private static final Duration MAX_PARK = Duration.ofMinutes(5);
+
+		private final String step;
+
+		private final CountDownLatch parked = new CountDownLatch(1);
+
+		private final CountDownLatch released = new CountDownLatch(1);
+
+		private Pause(String step) {
+			this.step = step;
+		}
+
+		/** Whether the reconcile reached the step and parked within {@code atMost}. */
+		public boolean awaitParked(Duration atMost) throws InterruptedException {
+			return parked.await(atMost.toMillis(), TimeUnit.MILLISECONDS);
+		}
+
+		/** Lets the parked reconcile go on (or lets it pass without parking, if it has not got there yet). */
+		public void release() {
+			released.countDown();
+		}
+
+		private void park() {
+			parked.countDown();
+			try {
+				released.await(MAX_PARK.toMillis(), TimeUnit.MILLISECONDS);
+			}
+			catch (InterruptedException e) {
+				Thread.currentThread().interrupt();
+			}
+		}
+
 	}
 
 	private void timed(String step, Runnable work) {
@@ -336,13 +429,34 @@ public class Reconciler {
 		return tiers.get(tenant.tier());
 	}
 
+	/** Records the step's condition; the claimed generation goes on with it (nothing else is read back). */
 	private Tenant record(Tenant tenant, Condition condition) {
-		store.updateConditions(tenant.id(), tenant.withCondition(condition));
-		return reload(tenant);
+		List<Condition> conditions = tenant.withCondition(condition);
+		store.updateConditions(tenant.id(), conditions);
+		return tenant.withConditions(conditions);
 	}
 
-	private Tenant reload(Tenant tenant) {
-		return store.find(tenant.id()).orElseThrow();
+	/**
+	 * The end of a step: the test hooks, then the claimed generation goes on to the next step only while it is the
+	 * newest; a newer one supersedes it.
+	 */
+	private Tenant next(String step, Tenant tenant) {
+		halt(step, tenant);
+		long newest = store.generationOf(tenant.id()).orElse(tenant.generation());
+		if (newest > tenant.generation()) {
+			throw new GenerationSuperseded(tenant, step, newest);
+		}
+		return tenant;
+	}
+
+	/** A newer generation was asked for while a reconcile ran: it stops between two steps. */
+	static final class GenerationSuperseded extends RuntimeException {
+
+		GenerationSuperseded(Tenant tenant, String step, long newest) {
+			super("generation " + newest + " was asked for after step " + step + " of generation "
+					+ tenant.generation(), null, false, false);
+		}
+
 	}
 
 }

@@ -65,8 +65,16 @@ public class SecretCipher {
 		}
 	}
 
-	/** Decrypts what {@link #encrypt} sealed for the same context (tenant and secret name). */
+	/**
+	 * Decrypts what {@link #encrypt} sealed for the same context (tenant and secret name).
+	 *
+	 * @throws UnreadableSecretException when it was sealed under another key or for another context, or is damaged
+	 */
 	public String decrypt(byte[] ciphertext, String context) {
+		if (ciphertext == null || ciphertext.length < NONCE_BYTES + TAG_BITS / 8) {
+			throw new UnreadableSecretException("cannot decrypt a secret of " + context + ": too short to be sealed",
+					null);
+		}
 		try {
 			Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
 			cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, ciphertext, 0, NONCE_BYTES));
@@ -75,7 +83,8 @@ public class SecretCipher {
 			return new String(plain, java.nio.charset.StandardCharsets.UTF_8);
 		}
 		catch (GeneralSecurityException e) {
-			throw new IllegalStateException("cannot decrypt a tenant secret: wrong key?", e);
+			throw new UnreadableSecretException("cannot decrypt a secret of " + context
+					+ ": not sealed with this control plane's key (written under another key, or damaged)", e);
 		}
 	}
 

@@ -62,6 +62,12 @@ public record Tenant(String id, String name, String tier, DesiredState desiredSt
 				attempts, generationChangedAt, activatedAt, createdAt, updatedAt);
 	}
 
+	/** This tenant with the port its container serves on. */
+	public Tenant withPort(int assigned) {
+		return new Tenant(id, name, tier, desiredState, status, generation, observedGeneration, assigned, conditions,
+				orderId, attempts, generationChangedAt, activatedAt, createdAt, updatedAt);
+	}
+
 	public Optional<String> endpoint() {
 		return Optional.ofNullable(port).map(p -> "http://127.0.0.1:" + p);
 	}

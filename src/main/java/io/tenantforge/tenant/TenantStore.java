@@ -94,16 +94,25 @@ public class TenantStore {
 				toJson(initialConditions()), id).stream().findFirst();
 	}
 
-	/** A failed reconcile to be tried again after {@code delay}. */
-	public void scheduleRetry(String id, int attempts, Duration delay, List<Condition> conditions) {
+	/**
+	 * A failed reconcile of {@code generation} to be tried again after {@code delay}; nothing when a newer
+	 * generation was asked for meanwhile (it is due at once and keeps its own attempts).
+	 */
+	public void scheduleRetry(String id, long generation, int attempts, Duration delay, List<Condition> conditions) {
 		jdbc.update("UPDATE tenants SET attempts = ?, next_attempt_at = now() + make_interval(secs => ?), "
-				+ "conditions = ?::jsonb, updated_at = now() WHERE id = ?", attempts, delay.toMillis() / 1000.0,
-				toJson(conditions), id);
+				+ "conditions = ?::jsonb, updated_at = now() WHERE id = ? AND generation = ?", attempts,
+				delay.toMillis() / 1000.0, toJson(conditions), id, generation);
 	}
 
-	public void updateStatus(String id, TenantStatus status, List<Condition> conditions) {
-		jdbc.update("UPDATE tenants SET status = ?, conditions = ?::jsonb, updated_at = now() WHERE id = ?",
-				status.name(), toJson(conditions), id);
+	/** The status of a reconcile of {@code generation} under way; nothing when a newer generation was asked for. */
+	public void updateStatus(String id, long generation, TenantStatus status) {
+		jdbc.update("UPDATE tenants SET status = ?, updated_at = now() WHERE id = ? AND generation = ?",
+				status.name(), id, generation);
+	}
+
+	/** The newest generation asked for; empty when the tenant does not exist. */
+	public Optional<Long> generationOf(String id) {
+		return jdbc.queryForList("SELECT generation FROM tenants WHERE id = ?", Long.class, id).stream().findFirst();
 	}
 
 	public void updateConditions(String id, List<Condition> conditions) {
@@ -111,11 +120,17 @@ public class TenantStore {
 				id);
 	}
 
-	/** Records the outcome of a reconcile of {@code generation}. */
+	/**
+	 * Records the outcome of a reconcile of {@code generation}, whose steps all ran. Observed generations only move
+	 * forward; when a newer generation was asked for meanwhile, its status and attempts stay (it runs next).
+	 */
 	public void markObserved(String id, long generation, TenantStatus status, List<Condition> conditions) {
-		jdbc.update("UPDATE tenants SET status = ?, conditions = ?::jsonb, observed_generation = ?, attempts = 0, "
+		jdbc.update("UPDATE tenants SET status = CASE WHEN generation = ? THEN ? ELSE status END, "
+				+ "conditions = ?::jsonb, observed_generation = ?, "
+				+ "attempts = CASE WHEN generation = ? THEN 0 ELSE attempts END, "
 				+ "activated_at = CASE WHEN ? = 'ACTIVE' THEN coalesce(activated_at, now()) ELSE activated_at END, "
-				+ "updated_at = now() WHERE id = ?", status.name(), toJson(conditions), generation, status.name(), id);
+				+ "updated_at = now() WHERE id = ? AND observed_generation < ?", generation, status.name(),
+				toJson(conditions), generation, generation, status.name(), id, generation);
 	}
 
 	/**

@@ -25,6 +25,9 @@ import com.github.dockerjava.core.command.ExecStartResultCallback;
 
 import io.tenantforge.database.TenantDatabaseProperties;
 import io.tenantforge.runtime.TenantContainerProvisioner;
+import io.tenantforge.security.SecretCipher;
+import io.tenantforge.security.SecurityProperties;
+import io.tenantforge.security.TenantSecrets;
 import io.tenantforge.support.Api;
 import io.tenantforge.support.IntegrationTest;
 import io.tenantforge.support.TenantFixtures;
@@ -47,7 +50,11 @@ class FleetSweepTest {
 	private static final Duration RECONCILE = Duration.ofSeconds(60);
 
 	private static final String[] SLUGS = { "drift-a", "drift-b", "flaky", "orphan-host", "ghost-owned",
-			"ghost-kept" };
+			"ghost-kept", "wrong-key", "lost-box" };
+
+	/** A key other than the test profile's: what a second control plane on the same database might seal with. */
+	private static final String OTHER_KEY = java.util.Base64.getEncoder()
+		.encodeToString("another-key-of-thirty-two-bytes!".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
 
 	private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
@@ -141,6 +148,59 @@ class FleetSweepTest {
 		assertThat(api.tenant("orphan-host").get("status").asText()).isEqualTo("ACTIVE");
 		assertThat(docker.inspectContainerCmd("tenant-orphan-host").exec().getState().getRunning()).isTrue();
 		assertThat(degraded(sweepNow(), "orphan-host")).isEmpty();
+	}
+
+	@Test
+	void aSecretThatWillNotDecryptDegradesOnlyItsOwnTenantAndTheSweepGoesOnForEveryOther() {
+		provision("wrong-key", "lost-box");
+		SecretCipher elsewhere = new SecretCipher(new SecurityProperties("pw", List.of(), OTHER_KEY,
+				java.nio.file.Path.of("target/no-such.key"), java.nio.file.Path.of("target"), null, 0, 0),
+				new org.springframework.mock.env.MockEnvironment());
+		assertThat(fixtures.controlPlaneDatabase()
+			.update("UPDATE tenant_secrets SET ciphertext = ? WHERE tenant_id = 'wrong-key' AND name = ?",
+					elsewhere.encrypt("sealed-by-another-control-plane", "wrong-key/" + TenantSecrets.REDIS_PASSWORD),
+					TenantSecrets.REDIS_PASSWORD))
+			.isOne();
+		docker.removeContainerCmd("tenant-lost-box").withForce(true).exec();
+
+		JsonNode report = sweepNow();
+
+		JsonNode lost = degraded(report, "lost-box").orElseThrow();
+		assertThat(texts(lost.get("reasons"))).anySatisfy(r -> assertThat(r).contains("tenant-lost-box missing"));
+		assertThat(lost.get("action").asText()).isEqualTo("handed to the reconciler");
+		JsonNode wrong = degraded(report, "wrong-key").orElseThrow();
+		assertThat(texts(wrong.get("reasons"))).containsExactly("secret redis-password cannot be decrypted with this "
+				+ "control plane's key (written under another key, or damaged)");
+		assertThat(wrong.get("action").asText()).isEqualTo("none: left for an operator");
+		assertThat(texts(report.get("handedToReconciler"))).containsExactly("lost-box");
+		assertThat(report.toString()).doesNotContain(OTHER_KEY).doesNotContain("sealed-by-another-control-plane");
+
+		fixtures.awaitStatus("lost-box", TenantStatus.ACTIVE, RECONCILE);
+		assertThat(docker.inspectContainerCmd("tenant-lost-box").exec().getState().getRunning()).isTrue();
+		JsonNode tenant = api.tenant("wrong-key");
+		assertThat(tenant.get("status").asText()).isEqualTo("DEGRADED");
+		JsonNode cache = StreamSupport.stream(tenant.get("conditions").spliterator(), false)
+			.filter(c -> c.get("type").asText().equals("CacheReady"))
+			.findFirst()
+			.orElseThrow();
+		assertThat(cache.get("status").asText()).isEqualTo("False");
+		assertThat(cache.get("reason").asText()).isEqualTo("NeedsOperator");
+		assertThat(cache.get("message").asText()).contains("secret redis-password cannot be decrypted");
+
+		JsonNode again = sweepNow();
+		assertThat(degraded(again, "lost-box")).as("repaired").isEmpty();
+		assertThat(degraded(again, "wrong-key").orElseThrow().get("action").asText())
+			.isEqualTo("none: left for an operator");
+		assertThat(docker.inspectContainerCmd("tenant-wrong-key").exec().getState().getRunning())
+			.as("the degraded tenant's container is left alone")
+			.isTrue();
+
+		// the reconciler, too, fails that tenant alone, with the reason
+		assertThat(api.patch("/api/v1/tenants/wrong-key", "{\"tier\":\"pro\"}").statusCode()).isEqualTo(202);
+		fixtures.awaitStatus("wrong-key", TenantStatus.FAILED, RECONCILE);
+		assertThat(api.tenant("wrong-key").get("conditions").toString())
+			.contains("secret redis-password cannot be decrypted with this control plane's key");
+		assertThat(api.tenant("lost-box").get("status").asText()).isEqualTo("ACTIVE");
 	}
 
 	@Test

@@ -10,7 +10,10 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -188,6 +191,52 @@ public class TenantFixtures {
 			}
 		}).awaitCompletion(20, java.util.concurrent.TimeUnit.SECONDS);
 		return output.toString();
+	}
+
+	/**
+	 * Everything left of these tenants anywhere: labelled containers, roles and schemas, ACL users, namespace keys,
+	 * secret folders, and their rows in the ownership record and the secrets table. Empty when nothing is left.
+	 */
+	public List<String> leftoversOf(Collection<String> slugs) {
+		Set<String> wanted = new HashSet<>(slugs);
+		Set<String> names = new HashSet<>();
+		slugs.forEach(slug -> names.add(new TenantNames(slug).databaseRole()));
+		List<String> left = new ArrayList<>();
+		docker.listContainersCmd()
+			.withShowAll(true)
+			.withLabelFilter(java.util.Map.of(TenantContainerProvisioner.LABEL_MANAGED_BY,
+					TenantContainerProvisioner.MANAGED_BY))
+			.exec()
+			.stream()
+			.filter(c -> c.getLabels() != null && wanted.contains(c.getLabels().get(TenantContainerProvisioner.LABEL_TENANT)))
+			.forEach(c -> left.add("container " + String.join(",", c.getNames()) + " (" + c.getState() + ")"));
+		tenants.queryForList("SELECT rolname FROM pg_roles WHERE rolname LIKE 'tenant\\_%'", String.class)
+			.stream()
+			.filter(names::contains)
+			.forEach(r -> left.add("role " + r));
+		tenants.queryForList("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'tenant\\_%'", String.class)
+			.stream()
+			.filter(names::contains)
+			.forEach(s -> left.add("schema " + s));
+		redisAdmin.sync().aclUsers().stream().filter(names::contains).forEach(u -> left.add("ACL user " + u));
+		for (String slug : slugs) {
+			redisKeys("tenant:" + slug + ":*").forEach(k -> left.add("key " + k));
+			Path folder = runtime.getSecretsDir().toAbsolutePath().resolve(slug);
+			if (Files.exists(folder)) {
+				left.add("secret folder " + folder);
+			}
+		}
+		controlPlane
+			.query("SELECT tenant_id, kind, name FROM tenant_resources WHERE tenant_id = ANY (?)",
+					(rs, i) -> "ownership record " + rs.getString(1) + ": " + rs.getString(2) + " " + rs.getString(3),
+					(Object) slugs.toArray(String[]::new))
+			.forEach(left::add);
+		controlPlane
+			.query("SELECT tenant_id, name FROM tenant_secrets WHERE tenant_id = ANY (?)",
+					(rs, i) -> "secret row " + rs.getString(1) + "/" + rs.getString(2),
+					(Object) slugs.toArray(String[]::new))
+			.forEach(left::add);
+		return left;
 	}
 
 	/** A tenant's own Redis connection. */
