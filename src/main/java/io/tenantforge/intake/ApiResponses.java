@@ -80,17 +80,11 @@ public class ApiResponses {
 		}
 		Map<String, Object> problem = new LinkedHashMap<>();
 		int status;
-		if (cause instanceof InvalidTenantIdException invalid) {
+		if (cause instanceof InvalidOrderException invalid) {
+			boolean path = invalid instanceof InvalidTenantIdException;
 			status = 400;
-			problem.put("type", "https://tenantforge.io/problems/invalid-tenant-id");
-			problem.put("title", "Invalid tenant id");
-			problem.put("detail", invalid.getMessage());
-			problem.put("errors", invalid.errors());
-		}
-		else if (cause instanceof InvalidOrderException invalid) {
-			status = 400;
-			problem.put("type", "https://tenantforge.io/problems/invalid-order");
-			problem.put("title", "Invalid order");
+			problem.put("type", "https://tenantforge.io/problems/" + (path ? "invalid-tenant-id" : "invalid-order"));
+			problem.put("title", path ? "Invalid tenant id" : "Invalid order");
 			problem.put("detail", invalid.getMessage());
 			problem.put("errors", invalid.errors());
 		}
