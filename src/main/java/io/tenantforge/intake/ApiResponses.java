@@ -8,18 +8,21 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.tenantforge.support.ConflictException;
 import io.tenantforge.support.InvalidOrderException;
+import io.tenantforge.support.InvalidTenantIdException;
 import io.tenantforge.support.NotFoundException;
 import io.tenantforge.support.TransientFaults;
+import io.tenantforge.support.UnsupportedMediaTypeException;
 import io.tenantforge.tenant.Tenant;
 import io.tenantforge.tenant.TenantView;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.support.ExchangeHelper;
 import org.springframework.stereotype.Component;
 
 /**
  * Shapes HTTP responses of the REST routes: JSON bodies, status codes, problem details (RFC 9457), and no request
- * header echoed back.
+ * header echoed back. Each answer is one that the contract (api/openapi.yaml) declares for the operation.
  */
 @Component
 public class ApiResponses {
@@ -27,6 +30,8 @@ public class ApiResponses {
 	private static final String JSON = "application/json";
 
 	private static final String PROBLEM_JSON = "application/problem+json";
+
+	private static final String YAML = "application/yaml";
 
 	private final ObjectMapper json;
 
@@ -40,6 +45,16 @@ public class ApiResponses {
 	/** 200 with the body as JSON. */
 	public void ok(Exchange exchange) {
 		respond(exchange, 200, JSON, exchange.getMessage().getBody());
+	}
+
+	/** 200 with the body, a YAML document, as it is. */
+	public void okYaml(Exchange exchange) {
+		String document = exchange.getMessage().getBody(String.class);
+		Message message = exchange.getMessage();
+		message.removeHeaders("*");
+		message.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+		message.setHeader(Exchange.CONTENT_TYPE, YAML);
+		message.setBody(document);
 	}
 
 	/** 202 with a Location for a new tenant, 200 for an order seen before. */
@@ -60,15 +75,16 @@ public class ApiResponses {
 	/** Maps the caught exception to a problem document. */
 	public void problem(Exchange exchange) {
 		Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-		if ("intake-rest-order".equals(exchange.getFromRouteId())) {
+		if ("intake-rest-order".equals(ExchangeHelper.getRouteId(exchange))) {
 			rejections.count(exchange, "rest");
 		}
 		Map<String, Object> problem = new LinkedHashMap<>();
 		int status;
 		if (cause instanceof InvalidOrderException invalid) {
+			boolean path = invalid instanceof InvalidTenantIdException;
 			status = 400;
-			problem.put("type", "https://tenantforge.io/problems/invalid-order");
-			problem.put("title", "Invalid order");
+			problem.put("type", "https://tenantforge.io/problems/" + (path ? "invalid-tenant-id" : "invalid-order"));
+			problem.put("title", path ? "Invalid tenant id" : "Invalid order");
 			problem.put("detail", invalid.getMessage());
 			problem.put("errors", invalid.errors());
 		}
@@ -77,6 +93,12 @@ public class ApiResponses {
 			problem.put("type", "https://tenantforge.io/problems/conflict");
 			problem.put("title", "Conflict");
 			problem.put("detail", conflict.getMessage());
+		}
+		else if (cause instanceof UnsupportedMediaTypeException unsupported) {
+			status = 415;
+			problem.put("type", "https://tenantforge.io/problems/unsupported-media-type");
+			problem.put("title", "Unsupported media type");
+			problem.put("detail", unsupported.getMessage());
 		}
 		else if (cause instanceof NotFoundException notFound) {
 			status = 404;

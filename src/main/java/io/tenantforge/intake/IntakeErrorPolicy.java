@@ -5,6 +5,7 @@ import io.tenantforge.support.InvalidOrderException;
 import io.tenantforge.support.NotFoundException;
 import io.tenantforge.support.OverBudgetException;
 import io.tenantforge.support.TransientFaults;
+import io.tenantforge.support.UnsupportedMediaTypeException;
 
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteConfigurationBuilder;
@@ -16,7 +17,7 @@ import org.springframework.stereotype.Component;
  * faults (database unreachable) are retried with exponential backoff on the queue and folder, and answered 503 over
  * REST so the caller retries; nothing is dropped silently.
  * <ul>
- * <li>{@code api-errors}: {@code application/problem+json} with 400, 404, 409, 503 or 500.</li>
+ * <li>{@code api-errors}: {@code application/problem+json} with 400, 404, 409, 415, 503 or 500.</li>
  * <li>{@code queue-errors}: the original message to the dead-letter queue with the reason in
  * {@value OrderRejections#REASON_HEADER}, in the same transaction that takes it off the queue.</li>
  * <li>{@code file-errors}: the file to {@code error/} with {@code <file>.error.txt}.</li>
@@ -28,7 +29,8 @@ class IntakeErrorPolicy extends RouteConfigurationBuilder {
 	@Override
 	public void configuration() {
 		routeConfiguration("api-errors")
-			.onException(InvalidOrderException.class, ConflictException.class, NotFoundException.class)
+			.onException(InvalidOrderException.class, ConflictException.class, NotFoundException.class,
+					UnsupportedMediaTypeException.class)
 				.handled(true)
 				.bean(ApiResponses.class, "problem")
 			.end()

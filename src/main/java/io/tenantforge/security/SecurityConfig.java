@@ -26,6 +26,7 @@ import org.springframework.security.access.hierarchicalroles.RoleHierarchyImpl;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetails;
 import org.springframework.security.core.userdetails.UserDetailsService;
@@ -53,6 +54,8 @@ public class SecurityConfig {
 
 	private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
 
+	private static final String BASIC_CHALLENGE = "Basic realm=\"tenantforge\"";
+
 	/**
 	 * The REST API: HTTP Basic for tools; the fleet page's own requests ride on the console's login session (never
 	 * created here). A change that comes with the session cookie instead of an Authorization header must carry the
@@ -67,12 +70,13 @@ public class SecurityConfig {
 				.hasRole("VIEWER")
 				.anyRequest()
 				.hasRole("OPERATOR"))
-			.httpBasic(Customizer.withDefaults())
+			.httpBasic(basic -> basic.authenticationEntryPoint(SecurityConfig::apiUnauthorized))
 			.csrf(csrf -> csrf.csrfTokenRepository(CookieCsrfTokenRepository.withHttpOnlyFalse())
 				.csrfTokenRequestHandler(new CsrfTokenRequestAttributeHandler())
 				.requireCsrfProtectionMatcher(request -> !SAFE_METHODS.contains(request.getMethod())
 						&& request.getHeader("Authorization") == null))
-			.exceptionHandling(e -> e.accessDeniedHandler(SecurityConfig::deniedWithoutCredentialsIs401))
+			.exceptionHandling(e -> e.authenticationEntryPoint(SecurityConfig::apiUnauthorized)
+				.accessDeniedHandler(SecurityConfig::apiDenied))
 			.sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.NEVER))
 			.addFilterBefore(new RequestSizeLimit(properties.maxRequestSize().toBytes()), AuthorizationFilter.class)
 			.addFilterAfter(new OrderRateLimit(properties, budget), AuthorizationFilter.class);
@@ -107,22 +111,45 @@ public class SecurityConfig {
 		return http.build();
 	}
 
+	/** The API's 401, a problem document as the contract (api/openapi.yaml) says, with the Basic challenge. */
+	private static void apiUnauthorized(HttpServletRequest request, HttpServletResponse response,
+			AuthenticationException failed) throws IOException {
+		response.setHeader("WWW-Authenticate", BASIC_CHALLENGE);
+		Problems.write(response, 401, "Unauthorized",
+				"this API needs HTTP Basic credentials of a tenantforge user; none were given or they are wrong");
+	}
+
+	/** The API's 403 (and 401 for a missing CSRF token without credentials, see below), as problem documents. */
+	private static void apiDenied(HttpServletRequest request, HttpServletResponse response,
+			AccessDeniedException denied) throws IOException {
+		if (hasCredentials(request)) {
+			Problems.write(response, 403, "Forbidden", "the user's role may not do this (or, with the console's "
+					+ "session, the CSRF token is missing)");
+		}
+		else {
+			apiUnauthorized(request, response, null);
+		}
+	}
+
 	/**
 	 * The CSRF check runs before authentication, so a POST without any credentials would be refused 403 for its
 	 * missing token; it is answered 401 like every other request without credentials. With credentials, 403.
 	 */
 	private static void deniedWithoutCredentialsIs401(HttpServletRequest request, HttpServletResponse response,
 			AccessDeniedException denied) throws IOException {
-		var session = request.getSession(false);
-		boolean credentials = request.getHeader("Authorization") != null
-				|| session != null && session.getAttribute("SPRING_SECURITY_CONTEXT") != null;
-		if (credentials) {
+		if (hasCredentials(request)) {
 			response.sendError(HttpServletResponse.SC_FORBIDDEN, "Forbidden");
 		}
 		else {
-			response.setHeader("WWW-Authenticate", "Basic realm=\"tenantforge\"");
+			response.setHeader("WWW-Authenticate", BASIC_CHALLENGE);
 			response.sendError(HttpServletResponse.SC_UNAUTHORIZED, "Unauthorized");
 		}
+	}
+
+	private static boolean hasCredentials(HttpServletRequest request) {
+		var session = request.getSession(false);
+		return request.getHeader("Authorization") != null
+				|| session != null && session.getAttribute("SPRING_SECURITY_CONTEXT") != null;
 	}
 
 	@Bean

@@ -74,13 +74,14 @@ class ObservabilityTest {
 
 		JsonNode paths = document.path("paths");
 		assertThat(document.path("info").path("title").asText()).isEqualTo("tenantforge");
-		assertThat(paths.path("/api/v1/tenants").has("get")).isTrue();
-		assertThat(paths.path("/api/v1/tenants").has("post")).isTrue();
-		assertThat(paths.path("/api/v1/tenants/{id}").has("get")).isTrue();
-		assertThat(paths.path("/api/v1/tenants/{id}").has("patch")).isTrue();
-		assertThat(paths.path("/api/v1/tenants/{id}").has("delete")).isTrue();
-		assertThat(paths.path("/api/v1/tenants/{id}/suspend").has("post")).isTrue();
-		assertThat(paths.path("/api/v1/tenants/{id}/resume").has("post")).isTrue();
+		assertThat(document.path("servers").path(0).path("url").asText()).isEqualTo("/api/v1");
+		assertThat(paths.path("/tenants").has("get")).isTrue();
+		assertThat(paths.path("/tenants").has("post")).isTrue();
+		assertThat(paths.path("/tenants/{id}").has("get")).isTrue();
+		assertThat(paths.path("/tenants/{id}").has("patch")).isTrue();
+		assertThat(paths.path("/tenants/{id}").has("delete")).isTrue();
+		assertThat(paths.path("/tenants/{id}/suspend").has("post")).isTrue();
+		assertThat(paths.path("/tenants/{id}/resume").has("post")).isTrue();
 	}
 
 	@Test

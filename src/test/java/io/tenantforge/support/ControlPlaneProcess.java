@@ -131,7 +131,7 @@ public final class ControlPlaneProcess implements AutoCloseable {
 				throw new IllegalStateException("the control plane exited with " + process.exitValue()
 						+ "; see " + log);
 			}
-			return send(HttpRequest.newBuilder(uri("/actuator/health/readiness")).GET(), false)
+			return send(HttpRequest.newBuilder(uri("/actuator/health/readiness")).GET(), null, false)
 				.map(r -> r.statusCode() == 200)
 				.orElse(false);
 		});
@@ -172,16 +172,17 @@ public final class ControlPlaneProcess implements AutoCloseable {
 
 	/** GET of an API path as admin; empty when the control plane does not answer. */
 	public java.util.Optional<HttpResponse<String>> get(String path) {
-		return send(HttpRequest.newBuilder(uri(path)).GET(), true);
+		return send(HttpRequest.newBuilder(uri(path)).GET(), null, true);
 	}
 
 	public HttpResponse<String> post(String path, String json) {
+		byte[] body = json.getBytes(StandardCharsets.UTF_8);
 		return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
-			.POST(HttpRequest.BodyPublishers.ofString(json)), true).orElseThrow();
+			.POST(HttpRequest.BodyPublishers.ofByteArray(body)), body, true).orElseThrow();
 	}
 
 	public HttpResponse<String> delete(String path) {
-		return send(HttpRequest.newBuilder(uri(path)).DELETE(), true).orElseThrow();
+		return send(HttpRequest.newBuilder(uri(path)).DELETE(), null, true).orElseThrow();
 	}
 
 	public String status(String tenant) {
@@ -217,14 +218,18 @@ public final class ControlPlaneProcess implements AutoCloseable {
 				new DriverManagerDataSource(CONTROL_PLANE_DB, "postgres", ""));
 	}
 
-	private static java.util.Optional<HttpResponse<String>> send(HttpRequest.Builder request, boolean authenticated) {
+	/** Sends the request; an answer is held to the API's contract ({@link ContractValidator}). */
+	private static java.util.Optional<HttpResponse<String>> send(HttpRequest.Builder request, byte[] body,
+			boolean authenticated) {
 		if (authenticated) {
 			request.header("Authorization", "Basic " + Base64.getEncoder()
 				.encodeToString(("admin:" + ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8)));
 		}
 		try {
-			return java.util.Optional.of(HTTP.send(request.timeout(Duration.ofSeconds(5)).build(),
-					HttpResponse.BodyHandlers.ofString()));
+			HttpRequest sent = request.timeout(Duration.ofSeconds(5)).build();
+			HttpResponse<String> response = HTTP.send(sent, HttpResponse.BodyHandlers.ofString());
+			ContractValidator.check(sent, body, response);
+			return java.util.Optional.of(response);
 		}
 		catch (IOException e) {
 			return java.util.Optional.empty();
