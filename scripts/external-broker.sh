@@ -95,7 +95,7 @@ PY
 
 case "${1:-}" in
   fetch) fetch ;;
-  create) [ $# -eq 3 ] || die "usage: create DIR PORT"; create "$(readlink -f "$2")" "$3" ;;
+  create) [ $# -eq 3 ] || die "usage: create DIR PORT"; mkdir -p "$(dirname "$2")"; create "$(realpath -m "$2")" "$3" ;;
   run) [ $# -eq 2 ] || die "usage: run DIR"; exec "$2/bin/artemis" run ;;
   *) sed -n '2,15p' "$0" >&2; exit 2 ;;
 esac

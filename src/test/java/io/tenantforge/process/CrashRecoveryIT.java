@@ -10,9 +10,6 @@ import java.util.List;
 import java.util.Map;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.core.DefaultDockerClientConfig;
-import com.github.dockerjava.core.DockerClientImpl;
-import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -49,9 +46,7 @@ class CrashRecoveryIT {
 		.connect()
 		.sync();
 
-	private final DockerClient docker = DockerClientImpl.getInstance(
-			DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost("unix:///var/run/docker.sock").build(),
-			new ApacheDockerHttpClient.Builder().dockerHost(java.net.URI.create("unix:///var/run/docker.sock")).build());
+	private final DockerClient docker = ControlPlaneProcess.docker();
 
 	@BeforeEach
 	@AfterEach

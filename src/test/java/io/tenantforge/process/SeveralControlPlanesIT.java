@@ -18,9 +18,6 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.core.DefaultDockerClientConfig;
-import com.github.dockerjava.core.DockerClientImpl;
-import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -61,9 +58,7 @@ class SeveralControlPlanesIT {
 	private final JdbcTemplate tenantsDb = new JdbcTemplate(
 			new DriverManagerDataSource(ControlPlaneProcess.TENANTS_DB, "postgres", ""));
 
-	private final DockerClient docker = DockerClientImpl.getInstance(
-			DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost("unix:///var/run/docker.sock").build(),
-			new ApacheDockerHttpClient.Builder().dockerHost(java.net.URI.create("unix:///var/run/docker.sock")).build());
+	private final DockerClient docker = ControlPlaneProcess.docker();
 
 	@BeforeEach
 	@AfterEach

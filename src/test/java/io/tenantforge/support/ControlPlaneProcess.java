@@ -193,15 +193,19 @@ public final class ControlPlaneProcess implements AutoCloseable {
 
 	/** A purge wired to the services as this process sees them. */
 	public static ServicePurge purge() {
-		DockerClient docker = DockerClientImpl.getInstance(
-				DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost("unix:///var/run/docker.sock").build(),
-				new ApacheDockerHttpClient.Builder().dockerHost(URI.create("unix:///var/run/docker.sock")).build());
 		DriverManagerDataSource controlPlane = new DriverManagerDataSource(CONTROL_PLANE_DB, "postgres", "");
 		DriverManagerDataSource tenants = new DriverManagerDataSource(TENANTS_DB, "postgres", "");
 		var redis = RedisClient.create(RedisURI.create("127.0.0.1", 6379)).connect().sync();
 		ensureDatabase(CONTROL_PLANE_DB);
 		ensureDatabase(TENANTS_DB);
-		return new ServicePurge(docker, controlPlane, tenants, redis, WORK_DIR.resolve("secrets"));
+		return new ServicePurge(docker(), controlPlane, tenants, redis, WORK_DIR.resolve("secrets"));
+	}
+
+	/** The machine's Docker engine, as the process sees it. */
+	public static DockerClient docker() {
+		return DockerClientImpl.getInstance(
+				DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost("unix:///var/run/docker.sock").build(),
+				new ApacheDockerHttpClient.Builder().dockerHost(URI.create("unix:///var/run/docker.sock")).build());
 	}
 
 	private static void ensureDatabase(String url) {
