@@ -52,14 +52,22 @@ public class SchemaArchiver {
 			List<String> command = List.of(properties.pgDump(), "--dbname=" + properties.url().replaceFirst("^jdbc:", ""),
 					"--username=" + properties.username(), "--schema=" + schema, "--format=custom",
 					"--file=" + dump);
-			ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+			// pg_dump's messages go to a file, not a pipe read to its end: a hanging pg_dump must not keep the
+			// timeout below from firing
+			Path messages = Files.createTempFile(dir, tenant.id() + "-pg_dump", ".log");
+			ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+				.redirectOutput(messages.toFile());
 			if (properties.password() != null && !properties.password().isEmpty()) {
 				builder.environment().put("PGPASSWORD", properties.password());
 			}
 			Process process = builder.start();
-			String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-			if (!process.waitFor(5, TimeUnit.MINUTES)) {
+			boolean finished = process.waitFor(5, TimeUnit.MINUTES);
+			if (!finished) {
 				process.destroyForcibly();
+			}
+			String output = Files.readString(messages, StandardCharsets.UTF_8).strip();
+			Files.deleteIfExists(messages);
+			if (!finished) {
 				throw new RetryableException("pg_dump of " + schema + " timed out");
 			}
 			if (process.exitValue() != 0) {
