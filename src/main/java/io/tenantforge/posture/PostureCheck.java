@@ -5,12 +5,14 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
@@ -51,6 +53,8 @@ public class PostureCheck {
 
 	private static final Logger log = LoggerFactory.getLogger(PostureCheck.class);
 
+	private static final Duration BROKER_RECHECK = Duration.ofMinutes(10);
+
 	private static final String TRUST_RULES = """
 			SELECT line_number, type, database, user_name, coalesce(address, '') AS address
 			FROM pg_hba_file_rules
@@ -83,8 +87,6 @@ public class PostureCheck {
 	private final Map<Kind, AtomicInteger> gauges = new EnumMap<>(Kind.class);
 
 	private volatile PostureReport latest;
-
-	private static final java.time.Duration BROKER_RECHECK = java.time.Duration.ofMinutes(10);
 
 	private volatile BrokerVerdict brokerVerdict;
 
@@ -236,7 +238,7 @@ public class PostureCheck {
 		findings.addAll(found);
 	}
 
-	private record BrokerVerdict(Instant at, java.util.Optional<PostureFinding> finding) {
+	private record BrokerVerdict(Instant at, Optional<PostureFinding> finding) {
 	}
 
 	private void tryAnonymousLogin(List<PostureFinding> findings) throws Exception {
