@@ -119,9 +119,10 @@ class IsolatedNetworkTest {
 				.containsEntry("com.docker.network.bridge.enable_ip_masquerade", "false");
 			assertThat(ledger.owns(A, ResourceLedger.NETWORK, a.names().networkName())).isTrue();
 
+			String containerA = a.names().containerName();
 			// from the test host itself, through the port published on its loopback
-			awaitHealthFromTheTestHost(PORT_A);
-			awaitHealthFromTheTestHost(PORT_B);
+			awaitHealthFromTheTestHost(containerA, PORT_A);
+			awaitHealthFromTheTestHost(b.names().containerName(), PORT_B);
 			// the smoke tenant logged in to the test host's Redis as its own user and wrote its key
 			assertThat(redisCli("EXISTS", "tenant:" + A + ":smoke:started").strip()).isEqualTo("1");
 
@@ -130,7 +131,6 @@ class IsolatedNetworkTest {
 					b.names().networkName());
 			String services = host.servicesAddress();
 
-			String containerA = a.names().containerName();
 			assertThat(host.execIn(containerA, PROBE, "/bin/busybox", "sh", "-c",
 					"printf '\\000\\000\\000\\010\\004\\322\\026\\057' | /bin/busybox timeout 4 /bin/busybox nc -w 3 "
 							+ services + " " + host.postgresPort()))
@@ -169,14 +169,14 @@ class IsolatedNetworkTest {
 			assertThat(containers.ensure(proA, tiers.get("pro"))).isEqualTo(PORT_A);
 			assertThat(host.docker().inspectContainerCmd(containerA).exec().getHostConfig().getMemory())
 				.isEqualTo(tiers.get("pro").memory().toBytes());
-			awaitHealthFromTheTestHost(PORT_A);
+			awaitHealthFromTheTestHost(containerA, PORT_A);
 
 			containers.remove(proA);
 			assertThat(containers.listManaged()).noneMatch(c -> c.tenant().equals(A));
 			assertThat(host.docker().listNetworksCmd().withNameFilter(a.names().networkName()).exec())
 				.noneMatch(n -> n.getName().equals(a.names().networkName()));
 			assertThat(ledger.ownedBy(A)).isEmpty();
-			awaitHealthFromTheTestHost(PORT_B); // B never noticed
+			awaitHealthFromTheTestHost(b.names().containerName(), PORT_B); // B never noticed
 		}
 		finally {
 			containers.remove(a);
@@ -222,11 +222,20 @@ class IsolatedNetworkTest {
 		return result.output();
 	}
 
-	private void awaitHealthFromTheTestHost(int port) {
-		await().atMost(PROBE)
-			.pollInterval(Duration.ofMillis(250))
-			.until(() -> host.run(Duration.ofSeconds(5), "/bin/busybox", "wget", "-q", "-O", "-", "-T", "2",
-					"http://127.0.0.1:" + port + "/health").output().strip().equals("ok"));
+	private void awaitHealthFromTheTestHost(String container, int port) {
+		try {
+			await().atMost(PROBE)
+				.pollInterval(Duration.ofMillis(250))
+				.until(() -> host.run(Duration.ofSeconds(5), "/bin/busybox", "wget", "-q", "-O", "-", "-T", "2",
+						"http://127.0.0.1:" + port + "/health").output().strip().equals("ok"));
+		}
+		catch (org.awaitility.core.ConditionTimeoutException e) {
+			throw new AssertionError("/health of " + container + " on the test host's 127.0.0.1:" + port
+					+ " did not answer: " + host.run(Duration.ofSeconds(5), "/bin/busybox", "wget", "-O", "-", "-T",
+							"2", "http://127.0.0.1:" + port + "/health").output()
+					+ "\ncontainer state: " + host.docker().inspectContainerCmd(container).exec().getState()
+					+ "\nits log:\n" + host.logsOf(container), e);
+		}
 	}
 
 	private boolean reachableFromTheTestHost(String address, int port) {

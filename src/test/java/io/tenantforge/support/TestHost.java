@@ -154,6 +154,28 @@ public final class TestHost implements AutoCloseable {
 		return output.toString(StandardCharsets.UTF_8);
 	}
 
+	/** The container's log (both streams) as the test host's engine has it: for failure messages. */
+	public String logsOf(String container) {
+		java.io.ByteArrayOutputStream output = new java.io.ByteArrayOutputStream();
+		try {
+			docker.logContainerCmd(container).withStdOut(true).withStdErr(true).withTail(50)
+				.exec(new ResultCallback.Adapter<Frame>() {
+					@Override
+					public void onNext(Frame frame) {
+						output.writeBytes(frame.getPayload());
+					}
+				})
+				.awaitCompletion(10, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+		}
+		catch (RuntimeException e) {
+			return "(no log: " + e.getMessage() + ")";
+		}
+		return output.toString(StandardCharsets.UTF_8);
+	}
+
 	/** Stops the engine, PostgreSQL and Redis, removes the namespace and every data directory. */
 	@Override
 	public synchronized void close() {
