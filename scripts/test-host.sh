@@ -4,9 +4,13 @@
 # Redis listening on the namespace's services address. Nothing of it is reachable from the machine's namespace
 # except the engine's unix socket; run commands inside it with `nsenter --net=/var/run/netns/NAME ...`.
 #
-#   bash scripts/test-host.sh up NAME [--services]   start it (prints KEY=VALUE lines: socket, addresses, ports)
+#   bash scripts/test-host.sh up NAME [--services] [--build]
+#                                                    start it (prints KEY=VALUE lines: socket, addresses, ports)
 #   bash scripts/test-host.sh down NAME              stop and remove everything `up` made (idempotent)
 #
+# The smoke images are copied from the machine's engine (docker save | docker load); with --build they are built
+# from this checkout's docker/tenant-smoke into the test host's engine instead, so a tag that someone rebuilt from
+# another checkout in the machine's engine does not matter (what the tests use).
 # NAME: 2-12 characters [a-z0-9] (it names the namespace, /run/NAME, /var/lib/NAME and the cgroup parent).
 # Needs root, iproute2, util-linux (nsenter, runuser), dockerd, PostgreSQL binaries under /usr/lib/postgresql/*/bin,
 # redis-server and the smoke images in the machine's engine (bash docker/tenant-smoke/build.sh).
@@ -23,7 +27,7 @@ REDIS_PORT=6379
 IMAGES=${TEST_HOST_IMAGES:-tenantforge/tenant-smoke:dev tenantforge/tenant-smoke:unhealthy}
 
 usage() {
-  echo "usage: $0 up NAME [--services] | down NAME" >&2
+  echo "usage: $0 up NAME [--services] [--build] | down NAME" >&2
   exit 64
 }
 
@@ -83,7 +87,7 @@ down() {
 }
 
 up() {
-  local services=$1 i
+  local services=$1 build=$2 i
   [ ! -e "$netns" ] || { echo "test-host.sh: $name exists already (down it first)" >&2; exit 1; }
   trap 'echo "test-host.sh: up failed, removing $name" >&2; down' ERR
   ip netns add "$name"
@@ -99,9 +103,13 @@ up() {
     [ "$i" -lt 300 ] || { echo "test-host.sh: dockerd in $name did not answer (see $run_dir/dockerd.log)" >&2; false; }
     sleep 0.1
   done
-  for image in $IMAGES; do
-    docker save "$image" | docker -H "unix://$socket" load >/dev/null
-  done
+  if [ "$build" = yes ]; then
+    DOCKER_HOST="unix://$socket" bash "$(dirname "${BASH_SOURCE[0]}")/../docker/tenant-smoke/build.sh" >/dev/null
+  else
+    for image in $IMAGES; do
+      docker save "$image" | docker -H "unix://$socket" load >/dev/null
+    done
+  fi
   if [ "$services" = yes ]; then
     local bin
     bin=$(pg_bin)
@@ -136,9 +144,15 @@ up() {
 
 case $action in
   up)
-    services=no
-    [ "${3:-}" != --services ] || services=yes
-    up "$services"
+    services=no build=no
+    for option in "${@:3}"; do
+      case $option in
+        --services) services=yes ;;
+        --build) build=yes ;;
+        *) usage ;;
+      esac
+    done
+    up "$services" "$build"
     ;;
   down) down ;;
   *) usage ;;

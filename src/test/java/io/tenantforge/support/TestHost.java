@@ -20,7 +20,7 @@ import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 
 /**
  * A test host made by {@code scripts/test-host.sh}: a network namespace of its own with its own Docker engine, the
- * smoke images loaded, optionally its own PostgreSQL and Redis on the namespace's services address. The test reaches
+ * smoke images built into it from this checkout, optionally its own PostgreSQL and Redis on the namespace's services address. The test reaches
  * it only through the engine's unix socket and commands run inside the namespace ({@link #run}): no address of the
  * machine's own namespace is ever used. {@link #close()} removes it all, and a JVM shutdown hook does the same if
  * the test run is killed before; a leftover of an earlier, killed run is removed before starting.
@@ -60,8 +60,9 @@ public final class TestHost implements AutoCloseable {
 		Runtime.getRuntime().addShutdownHook(cleanUp);
 		String output;
 		try {
-			output = services ? script(Duration.ofSeconds(120), "up", name, "--services")
-					: script(Duration.ofSeconds(120), "up", name);
+			// the smoke images built from this checkout: the machine's tag may come from another one
+			output = services ? script(Duration.ofSeconds(120), "up", name, "--build", "--services")
+					: script(Duration.ofSeconds(120), "up", name, "--build");
 		}
 		catch (RuntimeException e) {
 			script(Duration.ofSeconds(60), "down", name);
