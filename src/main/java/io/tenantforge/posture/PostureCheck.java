@@ -249,11 +249,16 @@ public class PostureCheck {
 			.stream()
 			.filter(c -> c.getHostConfig() != null && "host".equals(c.getHostConfig().getNetworkMode()))
 			.count();
-		boolean hostMode = runtime.getNetwork() == NetworkMode.HOST;
+		hostNetworkFinding(onHost, runtime.getNetwork()).ifPresent(findings::add);
+	}
+
+	/** The host-network finding for {@code onHost} labelled containers seen on the host network in this mode. */
+	static java.util.Optional<PostureFinding> hostNetworkFinding(long onHost, NetworkMode mode) {
+		boolean hostMode = mode == NetworkMode.HOST;
 		if (onHost == 0 && !hostMode) {
-			return;
+			return java.util.Optional.empty();
 		}
-		findings.add(new PostureFinding(Kind.TENANT_HOST_NETWORK,
+		return java.util.Optional.of(new PostureFinding(Kind.TENANT_HOST_NETWORK,
 				"tenant containers run with host networking (" + onHost + " now"
 						+ (hostMode ? ", and every new one: tenantforge.runtime.network=host" : "") + "): each reaches "
 						+ "every service on the host's loopback (PostgreSQL, Redis, the broker, the control plane, "
