@@ -87,10 +87,9 @@ class IsolatedNetworkTest {
 	@BeforeAll
 	static void startTestHost() {
 		host = TestHost.start(HOST_NAME, true);
-		host.runInBackground("/bin/busybox", "nc", "-ll", "-p", Integer.toString(CONTROL_PLANE_PORT), "127.0.0.1",
-				"-e", "/bin/busybox", "true");
-		host.runInBackground("/bin/busybox", "nc", "-ll", "-p", Integer.toString(BROKER_PORT), "127.0.0.1", "-e",
-				"/bin/busybox", "true");
+		// the machine's static busybox wget segfaults when run in the namespace: python3, curl and bash there
+		host.runInBackground("python3", "-m", "http.server", "--bind", "127.0.0.1", Integer.toString(CONTROL_PLANE_PORT));
+		host.runInBackground("python3", "-m", "http.server", "--bind", "127.0.0.1", Integer.toString(BROKER_PORT));
 	}
 
 	@AfterAll
@@ -226,21 +225,21 @@ class IsolatedNetworkTest {
 		try {
 			await().atMost(PROBE)
 				.pollInterval(Duration.ofMillis(250))
-				.until(() -> host.run(Duration.ofSeconds(5), "/bin/busybox", "wget", "-q", "-O", "-", "-T", "2",
+				.until(() -> host.run(Duration.ofSeconds(5), "curl", "-s", "-m", "2",
 						"http://127.0.0.1:" + port + "/health").output().strip().equals("ok"));
 		}
 		catch (org.awaitility.core.ConditionTimeoutException e) {
 			throw new AssertionError("/health of " + container + " on the test host's 127.0.0.1:" + port
-					+ " did not answer: " + host.run(Duration.ofSeconds(5), "/bin/busybox", "wget", "-O", "-", "-T",
-							"2", "http://127.0.0.1:" + port + "/health").output()
+					+ " did not answer: " + host.run(Duration.ofSeconds(5), "curl", "-sS", "-m", "2",
+							"http://127.0.0.1:" + port + "/health").output()
 					+ "\ncontainer state: " + host.docker().inspectContainerCmd(container).exec().getState()
 					+ "\nits log:\n" + host.logsOf(container), e);
 		}
 	}
 
 	private boolean reachableFromTheTestHost(String address, int port) {
-		return host.run(Duration.ofSeconds(6), "/bin/busybox", "timeout", "4", "/bin/busybox", "nc", "-w", "3", address,
-				Integer.toString(port), "-e", "/bin/busybox", "true").exitCode() == 0;
+		return host.run(Duration.ofSeconds(6), "timeout", "4", "bash", "-c", "exec 3<>/dev/tcp/$0/$1", address,
+				Integer.toString(port)).exitCode() == 0;
 	}
 
 	/** Connect-only probes from inside a container, each bounded (refused at once, dropped after 3 s). */
