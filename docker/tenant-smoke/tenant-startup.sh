@@ -4,7 +4,8 @@
 #   1. refuses to start without its configuration (exit 64, EX_USAGE);
 #   2. waits, bounded, for its PostgreSQL and Redis ports (exit 69, EX_UNAVAILABLE, if they stay shut);
 #   3. logs in to Redis as its own ACL user and writes <REDIS_NAMESPACE>smoke:started (exit 69 if refused);
-#   4. TENANT_SMOKE_MODE=healthy: serves GET /health on 127.0.0.1:$PORT (busybox nc -ll running
+#   4. TENANT_SMOKE_MODE=healthy: serves GET /health on $LISTEN_ADDRESS:$PORT (default 127.0.0.1; the control
+#      plane sets 0.0.0.0 when the container has a network of its own) (busybox nc -ll running
 #      tenant-http.sh per connection), proving its identity with $HEALTH_TOKEN_FILE when the prober
 #      sends a nonce (see tenant-http.sh); TENANT_SMOKE_MODE=unhealthy: stays up without ever opening the port.
 # Works with a read-only root filesystem (writes only under /tmp, a tmpfs), as an unprivileged user
@@ -43,6 +44,11 @@ esac
 # Sent inline to Redis, so no blanks or control characters.
 case $REDIS_NAMESPACE in
   *[!A-Za-z0-9:_.-]*) die $EX_USAGE "REDIS_NAMESPACE may only hold [A-Za-z0-9:_.-]" ;;
+esac
+
+listen=${LISTEN_ADDRESS:-127.0.0.1}
+case $listen in
+  *[!0-9.]*) die $EX_USAGE "LISTEN_ADDRESS must be an IPv4 address, got '$listen'" ;;
 esac
 
 mode=${TENANT_SMOKE_MODE:-healthy}
@@ -184,8 +190,8 @@ fi
 $BB mkdir -p /tmp/www 2>/dev/null && printf 'ok' >/tmp/www/health 2>/dev/null ||
   die $EX_CANTCREAT "cannot write /tmp/www/health (is /tmp a writable tmpfs?)"
 ! port_open 127.0.0.1 "$PORT" || die $EX_UNAVAILABLE "127.0.0.1:$PORT is already in use"
-# -ll: a persistent server, one tenant-http.sh per connection; the address argument binds 127.0.0.1 only.
-$BB nc -ll -p "$PORT" 127.0.0.1 -e $BB sh /tenant-http.sh &
+# -ll: a persistent server, one tenant-http.sh per connection; the address argument binds $listen only.
+$BB nc -ll -p "$PORT" "$listen" -e $BB sh /tenant-http.sh &
 child=$!
 # Log "serving" only once the port answers; if the server dies first (port taken), fail with its reason.
 until port_open 127.0.0.1 "$PORT"; do
@@ -195,7 +201,7 @@ until port_open 127.0.0.1 "$PORT"; do
   }
   $BB sleep 0.02
 done
-log "$TENANT_ID serving on 127.0.0.1:$PORT as uid $($BB id -u)"
+log "$TENANT_ID serving on $listen:$PORT as uid $($BB id -u)"
 wait "$child"
 status=$?
 die $EX_UNAVAILABLE "the server on 127.0.0.1:$PORT exited with status $status"

@@ -29,6 +29,8 @@ import io.tenantforge.cache.AclUser;
 import io.tenantforge.cache.RedisAdmin;
 import io.tenantforge.intake.Inbox;
 import io.tenantforge.intake.IntakeProperties;
+import io.tenantforge.runtime.RuntimeProperties;
+import io.tenantforge.runtime.RuntimeProperties.NetworkMode;
 import io.tenantforge.runtime.TenantContainerProvisioner;
 import io.tenantforge.posture.PostureFinding.Kind;
 
@@ -84,6 +86,8 @@ public class PostureCheck {
 
 	private final PostureProperties properties;
 
+	private final RuntimeProperties runtime;
+
 	private final Map<Kind, AtomicInteger> gauges = new EnumMap<>(Kind.class);
 
 	private volatile PostureReport latest;
@@ -92,7 +96,8 @@ public class PostureCheck {
 
 	PostureCheck(@Qualifier("tenantsDataSource") DataSource tenantsDatabase, RedisAdmin redis, DockerClient docker,
 			Inbox inbox, IntakeProperties intake, Environment environment, PostureProperties properties,
-			MeterRegistry registry) {
+			RuntimeProperties runtime, MeterRegistry registry) {
+		this.runtime = runtime;
 		this.tenantsDatabase = tenantsDatabase;
 		this.redis = redis;
 		this.docker = docker;
@@ -256,6 +261,11 @@ public class PostureCheck {
 		}
 	}
 
+	/**
+	 * Host networking is a finding while tenant containers are on the host network, and in the {@code host} mode
+	 * even while there are none yet: the next one provisioned will be. In the isolated mode only containers really
+	 * found on the host network count (ones created before the mode was switched).
+	 */
 	private void hostNetwork(List<PostureFinding> findings) {
 		long onHost = docker.listContainersCmd()
 			.withShowAll(true)
@@ -264,12 +274,24 @@ public class PostureCheck {
 			.stream()
 			.filter(c -> c.getHostConfig() != null && "host".equals(c.getHostConfig().getNetworkMode()))
 			.count();
-		// tenant containers are created on the host network (the only network mode so far), so even with none yet
-		findings.add(new PostureFinding(Kind.TENANT_HOST_NETWORK,
-				"tenant containers run with host networking (" + onHost + " now): each reaches every service on "
-						+ "the host's loopback (PostgreSQL, Redis, the broker, the control plane, other tenants)",
-				"run tenants on networks of their own (not yet available: see the isolated-networks issue); until "
-						+ "then, require passwords on every loopback service (the other findings)"));
+		hostNetworkFinding(onHost, runtime.getNetwork()).ifPresent(findings::add);
+	}
+
+	/** The host-network finding for {@code onHost} labelled containers seen on the host network in this mode. */
+	static java.util.Optional<PostureFinding> hostNetworkFinding(long onHost, NetworkMode mode) {
+		boolean hostMode = mode == NetworkMode.HOST;
+		if (onHost == 0 && !hostMode) {
+			return java.util.Optional.empty();
+		}
+		return java.util.Optional.of(new PostureFinding(Kind.TENANT_HOST_NETWORK,
+				"tenant containers run with host networking (" + onHost + " now"
+						+ (hostMode ? ", and every new one: tenantforge.runtime.network=host" : "") + "): each reaches "
+						+ "every service on the host's loopback (PostgreSQL, Redis, the broker, the control plane, "
+						+ "other tenants)",
+				hostMode ? "set tenantforge.runtime.network=isolated (a network per tenant: see the README), with "
+						+ "PostgreSQL and Redis listening on the address in tenantforge.database/cache.tenant-host"
+						: "recreate the tenants still on the host network (delete and order again) so they get "
+								+ "networks of their own"));
 	}
 
 	private void inboxMode(List<PostureFinding> findings) {

@@ -19,7 +19,22 @@ public class RuntimeProperties {
 	/** The product image every tenant container runs. */
 	private String image = "tenantforge/tenant-smoke:dev";
 
-	/** Tenants listen on 127.0.0.1 (host networking) at a port from this range. */
+	/**
+	 * How tenant containers are networked. {@code host} (the default, for the loopback-only setup): on the engine
+	 * host's network, reaching everything on its loopback. {@code isolated} (recommended): each on a bridge network
+	 * of its own, reaching only what listens on the engine host's non-loopback addresses (PostgreSQL and Redis at
+	 * their {@code tenant-host}), its port published on {@link #publishAddress} only. See the README.
+	 */
+	private NetworkMode network = NetworkMode.HOST;
+
+	/**
+	 * Isolated mode: the engine-host address each tenant's port is published on, where the control plane's health
+	 * probe and the router reach it. Loopback, so no other machine and no tenant (a bridge network cannot reach the
+	 * engine host's loopback) gets in through it.
+	 */
+	private String publishAddress = "127.0.0.1";
+
+	/** Tenants listen at a port from this range: on 127.0.0.1 (host networking) or published there (isolated). */
 	private int portRangeStart = 20000;
 
 	private int portRangeEnd = 29999;
@@ -58,6 +73,22 @@ public class RuntimeProperties {
 
 	public void setDockerHost(String dockerHost) {
 		this.dockerHost = dockerHost;
+	}
+
+	public NetworkMode getNetwork() {
+		return network;
+	}
+
+	public void setNetwork(NetworkMode network) {
+		this.network = network;
+	}
+
+	public String getPublishAddress() {
+		return publishAddress;
+	}
+
+	public void setPublishAddress(String publishAddress) {
+		this.publishAddress = publishAddress;
 	}
 
 	public String getImage() {
@@ -154,6 +185,17 @@ public class RuntimeProperties {
 
 	public void setLogMaxFiles(int logMaxFiles) {
 		this.logMaxFiles = logMaxFiles;
+	}
+
+	/** {@code tenantforge.runtime.network}. */
+	public enum NetworkMode {
+
+		/** The engine host's network: every tenant reaches every service on its loopback. */
+		HOST,
+
+		/** A bridge network per tenant, its port published on the publish address only. */
+		ISOLATED
+
 	}
 
 }

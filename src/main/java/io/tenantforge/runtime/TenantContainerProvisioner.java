@@ -16,9 +16,13 @@ import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.AccessMode;
 import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Capability;
+import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.HealthCheck;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.LogConfig;
+import com.github.dockerjava.api.model.Network;
+import com.github.dockerjava.api.model.PortBinding;
+import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.RestartPolicy;
 import com.github.dockerjava.api.model.Statistics;
 import com.github.dockerjava.api.model.Volume;
@@ -28,6 +32,7 @@ import org.slf4j.LoggerFactory;
 
 import io.tenantforge.cache.CacheProperties;
 import io.tenantforge.database.TenantDatabaseProperties;
+import io.tenantforge.runtime.RuntimeProperties.NetworkMode;
 import io.tenantforge.security.TenantSecrets;
 import io.tenantforge.support.RetryableException;
 import io.tenantforge.support.StepFailedException;
@@ -42,6 +47,11 @@ import org.springframework.stereotype.Component;
  * The container step: one container of the product image per tenant, named and labelled after it, with its
  * environment, its secrets as read-only files, its tier's limits, a health check and hardening flags; started when
  * not running. A same-named container that tenantforge did not label for this tenant is never touched.
+ * <p>
+ * In the {@link NetworkMode#ISOLATED isolated} network mode each tenant also gets a bridge network of its own
+ * ({@link TenantNames#networkName()}), with inter-container traffic and outbound masquerading off: the engine's
+ * isolation rules keep every other tenant's network out, the engine host's loopback (control plane, broker) is not
+ * reachable from a bridge, and the tenant's port is published on {@code publish-address} only.
  */
 @Component
 public class TenantContainerProvisioner {
@@ -53,6 +63,9 @@ public class TenantContainerProvisioner {
 	public static final String LABEL_TIER = "io.tenantforge.tier";
 
 	public static final String MANAGED_BY = "tenantforge";
+
+	/** The address a tenant's server binds inside its container ({@code 127.0.0.1} with host networking). */
+	static final String LISTEN_ADDRESS = "LISTEN_ADDRESS";
 
 	static final String DATABASE_PASSWORD_FILE = "database_password";
 
@@ -107,6 +120,9 @@ public class TenantContainerProvisioner {
 		}
 		claim(tenant.id(), ResourceLedger.SECRET_DIR, names.slug());
 		claim(tenant.id(), ResourceLedger.CONTAINER, names.containerName());
+		if (isolated()) {
+			claim(tenant.id(), ResourceLedger.NETWORK, names.networkName());
+		}
 		RuntimeUser user = userOf(tier);
 		secretFiles.write(names,
 				Map.of(DATABASE_PASSWORD_FILE, secrets.getOrCreate(tenant.id(), TenantSecrets.DATABASE_PASSWORD),
@@ -124,6 +140,9 @@ public class TenantContainerProvisioner {
 				running = Boolean.TRUE.equals(existing.get().getState().getRunning());
 			}
 			else {
+				if (isolated()) {
+					ensureNetwork(tenant);
+				}
 				id = create(tenant, tier, port, user);
 				running = false;
 			}
@@ -250,9 +269,100 @@ public class TenantContainerProvisioner {
 			});
 			ledger.release(tenant.id(), ResourceLedger.CONTAINER, names.containerName());
 		}
+		if (ledger.owns(tenant.id(), ResourceLedger.NETWORK, names.networkName())) {
+			onEngine(names, () -> {
+				removeNetwork(names);
+				return null;
+			});
+			ledger.release(tenant.id(), ResourceLedger.NETWORK, names.networkName());
+		}
 		if (ledger.owns(tenant.id(), ResourceLedger.SECRET_DIR, names.slug())) {
 			secretFiles.remove(names);
 			ledger.release(tenant.id(), ResourceLedger.SECRET_DIR, names.slug());
+		}
+	}
+
+	private boolean isolated() {
+		return runtime.getNetwork() == NetworkMode.ISOLATED;
+	}
+
+	/**
+	 * The tenant's own network, created when missing (its name claimed in the ledger before). A same-named network
+	 * without this tenant's labels fails the step: attaching the tenant to someone else's network would undo the
+	 * isolation.
+	 */
+	private void ensureNetwork(Tenant tenant) {
+		TenantNames names = tenant.names();
+		Optional<Network> existing = inspectNetwork(names.networkName());
+		if (existing.isPresent()) {
+			requireOurs(existing.get(), names);
+			return;
+		}
+		try {
+			docker.createNetworkCmd()
+				.withName(names.networkName())
+				.withDriver("bridge")
+				.withCheckDuplicate(true)
+				.withAttachable(false)
+				.withInternal(false) // an internal network cannot publish the tenant's port
+				.withLabels(labels(tenant))
+				.withOptions(networkOptions())
+				.exec();
+			log.info("Created network {}", names.networkName());
+		}
+		catch (ConflictException createdMeanwhile) {
+			requireOurs(inspectNetwork(names.networkName()).orElseThrow(
+					() -> new RetryableException("network " + names.networkName() + " vanished while created")), names);
+		}
+	}
+
+	/**
+	 * The bridge driver's options of a tenant network: no traffic between containers on it (there is one, but a
+	 * second one attached by hand gains nothing), no masquerading (so no way out of the engine host), published
+	 * ports bound to the publish address by default.
+	 */
+	Map<String, String> networkOptions() {
+		Map<String, String> options = new LinkedHashMap<>();
+		options.put("com.docker.network.bridge.enable_icc", "false");
+		options.put("com.docker.network.bridge.enable_ip_masquerade", "false");
+		options.put("com.docker.network.bridge.host_binding_ipv4", runtime.getPublishAddress());
+		return options;
+	}
+
+	private Optional<Network> inspectNetwork(String name) {
+		try {
+			Network network = docker.inspectNetworkCmd().withNetworkId(name).exec();
+			// the engine also matches ids and id prefixes: only the exact name is this tenant's network
+			return name.equals(network.getName()) ? Optional.of(network) : Optional.empty();
+		}
+		catch (NotFoundException missing) {
+			return Optional.empty();
+		}
+	}
+
+	private void removeNetwork(TenantNames names) {
+		Optional<Network> existing = inspectNetwork(names.networkName());
+		if (existing.isEmpty() || !isOurs(existing.get(), names)) {
+			return; // gone, or never ours to remove
+		}
+		try {
+			docker.removeNetworkCmd(existing.get().getId()).exec();
+			log.info("Removed network {}", names.networkName());
+		}
+		catch (NotFoundException goneMeanwhile) {
+			// nothing to do
+		}
+	}
+
+	private static boolean isOurs(Network network, TenantNames names) {
+		Map<String, String> labels = Optional.ofNullable(network.getLabels()).orElse(Map.of());
+		return MANAGED_BY.equals(labels.get(LABEL_MANAGED_BY)) && names.slug().equals(labels.get(LABEL_TENANT));
+	}
+
+	private static void requireOurs(Network network, TenantNames names) {
+		if (!isOurs(network, names)) {
+			throw new StepFailedException("network " + names.networkName()
+					+ " exists and is not managed by tenantforge for " + names + ": left untouched");
 		}
 	}
 
@@ -359,11 +469,12 @@ public class TenantContainerProvisioner {
 		try {
 			String id = docker.createContainerCmd(runtime.getImage())
 				.withName(names.containerName())
+				.withExposedPorts(isolated() ? List.of(ExposedPort.tcp(port)) : List.of())
 				.withUser(user.spec())
 				.withLabels(labels(tenant))
 				.withEnv(environment(tenant, port))
 				.withHealthcheck(healthCheck(tier, port))
-				.withHostConfig(hostConfig(names, tier, user))
+				.withHostConfig(hostConfig(names, tier, user, port))
 				.exec()
 				.getId();
 			log.info("Created container {} ({}) from {}", names.containerName(), id.substring(0, 12),
@@ -405,6 +516,8 @@ public class TenantContainerProvisioner {
 		env.add("REDIS_NAMESPACE=" + names.redisNamespace());
 		env.add("HEALTH_TOKEN_FILE=" + SecretFiles.MOUNT_POINT + "/" + HEALTH_TOKEN_FILE);
 		env.add("PORT=" + port);
+		// on its own network the server must take connections arriving from the bridge (the published port)
+		env.add(LISTEN_ADDRESS + "=" + (isolated() ? "0.0.0.0" : "127.0.0.1"));
 		env.add("OTEL_RESOURCE_ATTRIBUTES=service.name=" + names.containerName() + ",tenant.id=" + tenant.id()
 				+ ",tenant.tier=" + tenant.tier());
 		return env;
@@ -422,10 +535,19 @@ public class TenantContainerProvisioner {
 			.withStartPeriod(tier.healthStartPeriod().toNanos());
 	}
 
-	private HostConfig hostConfig(TenantNames names, Tier tier, RuntimeUser user) {
+	HostConfig hostConfig(TenantNames names, Tier tier, RuntimeUser user, int port) {
 		long memory = tier.memory().toBytes();
-		return HostConfig.newHostConfig()
-			.withNetworkMode("host")
+		HostConfig config = HostConfig.newHostConfig();
+		if (isolated()) {
+			// published on the publish address only: the only way in, for the health probe and the router
+			config.withNetworkMode(names.networkName())
+				.withPortBindings(new PortBinding(Ports.Binding.bindIpAndPort(runtime.getPublishAddress(), port),
+						ExposedPort.tcp(port)));
+		}
+		else {
+			config.withNetworkMode("host");
+		}
+		return config
 			.withNanoCPUs(tier.nanoCpus())
 			.withCpuShares(tier.cpuShares())
 			.withMemory(memory)

@@ -7,7 +7,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
 /**
- * The ownership record: which role, schema, ACL user, container and secret folder belong to which tenant. A
+ * The ownership record: which role, schema, ACL user, container, network and secret folder belong to which tenant. A
  * resource is claimed here <em>before</em> it is created, so after a crash the record still knows it, and only what
  * is recorded for a tenant may ever be removed on its behalf.
  */
@@ -23,6 +23,9 @@ public class ResourceLedger {
 	public static final String CONTAINER = "container";
 
 	public static final String SECRET_DIR = "secret-dir";
+
+	/** A tenant's own Docker network (isolated network mode). */
+	public static final String NETWORK = "network";
 
 	private final JdbcTemplate jdbc;
 

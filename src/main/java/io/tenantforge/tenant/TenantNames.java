@@ -88,12 +88,18 @@ public record TenantNames(String slug) {
 			case ResourceLedger.REDIS_USER -> redisUser();
 			case ResourceLedger.CONTAINER -> containerName();
 			case ResourceLedger.SECRET_DIR -> slug;
+			case ResourceLedger.NETWORK -> networkName();
 			default -> throw new IllegalArgumentException("unknown resource kind " + kind);
 		};
 	}
 
 	public String containerName() {
 		return "tenant-" + slug;
+	}
+
+	/** The tenant's own Docker network in the isolated network mode. */
+	public String networkName() {
+		return "tenant-" + slug + "-net";
 	}
 
 	@Override
