@@ -7,6 +7,9 @@
 #   bash scripts/test-host.sh up NAME [--services] [--build]
 #                                                    start it (prints KEY=VALUE lines: socket, addresses, ports)
 #   bash scripts/test-host.sh down NAME              stop and remove everything `up` made (idempotent)
+#   bash scripts/test-host.sh link NAME1 NAME2 K     join two running test hosts by a veth pair: NAME1 gets
+#                                                    10.201.K.1/24, NAME2 10.201.K.2/24 (K 0-255; prints both);
+#                                                    the pair goes away with either namespace
 #
 # The smoke images are copied from the machine's engine (docker save | docker load); with --build they are built
 # from this checkout's docker/tenant-smoke into the test host's engine instead, so a tag that someone rebuilt from
@@ -27,7 +30,7 @@ REDIS_PORT=6379
 IMAGES=${TEST_HOST_IMAGES:-tenantforge/tenant-smoke:dev tenantforge/tenant-smoke:unhealthy}
 
 usage() {
-  echo "usage: $0 up NAME [--services] [--build] | down NAME" >&2
+  echo "usage: $0 up NAME [--services] [--build] | down NAME | link NAME1 NAME2 K" >&2
   exit 64
 }
 
@@ -142,7 +145,29 @@ up() {
   fi
 }
 
+# Joins this test host and OTHER by a veth pair on 10.201.K.0/24 (addresses inside the two namespaces only).
+link() {
+  local other=$1 k=$2
+  [[ $other =~ ^[a-z0-9]{2,12}$ ]] || { echo "test-host.sh: NAME2 must be 2-12 characters [a-z0-9]" >&2; exit 64; }
+  [[ $k =~ ^[0-9]{1,3}$ ]] && [ "$k" -le 255 ] || { echo "test-host.sh: K must be 0-255" >&2; exit 64; }
+  [ -e "$netns" ] && [ -e "/var/run/netns/$other" ] || { echo "test-host.sh: both test hosts must be up" >&2; exit 1; }
+  # interface names are at most 15 bytes: a digest of each end's side
+  local here there
+  here=v$(printf '%s>%s' "$name" "$other" | md5sum | cut -c1-10)
+  there=v$(printf '%s>%s' "$other" "$name" | md5sum | cut -c1-10)
+  ip link add "$here" type veth peer name "$there"
+  ip link set "$here" netns "$name"
+  ip link set "$there" netns "$other"
+  in_ns ip addr add "10.201.$k.1/24" dev "$here"
+  in_ns ip link set "$here" up
+  nsenter --net="/var/run/netns/$other" ip addr add "10.201.$k.2/24" dev "$there"
+  nsenter --net="/var/run/netns/$other" ip link set "$there" up
+  echo "LINK_ADDRESS_${name^^}=10.201.$k.1"
+  echo "LINK_ADDRESS_${other^^}=10.201.$k.2"
+}
+
 case $action in
+  link) [ $# -eq 4 ] || usage; link "$3" "$4" ;;
   up)
     services=no build=no
     for option in "${@:3}"; do

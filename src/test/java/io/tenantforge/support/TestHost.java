@@ -177,6 +177,25 @@ public final class TestHost implements AutoCloseable {
 		return output.toString(StandardCharsets.UTF_8);
 	}
 
+	/**
+	 * Joins this test host and {@code other} by a veth pair on {@code 10.201.<subnet>.0/24}: this one gets
+	 * {@code .1}, the other {@code .2} (addresses inside the two namespaces only). The pair goes with either namespace.
+	 * @return this host's address and the other's on the link
+	 */
+	public List<String> link(TestHost other, int subnet) {
+		String output = script(Duration.ofSeconds(30), "link", name, other.name, Integer.toString(subnet));
+		return List.of(value(output, "LINK_ADDRESS_" + name.toUpperCase(java.util.Locale.ROOT)),
+				value(output, "LINK_ADDRESS_" + other.name.toUpperCase(java.util.Locale.ROOT)));
+	}
+
+	private static String value(String output, String key) {
+		return output.lines()
+			.filter(l -> l.startsWith(key + "="))
+			.map(l -> l.substring(key.length() + 1))
+			.findFirst()
+			.orElseThrow(() -> new IllegalStateException("no " + key + " in " + output));
+	}
+
 	/** Stops the engine, PostgreSQL and Redis, removes the namespace and every data directory. */
 	@Override
 	public synchronized void close() {
