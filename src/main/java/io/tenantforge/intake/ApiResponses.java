@@ -13,6 +13,7 @@ import io.tenantforge.support.NotFoundException;
 import io.tenantforge.support.TransientFaults;
 import io.tenantforge.support.UnsupportedMediaTypeException;
 import io.tenantforge.tenant.Tenant;
+import io.tenantforge.tenant.TenantQueries;
 import io.tenantforge.tenant.TenantView;
 
 import org.apache.camel.Exchange;
@@ -42,9 +43,13 @@ public class ApiResponses {
 		this.rejections = rejections;
 	}
 
-	/** 200 with the body as JSON. */
+	/** 200 with the body as JSON (and a {@code Link} to the next page of a paged list). */
 	public void ok(Exchange exchange) {
 		respond(exchange, 200, JSON, exchange.getMessage().getBody());
+		String nextPage = exchange.getProperty(TenantQueries.NEXT_PAGE, String.class);
+		if (nextPage != null) {
+			exchange.getMessage().setHeader("Link", "<" + nextPage + ">; rel=\"next\"");
+		}
 	}
 
 	/** 200 with the body, a YAML document, as it is. */

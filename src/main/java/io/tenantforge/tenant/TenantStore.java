@@ -62,6 +62,12 @@ public class TenantStore {
 		return jdbc.query("SELECT " + COLUMNS + " FROM tenants ORDER BY id", this::map);
 	}
 
+	/** At most {@code limit} tenants in id order, starting after {@code after} (null: from the first). */
+	public List<Tenant> findPage(String after, int limit) {
+		return jdbc.query("SELECT " + COLUMNS + " FROM tenants WHERE id > ? ORDER BY id LIMIT ?", this::map,
+				after == null ? "" : after, limit);
+	}
+
 	/** The tenant if its desired state is not yet observed and its backoff has passed. */
 	public Optional<Tenant> findForReconcile(String id) {
 		return jdbc.query("SELECT " + COLUMNS + " FROM tenants WHERE id = ? AND observed_generation < generation "

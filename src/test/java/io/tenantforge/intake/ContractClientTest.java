@@ -65,7 +65,7 @@ class ContractClientTest {
 		Tenant active = tenants.getTenant(SLUG);
 		assertThat(active.getEndpoint()).startsWith("http://127.0.0.1:");
 		assertThat(active.getConditions()).extracting(Condition::getStatus).containsOnly(Condition.StatusEnum.TRUE);
-		assertThat(tenants.listTenants()).extracting(Tenant::getId).contains(SLUG);
+		assertThat(tenants.listTenants(null, null)).extracting(Tenant::getId).contains(SLUG);
 
 		ApiException missing = catchThrowableOfType(ApiException.class, () -> tenants.getTenant("nobody-here"));
 		assertThat(missing.getCode()).isEqualTo(404);
