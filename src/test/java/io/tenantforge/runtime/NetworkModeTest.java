@@ -68,6 +68,8 @@ class NetworkModeTest {
 		RuntimeProperties runtime = new RuntimeProperties();
 		runtime.setNetwork(mode);
 		runtime.setSecretsDir(Path.of("target/unit-secrets"));
+		// 10.250.0.1: a test host's services address (inside its namespace only); here only a value in the spec, no
+		// connection is made
 		TenantDatabaseProperties database = new TenantDatabaseProperties(
 				"jdbc:postgresql://127.0.0.1:5432/tenantforge_tenants", "postgres", "", "10.250.0.1", 5432, null, false,
 				null, null);

@@ -23,6 +23,8 @@ class TestHostLinkTest {
 	@Test
 	void twoLinkedTestHostsReachEachOthersPublishedPortsOnly() {
 		try (TestHost first = TestHost.start("tflinka", false); TestHost second = TestHost.start("tflinkb", false)) {
+			// 10.201.1.0/24 exists only inside the two namespaces this test made (on the veth pair between them);
+			// every request below is sent from inside one of them
 			List<String> addresses = first.link(second, 1);
 			assertThat(addresses).containsExactly("10.201.1.1", "10.201.1.2");
 			String web = second.docker()
