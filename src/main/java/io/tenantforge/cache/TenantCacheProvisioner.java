@@ -1,14 +1,11 @@
 package io.tenantforge.cache;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 import io.tenantforge.security.TenantSecrets;
 import io.tenantforge.support.RetryableException;
+import io.tenantforge.support.Sha256;
 import io.tenantforge.support.StepFailedException;
 import io.tenantforge.tenant.ResourceLedger;
 import io.tenantforge.tenant.Tenant;
@@ -169,14 +166,9 @@ public class TenantCacheProvisioner {
 	public record AclSnapshot(List<AclUser> users, String tenantCommands) {
 	}
 
+	/** The form Redis keeps an ACL password in (what {@code ACL SETUSER … #<hash>} takes). */
 	static String sha256Hex(String value) {
-		try {
-			return HexFormat.of()
-				.formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
-		}
-		catch (NoSuchAlgorithmException e) {
-			throw new IllegalStateException(e);
-		}
+		return Sha256.hex(value);
 	}
 
 }

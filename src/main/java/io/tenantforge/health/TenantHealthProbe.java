@@ -8,7 +8,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +20,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.tenantforge.support.Sha256;
 import io.tenantforge.support.StepFailedException;
 
 import org.springframework.stereotype.Component;
@@ -143,15 +143,7 @@ public class TenantHealthProbe {
 
 	/** Lowercase hex SHA-256 of the token's bytes followed by the nonce's: what the tenant must answer. */
 	static String proof(String healthToken, String nonce) {
-		try {
-			MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-			sha256.update(healthToken.getBytes(StandardCharsets.UTF_8));
-			sha256.update(nonce.getBytes(StandardCharsets.UTF_8));
-			return HexFormat.of().formatHex(sha256.digest());
-		}
-		catch (NoSuchAlgorithmException e) {
-			throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-		}
+		return Sha256.hex(healthToken + nonce);
 	}
 
 	/** 128 random bits as 32 hex characters: a fixed form the tenant can check and no padding can extend. */

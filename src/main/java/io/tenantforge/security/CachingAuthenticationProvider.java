@@ -1,14 +1,12 @@
 package io.tenantforge.security;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+
+import io.tenantforge.support.Sha256;
 
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
@@ -44,7 +42,7 @@ class CachingAuthenticationProvider implements AuthenticationProvider {
 		if (!(request.getCredentials() instanceof String password)) {
 			return delegate.authenticate(request);
 		}
-		String key = request.getName() + ":" + sha256(password);
+		String key = request.getName() + ":" + Sha256.hex(password);
 		Instant now = clock.instant();
 		Entry entry = verified.get(key);
 		if (entry != null && now.isBefore(entry.expires())) {
@@ -65,16 +63,6 @@ class CachingAuthenticationProvider implements AuthenticationProvider {
 	@Override
 	public boolean supports(Class<?> authentication) {
 		return delegate.supports(authentication);
-	}
-
-	private static String sha256(String value) {
-		try {
-			return HexFormat.of()
-				.formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
-		}
-		catch (NoSuchAlgorithmException e) {
-			throw new IllegalStateException(e);
-		}
 	}
 
 	private record Entry(Authentication authentication, Instant expires) {

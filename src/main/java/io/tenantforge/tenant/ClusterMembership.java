@@ -1,11 +1,7 @@
 package io.tenantforge.tenant;
 
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -14,6 +10,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import io.tenantforge.support.Sha256;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -53,7 +51,7 @@ public class ClusterMembership implements DisposableBean {
 		this.database = database;
 		this.instance = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
 		String description = tiers.tiers().toString();
-		String fingerprint = sha256(description);
+		String fingerprint = Sha256.hex(description);
 		transactions.executeWithoutResult(status -> {
 			database.queryForObject("SELECT pg_advisory_xact_lock(?)", Object.class, JOIN_LOCK);
 			database.update("DELETE FROM control_planes WHERE last_seen < now() - make_interval(secs => ?)",
@@ -95,15 +93,6 @@ public class ClusterMembership implements DisposableBean {
 		}
 		catch (RuntimeException e) {
 			log.debug("Could not leave the control-plane table: {}", e.getMessage());
-		}
-	}
-
-	private static String sha256(String text) {
-		try {
-			return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-		}
-		catch (NoSuchAlgorithmException e) {
-			throw new IllegalStateException(e);
 		}
 	}
 

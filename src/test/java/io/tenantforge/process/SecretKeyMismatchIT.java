@@ -2,24 +2,20 @@ package io.tenantforge.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
+import static io.tenantforge.support.KeyCheckFixtures.KEY;
+import static io.tenantforge.support.KeyCheckFixtures.OTHER_KEY;
+import static io.tenantforge.support.KeyCheckFixtures.cipher;
+import static io.tenantforge.support.KeyCheckFixtures.freshControlPlaneDatabase;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
-import org.springframework.mock.env.MockEnvironment;
 
-import io.tenantforge.security.SecretCipher;
 import io.tenantforge.security.SecretKeyCheck;
-import io.tenantforge.security.SecurityProperties;
-import io.tenantforge.support.DatabaseBootstrap;
 
 /**
  * The packaged control plane, started with a secret encryption key that is not the one its database was set up
@@ -34,23 +30,10 @@ class SecretKeyMismatchIT {
 
 	private static final Path WORK_DIR = Path.of("target/process-keycheck").toAbsolutePath();
 
-	private static final String KEY = key("the-key-this-database-started-w!");
-
-	private static final String OTHER_KEY = key("another-key-of-thirty-two-bytes!");
-
 	@Test
 	void aControlPlaneStartedWithAnotherKeyThanItsDatabasesRefusesToStartAndSaysWhy() throws Exception {
 		// the control-plane database as a control plane with KEY left it: migrated, its key check value recorded
-		DatabaseBootstrap.ensureDatabaseExists(DATABASE, "postgres", "");
-		DriverManagerDataSource database = new DriverManagerDataSource(DATABASE, "postgres", "");
-		Flyway flyway = Flyway.configure()
-			.dataSource(database)
-			.locations("classpath:db/migration")
-			.cleanDisabled(false)
-			.load();
-		flyway.clean();
-		flyway.migrate();
-		JdbcTemplate jdbc = new JdbcTemplate(database);
+		JdbcTemplate jdbc = freshControlPlaneDatabase(DATABASE);
 		new SecretKeyCheck(jdbc, cipher(KEY));
 		Files.createDirectories(WORK_DIR);
 		Path log = WORK_DIR.resolve("control-plane.log");
@@ -94,15 +77,6 @@ class SecretKeyMismatchIT {
 		builder.environment().put("TENANTFORGE_ADMIN_PASSWORD", "process-admin-password");
 		builder.environment().put("TENANTFORGE_SECRET_KEY", key);
 		return builder.start();
-	}
-
-	private static SecretCipher cipher(String key) {
-		return new SecretCipher(new SecurityProperties("pw", List.of(), key, WORK_DIR.resolve("no-such.key"), WORK_DIR,
-				null, 0, 0), new MockEnvironment());
-	}
-
-	private static String key(String thirtyTwoBytes) {
-		return Base64.getEncoder().encodeToString(thirtyTwoBytes.getBytes(StandardCharsets.US_ASCII));
 	}
 
 }

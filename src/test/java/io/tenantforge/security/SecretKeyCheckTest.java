@@ -3,20 +3,16 @@ package io.tenantforge.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static io.tenantforge.support.KeyCheckFixtures.KEY;
+import static io.tenantforge.support.KeyCheckFixtures.OTHER_KEY;
+import static io.tenantforge.support.KeyCheckFixtures.cipher;
+import static io.tenantforge.support.KeyCheckFixtures.freshControlPlaneDatabase;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.Base64;
-import java.util.List;
 
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
-import org.springframework.mock.env.MockEnvironment;
-
-import io.tenantforge.support.DatabaseBootstrap;
 
 /**
  * The key check value against the real PostgreSQL, on a control-plane database of its own migrated by the
@@ -27,24 +23,11 @@ class SecretKeyCheckTest {
 
 	private static final String URL = "jdbc:postgresql://127.0.0.1:5432/tenantforge_test_keycheck";
 
-	private static final String KEY = key("the-key-this-database-started-w!");
-
-	private static final String OTHER_KEY = key("another-key-of-thirty-two-bytes!");
-
 	private JdbcTemplate jdbc;
 
 	@BeforeEach
-	void freshControlPlaneDatabase() {
-		DatabaseBootstrap.ensureDatabaseExists(URL, "postgres", "");
-		DriverManagerDataSource database = new DriverManagerDataSource(URL, "postgres", "");
-		Flyway flyway = Flyway.configure()
-			.dataSource(database)
-			.locations("classpath:db/migration")
-			.cleanDisabled(false)
-			.load();
-		flyway.clean();
-		flyway.migrate();
-		jdbc = new JdbcTemplate(database);
+	void migratedScratchDatabase() {
+		jdbc = freshControlPlaneDatabase(URL);
 	}
 
 	@Test
@@ -88,15 +71,6 @@ class SecretKeyCheckTest {
 		assertThatCode(() -> new SecretKeyCheck(jdbc, cipher(KEY))).as("the database's own key")
 			.doesNotThrowAnyException();
 		assertThat(jdbc.queryForObject("SELECT count(*) FROM secret_key_check", Integer.class)).isOne();
-	}
-
-	private static SecretCipher cipher(String key) {
-		return new SecretCipher(new SecurityProperties("pw", List.of(), key, Path.of("target/no-such.key"),
-				Path.of("target"), null, 0, 0), new MockEnvironment());
-	}
-
-	private static String key(String thirtyTwoBytes) {
-		return Base64.getEncoder().encodeToString(thirtyTwoBytes.getBytes(StandardCharsets.US_ASCII));
 	}
 
 }

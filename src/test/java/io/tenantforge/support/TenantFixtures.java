@@ -164,17 +164,21 @@ public class TenantFixtures {
 		tenants.queryForList("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'tenant\\_%'", String.class)
 			.forEach(s -> found.add("schema:" + s));
 		redisAdmin.sync().aclUsers().forEach(u -> found.add("acl:" + u));
-		docker.listContainersCmd()
-			.withShowAll(true)
-			.withLabelFilter(java.util.Map.of(TenantContainerProvisioner.LABEL_MANAGED_BY,
-					TenantContainerProvisioner.MANAGED_BY))
-			.exec()
-			.stream()
+		managedContainers().stream()
 			.map(Container::getNames)
 			.flatMap(Arrays::stream)
 			.forEach(n -> found.add("container:" + n));
 		found.add("tenants:" + controlPlane.queryForObject("SELECT count(*) FROM tenants", Long.class));
 		return found;
+	}
+
+	/** Every container labelled as tenantforge's, running or not. */
+	private List<Container> managedContainers() {
+		return docker.listContainersCmd()
+			.withShowAll(true)
+			.withLabelFilter(java.util.Map.of(TenantContainerProvisioner.LABEL_MANAGED_BY,
+					TenantContainerProvisioner.MANAGED_BY))
+			.exec();
 	}
 
 	/** Runs a command inside a container ({@code docker exec}) and returns what it printed, both streams. */
@@ -202,12 +206,7 @@ public class TenantFixtures {
 		Set<String> names = new HashSet<>();
 		slugs.forEach(slug -> names.add(new TenantNames(slug).databaseRole()));
 		List<String> left = new ArrayList<>();
-		docker.listContainersCmd()
-			.withShowAll(true)
-			.withLabelFilter(java.util.Map.of(TenantContainerProvisioner.LABEL_MANAGED_BY,
-					TenantContainerProvisioner.MANAGED_BY))
-			.exec()
-			.stream()
+		managedContainers().stream()
 			.filter(c -> c.getLabels() != null && wanted.contains(c.getLabels().get(TenantContainerProvisioner.LABEL_TENANT)))
 			.forEach(c -> left.add("container " + String.join(",", c.getNames()) + " (" + c.getState() + ")"));
 		tenants.queryForList("SELECT rolname FROM pg_roles WHERE rolname LIKE 'tenant\\_%'", String.class)
