@@ -17,8 +17,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
 
-import com.github.dockerjava.api.DockerClient;
-
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -31,6 +29,7 @@ import io.tenantforge.intake.Inbox;
 import io.tenantforge.intake.IntakeProperties;
 import io.tenantforge.runtime.RuntimeProperties;
 import io.tenantforge.runtime.RuntimeProperties.NetworkMode;
+import io.tenantforge.runtime.ManagedContainer;
 import io.tenantforge.runtime.TenantContainerProvisioner;
 import io.tenantforge.posture.PostureFinding.Kind;
 
@@ -78,7 +77,7 @@ public class PostureCheck {
 
 	private final RedisAdmin redis;
 
-	private final DockerClient docker;
+	private final TenantContainerProvisioner containers;
 
 	private final Inbox inbox;
 
@@ -94,13 +93,13 @@ public class PostureCheck {
 
 	private volatile BrokerVerdict brokerVerdict;
 
-	PostureCheck(@Qualifier("tenantsDataSource") DataSource tenantsDatabase, RedisAdmin redis, DockerClient docker,
-			Inbox inbox, IntakeProperties intake, Environment environment, PostureProperties properties,
+	PostureCheck(@Qualifier("tenantsDataSource") DataSource tenantsDatabase, RedisAdmin redis,
+			TenantContainerProvisioner containers, Inbox inbox, IntakeProperties intake, Environment environment, PostureProperties properties,
 			RuntimeProperties runtime, MeterRegistry registry) {
 		this.runtime = runtime;
 		this.tenantsDatabase = tenantsDatabase;
 		this.redis = redis;
-		this.docker = docker;
+		this.containers = containers;
 		this.inbox = inbox;
 		this.properties = properties;
 		boolean nativeBroker = "native".equals(environment.getProperty("spring.artemis.mode"));
@@ -267,23 +266,17 @@ public class PostureCheck {
 	 * found on the host network count (ones created before the mode was switched).
 	 */
 	private void hostNetwork(List<PostureFinding> findings) {
-		long onHost = docker.listContainersCmd()
-			.withShowAll(true)
-			.withLabelFilter(Map.of(TenantContainerProvisioner.LABEL_MANAGED_BY, TenantContainerProvisioner.MANAGED_BY))
-			.exec()
-			.stream()
-			.filter(c -> c.getHostConfig() != null && "host".equals(c.getHostConfig().getNetworkMode()))
-			.count();
+		long onHost = containers.listManaged().stream().filter(ManagedContainer::onHostNetwork).count();
 		hostNetworkFinding(onHost, runtime.getNetwork()).ifPresent(findings::add);
 	}
 
 	/** The host-network finding for {@code onHost} labelled containers seen on the host network in this mode. */
-	static java.util.Optional<PostureFinding> hostNetworkFinding(long onHost, NetworkMode mode) {
+	static Optional<PostureFinding> hostNetworkFinding(long onHost, NetworkMode mode) {
 		boolean hostMode = mode == NetworkMode.HOST;
 		if (onHost == 0 && !hostMode) {
-			return java.util.Optional.empty();
+			return Optional.empty();
 		}
-		return java.util.Optional.of(new PostureFinding(Kind.TENANT_HOST_NETWORK,
+		return Optional.of(new PostureFinding(Kind.TENANT_HOST_NETWORK,
 				"tenant containers run with host networking (" + onHost + " now"
 						+ (hostMode ? ", and every new one: tenantforge.runtime.network=host" : "") + "): each reaches "
 						+ "every service on the host's loopback (PostgreSQL, Redis, the broker, the control plane, "

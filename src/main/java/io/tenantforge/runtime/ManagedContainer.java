@@ -10,8 +10,15 @@ import java.util.Locale;
  * @param tenant the value of its tenant label (may name no tenant: an orphan)
  * @param state the engine's state: created, running, paused, restarting, exited, dead
  * @param status the engine's status line, e.g. "Up 3 minutes (unhealthy)"
+ * @param networkMode the engine's network mode, e.g. {@code host} or the tenant's own network
  */
-public record ManagedContainer(String id, String name, String tenant, String state, String status) {
+public record ManagedContainer(String id, String name, String tenant, String state, String status,
+		String networkMode) {
+
+	/** On the host's network: it reaches every loopback service of the engine host. */
+	public boolean onHostNetwork() {
+		return "host".equals(networkMode);
+	}
 
 	public boolean running() {
 		return "running".equals(state);

@@ -198,7 +198,7 @@ public class TenantContainerProvisioner {
 			.map(c -> new ManagedContainer(c.getId(),
 					c.getNames() == null || c.getNames().length == 0 ? c.getId() : c.getNames()[0].replaceFirst("^/", ""),
 					Optional.ofNullable(c.getLabels()).map(l -> l.get(LABEL_TENANT)).orElse(""), c.getState(),
-					c.getStatus()))
+					c.getStatus(), c.getHostConfig() == null ? null : c.getHostConfig().getNetworkMode()))
 			.toList());
 	}
 
