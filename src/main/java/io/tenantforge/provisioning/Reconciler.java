@@ -49,10 +49,6 @@ import org.springframework.stereotype.Component;
 @Component
 public class Reconciler {
 
-	/** The order of the provisioning steps; a failure is attributed to the first of these not yet True. */
-	static final List<String> STEPS = List.of(Condition.DATABASE_READY, Condition.CACHE_READY,
-			Condition.CONTAINER_READY, Condition.HEALTHY);
-
 	static final String LOCK = "TenantforgeLock";
 
 	/** Exchange property: the tenant as claimed, the generation this reconcile works on. */
@@ -250,7 +246,7 @@ public class Reconciler {
 		// the claimed generation's spec, with the conditions its steps recorded
 		Tenant tenant = claimed.withConditions(current.conditions());
 		String tenantId = tenant.id();
-		String step = failingStep(tenant);
+		String step = FailingStep.of(tenant);
 		String message = cause == null ? "unknown failure" : cause.getMessage();
 		if (current.generation() > tenant.generation()) {
 			log.info("Tenant {}: generation {} abandoned ({}); generation {} runs next with its own steps", tenantId,
@@ -327,19 +323,6 @@ public class Reconciler {
 			}
 			return result;
 		}
-	}
-
-	private String failingStep(Tenant tenant) {
-		if (tenant.desiredState() == DesiredState.DELETED) {
-			return STEPS.stream()
-				.filter(type -> tenant.condition(type).map(c -> !"Deleted".equals(c.reason())).orElse(false))
-				.findFirst()
-				.orElse(Condition.DATABASE_READY);
-		}
-		return STEPS.stream()
-			.filter(type -> tenant.condition(type).map(c -> !"True".equals(c.status())).orElse(true))
-			.findFirst()
-			.orElse(Condition.HEALTHY);
 	}
 
 	private static List<Condition> merge(Tenant tenant, List<Condition> changes) {

@@ -19,11 +19,13 @@ import io.tenantforge.tenant.TenantStatus;
 import io.tenantforge.tenant.Tier;
 
 import org.springframework.util.unit.DataSize;
+import io.tenantforge.support.UnitTest;
 
 /**
  * The container spec in each network mode, without an engine: what the isolated mode asks the engine for is what
  * its guarantees rest on (see {@link IsolatedNetworkTest} for the engine's side).
  */
+@UnitTest
 class NetworkModeTest {
 
 	private static final Tier BASIC = new Tier(0.5, DataSize.ofMegabytes(64), 0.1, DataSize.ofMegabytes(32), 64, 5,
