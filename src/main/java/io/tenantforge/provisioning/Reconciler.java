@@ -19,10 +19,12 @@ import io.tenantforge.cache.TenantCacheProvisioner;
 import io.tenantforge.database.SchemaArchiver;
 import io.tenantforge.database.TenantDatabaseProvisioner;
 import io.tenantforge.health.TenantHealthProbe;
-import io.tenantforge.provisioning.TenantLocks.TenantLock;
+import io.tenantforge.tenant.TenantLocks;
+import io.tenantforge.tenant.TenantLocks.TenantLock;
 import io.tenantforge.runtime.TenantContainerProvisioner;
 import io.tenantforge.security.TenantSecrets;
 import io.tenantforge.support.Headers;
+import io.tenantforge.support.Mdc;
 import io.tenantforge.support.Metrics;
 import io.tenantforge.support.TransientFaults;
 import io.tenantforge.tenant.Condition;
@@ -56,9 +58,6 @@ public class Reconciler {
 
 	/** Exchange property set by {@link #release} when the tenant has more work due: reconcile it again now. */
 	static final String AGAIN = "TenantforgeReconcileAgain";
-
-	/** The log MDC key carrying the tenant id on every line of a reconcile. */
-	public static final String MDC_TENANT = "tenant.id";
 
 	private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
 
@@ -128,7 +127,7 @@ public class Reconciler {
 			return null;
 		}
 		exchange.setProperty(LOCK, lock.get());
-		MDC.put(MDC_TENANT, tenantId);
+		MDC.put(Mdc.TENANT, tenantId);
 		// the snapshot this reconcile works from: read under the lock, never reloaded by the steps
 		Tenant tenant = due.get();
 		TenantStatus working = switch (tenant.desiredState()) {
@@ -285,7 +284,7 @@ public class Reconciler {
 			String tenantId = exchange.getMessage().getHeader(Headers.TENANT_ID, String.class);
 			exchange.setProperty(AGAIN, store.findForReconcile(tenantId).isPresent());
 		}
-		MDC.remove(MDC_TENANT);
+		MDC.remove(Mdc.TENANT);
 	}
 
 	/**

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import io.tenantforge.cache.CacheProperties;
 import io.tenantforge.database.TenantDatabaseProperties;
+import io.tenantforge.provisioning.ServiceUrls;
 import io.tenantforge.runtime.RuntimeProperties.NetworkMode;
 import io.tenantforge.tenant.DesiredState;
 import io.tenantforge.tenant.Tenant;
@@ -75,7 +76,8 @@ class NetworkModeTest {
 		TenantDatabaseProperties database = new TenantDatabaseProperties(
 				"jdbc:postgresql://127.0.0.1:5432/tenantforge_tenants", "postgres", "", "10.250.0.1", 5432, null, false,
 				null, null);
-		return new TenantContainerProvisioner(null, runtime, database, new CacheProperties("10.250.0.1", 6379), null,
+		return new TenantContainerProvisioner(null, runtime,
+				new ServiceUrls(database, new CacheProperties("10.250.0.1", 6379)), null,
 				new SecretFiles(runtime), null, null);
 	}
 
