@@ -567,7 +567,9 @@ public class TenantContainerProvisioner {
 	private RuntimeException classify(Object subject, DockerException e) {
 		String message = "Docker engine for " + subject + ": " + e.getMessage().strip();
 		if (e instanceof NotFoundException) {
-			return new StepFailedException("image " + runtime.getImage() + " not found: " + message, e);
+			// only a missing image is the image's fault; a container or network gone meanwhile is not
+			return new StepFailedException(message.contains("No such image")
+					? "image " + runtime.getImage() + " not found: " + message : message, e);
 		}
 		return e.getHttpStatus() >= 500 ? new RetryableException(message, e) : new StepFailedException(message, e);
 	}
