@@ -69,6 +69,9 @@ class CaddyGateway {
 	 */
 	Optional<List<JsonNode>> routes() {
 		HttpResponse<String> response = send("GET", serverPath() + "/routes", null);
+		if (missing(response)) {
+			return Optional.empty();
+		}
 		if (response.statusCode() != 200) {
 			throw refused("read the routes", response);
 		}
@@ -125,13 +128,13 @@ class CaddyGateway {
 	 */
 	void ensureServer() {
 		if (!exists("/config/apps/http")) {
-			put("/config/apps/http", Map.of("servers", Map.of(settings.server(), server())));
+			create("/config/apps/http", Map.of("servers", Map.of(settings.server(), server())));
 		}
 		else if (!exists(serverPath())) {
-			put(serverPath(), server());
+			create(serverPath(), server());
 		}
 		if (!exists("/config/apps/tls")) {
-			put("/config/apps/tls", Map.of("automation", Map.of("policies", List.of(tlsPolicy()))));
+			create("/config/apps/tls", Map.of("automation", Map.of("policies", List.of(tlsPolicy()))));
 		}
 		else if (!exists("/id/" + TLS_POLICY_ID)) {
 			HttpResponse<String> added = send("POST", "/config/apps/tls/automation/policies", tlsPolicy());
@@ -141,7 +144,7 @@ class CaddyGateway {
 		}
 		if (settings.certificateIssuer().equals("internal") && !exists("/config/apps/pki")) {
 			// the internal CA's root stays out of the machine's trust store: clients are given root.crt explicitly
-			put("/config/apps/pki", Map.of("certificate_authorities", Map.of("local", Map.of("install_trust", false))));
+			create("/config/apps/pki", Map.of("certificate_authorities", Map.of("local", Map.of("install_trust", false))));
 		}
 	}
 
@@ -168,7 +171,7 @@ class CaddyGateway {
 
 	private boolean exists(String path) {
 		HttpResponse<String> response = send("GET", path, null);
-		if (response.statusCode() == 404 || (response.statusCode() == 400 && response.body().contains("traversal"))) {
+		if (missing(response)) {
 			return false;
 		}
 		if (response.statusCode() != 200) {
@@ -178,7 +181,13 @@ class CaddyGateway {
 		return node != null && !node.isNull();
 	}
 
-	private void put(String path, Object body) {
+	/** Caddy's answers for a path its config does not have. */
+	private static boolean missing(HttpResponse<String> response) {
+		return response.statusCode() == 404
+				|| (response.statusCode() == 400 && response.body() != null && response.body().contains("traversal"));
+	}
+
+	private void create(String path, Object body) {
 		HttpResponse<String> response = send("PUT", path, body);
 		if (response.statusCode() != 200) {
 			throw refused("create " + path, response);

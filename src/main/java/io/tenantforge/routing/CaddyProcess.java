@@ -78,15 +78,21 @@ public class CaddyProcess implements SmartLifecycle {
 		catch (IOException e) {
 			throw new UncheckedIOException("cannot start the router (" + settings.process().binary() + ")", e);
 		}
-		Instant deadline = Instant.now().plus(READY_WITHIN);
-		while (!gateway.reachable()) {
-			if (!process.isAlive() || Instant.now().isAfter(deadline)) {
-				throw new IllegalStateException("the router did not answer on " + settings.adminUrl() + " within "
-						+ READY_WITHIN.toSeconds() + " s; see " + dir.resolve("caddy.log"));
+		try {
+			Instant deadline = Instant.now().plus(READY_WITHIN);
+			while (!gateway.reachable()) {
+				if (!process.isAlive() || Instant.now().isAfter(deadline)) {
+					throw new IllegalStateException("the router did not answer on " + settings.adminUrl() + " within "
+							+ READY_WITHIN.toSeconds() + " s; see " + dir.resolve("caddy.log"));
+				}
+				java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
 			}
-			java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+			gateway.ensureServer();
 		}
-		gateway.ensureServer();
+		catch (RuntimeException notReady) {
+			stop(); // never leave a half-started router behind
+			throw notReady;
+		}
 		log.info("Router started: Caddy pid {}, admin {}, tenants on {}:{}", process.pid(), settings.adminUrl(),
 				settings.listenAddress(), settings.listenPort());
 	}
