@@ -153,6 +153,8 @@ class CaddyGateway {
 		server.put("listen", List.of(settings.listenAddress() + ":" + settings.listenPort()));
 		server.put("routes", List.of());
 		server.put("automatic_https", Map.of("disable_redirects", true));
+		// request metrics on the admin endpoint's /metrics (Caddy 2.6: by server, handler, code and method; no host)
+		server.put("metrics", Map.of());
 		return server;
 	}
 
