@@ -42,7 +42,7 @@ import io.tenantforge.provisioning.Reconciler;
 import io.tenantforge.provisioning.TenantLocks;
 import io.tenantforge.provisioning.TenantLocks.TenantLock;
 import io.tenantforge.runtime.ManagedContainer;
-import io.tenantforge.runtime.TenantContainerProvisioner;
+import io.tenantforge.runtime.TenantRuntime;
 import io.tenantforge.security.TenantSecrets;
 import io.tenantforge.support.ConflictException;
 import io.tenantforge.tenant.Condition;
@@ -88,7 +88,7 @@ public class FleetSweep implements DisposableBean {
 
 	private final TierCatalog tiers;
 
-	private final TenantContainerProvisioner containers;
+	private final TenantRuntime containers;
 
 	private final TenantDatabaseProvisioner database;
 
@@ -117,7 +117,7 @@ public class FleetSweep implements DisposableBean {
 	/** The last tenant whose limits were audited: the audit goes round the fleet from here. */
 	private volatile String auditCursor = "";
 
-	public FleetSweep(TenantStore store, TenantLocks locks, TierCatalog tiers, TenantContainerProvisioner containers,
+	public FleetSweep(TenantStore store, TenantLocks locks, TierCatalog tiers, TenantRuntime containers,
 			TenantDatabaseProvisioner database, TenantDatabaseProperties databaseProperties,
 			TenantCacheProvisioner cache, TenantSecrets secrets, TenantHealthProbe probe, ResourceLedger ledger,
 			RestartBudget budget, FleetReports reports, SweepMetrics metrics, SweepProperties properties) {
@@ -249,7 +249,7 @@ public class FleetSweep implements DisposableBean {
 		Instant finished = Instant.now();
 		// tenants, every secret (one query: Redis passwords and health tokens), restarts, ledger
 		int controlPlaneQueries = 3 + (assessment.orphans().isEmpty() ? 0 : 1);
-		Calls calls = new Calls(1 + limits.size(), 1, controlPlaneQueries, 3, health.size(), limits.size());
+		Calls calls = new Calls(containers.observationCalls(limits.size()), 1, controlPlaneQueries, 3, health.size(), limits.size());
 		return new FleetReport(started, finished, Duration.between(started, finished).toMillis(), instance, trigger,
 				counts, degraded, orphans, handed,
 				new Repairs(handed.size(), restarted,
