@@ -280,7 +280,10 @@ public class SwarmDriver implements TenantRuntime {
 		List<JsonNode> tasks = engine.tasks(null);
 		Map<String, String> nodeNames = new HashMap<>();
 		for (JsonNode node : engine.nodes()) {
-			nodeNames.put(node.path("ID").asText(), node.path("Description").path("Hostname").asText());
+			// hostname and id: nodes may share a hostname (and containers on one machine do)
+			String id = node.path("ID").asText();
+			nodeNames.put(id, node.path("Description").path("Hostname").asText() + " ("
+					+ id.substring(0, Math.min(12, id.length())) + ")");
 		}
 		Map<String, List<JsonNode>> tasksByService = new HashMap<>();
 		for (JsonNode task : tasks) {
@@ -313,7 +316,7 @@ public class SwarmDriver implements TenantRuntime {
 		}
 		else {
 			String taskState = task.get().path("Status").path("State").asText();
-			node = nodeNames.get(task.get().path("NodeId").asText());
+			node = nodeNames.get(task.get().path("NodeID").asText());
 			state = "running".equals(taskState) ? "running" : taskState;
 			status.append("task ").append(taskState);
 			if (node != null) {
@@ -382,7 +385,7 @@ public class SwarmDriver implements TenantRuntime {
 		for (JsonNode task : engine.tasks(null)) {
 			if (ours.contains(task.path("ServiceID").asText())
 					&& "running".equals(task.path("Status").path("State").asText())) {
-				running.merge(task.path("NodeId").asText(), 1, Integer::sum);
+				running.merge(task.path("NodeID").asText(), 1, Integer::sum);
 			}
 		}
 		List<NodeView> views = new ArrayList<>();

@@ -76,8 +76,7 @@ public final class SwarmServiceSpec {
 		containerSpec.put("ReadOnly", true);
 		containerSpec.put("CapabilityDrop", List.of("ALL"));
 		containerSpec.put("Mounts", List.of(Map.of("Type", "tmpfs", "Target", "/tmp", "TmpfsOptions",
-				Map.of("SizeBytes", org.springframework.util.unit.DataSize.parse(spec.tmpfsSize()).toBytes(), "Mode",
-						01777))));
+				Map.of("SizeBytes", bytes(spec.tmpfsSize()), "Mode", 01777))));
 		List<Map<String, Object>> secretRefs = new ArrayList<>();
 		for (SecretRef secret : secrets) {
 			secretRefs.add(Map.of("SecretID", secret.id(), "SecretName", secret.name(), "File",
@@ -152,6 +151,21 @@ public final class SwarmServiceSpec {
 		differs(drift, "cpu reservation (nano)", reservations.path("NanoCPUs"), expected.nanoCpuReservation());
 		differs(drift, "memory reservation", reservations.path("MemoryBytes"), expected.memoryReservationBytes());
 		return drift.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", drift));
+	}
+
+	/** A size as Docker writes it ({@code 16m}, {@code 512k}, {@code 1g}, plain bytes) in bytes. */
+	static long bytes(String size) {
+		java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)\\s*(\\d+)\\s*([kmg]?)b?\\s*").matcher(size);
+		if (!m.matches()) {
+			throw new io.tenantforge.support.StepFailedException("not a size: '" + size + "' (e.g. 16m)");
+		}
+		long value = Long.parseLong(m.group(1));
+		return switch (m.group(2).toLowerCase(java.util.Locale.ROOT)) {
+			case "k" -> value << 10;
+			case "m" -> value << 20;
+			case "g" -> value << 30;
+			default -> value;
+		};
 	}
 
 	private static void differs(List<String> drift, String what, JsonNode actual, long expected) {
