@@ -189,6 +189,14 @@ public class FleetSweep implements DisposableBean {
 		Map<String, ManagedContainer> running = seenContainers.stream()
 			.filter(ManagedContainer::running)
 			.collect(Collectors.toMap(ManagedContainer::name, c -> c, (a, b) -> a));
+		// where each tenant runs (Swarm: a node), for the tenant API; one statement, nothing on a single engine
+		Set<String> known = tenants.stream().map(Tenant::id).collect(Collectors.toSet());
+		Map<String, String> placements = running.values().stream()
+			.filter(c -> c.node() != null && known.contains(c.tenant()))
+			.collect(Collectors.toMap(ManagedContainer::tenant, ManagedContainer::node, (a, b) -> a));
+		if (containers.placesOnNodes()) {
+			store.recordPlacements(placements);
+		}
 		List<Tenant> serving = tenants.stream()
 			.filter(FleetClassifier::checked)
 			.filter(t -> t.port() != null)
@@ -248,7 +256,7 @@ public class FleetSweep implements DisposableBean {
 		assessment.verdicts().forEach(v -> counts.merge(v.state().name(), 1, Integer::sum));
 		Instant finished = Instant.now();
 		// tenants, every secret (one query: Redis passwords and health tokens), restarts, ledger
-		int controlPlaneQueries = 3 + (assessment.orphans().isEmpty() ? 0 : 1);
+		int controlPlaneQueries = 3 + (assessment.orphans().isEmpty() ? 0 : 1) + (containers.placesOnNodes() ? 1 : 0);
 		Calls calls = new Calls(containers.observationCalls(limits.size()), 1, controlPlaneQueries, 3, health.size(), limits.size());
 		return new FleetReport(started, finished, Duration.between(started, finished).toMillis(), instance, trigger,
 				counts, degraded, orphans, handed,

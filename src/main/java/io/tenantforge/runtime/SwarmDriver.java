@@ -367,6 +367,11 @@ public class SwarmDriver implements TenantRuntime {
 		return Optional.empty();
 	}
 
+	@Override
+	public boolean placesOnNodes() {
+		return true;
+	}
+
 	/** One service list, one task list, one node list; drift is read from the service list. */
 	@Override
 	public int observationCalls(int audited) {

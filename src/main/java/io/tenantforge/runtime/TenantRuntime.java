@@ -40,6 +40,11 @@ public interface TenantRuntime {
 	/** Engine calls the sweep's observation made for a fleet whose limits of {@code audited} tenants were audited. */
 	int observationCalls(int audited);
 
+	/** Whether containers run on several nodes ({@link ManagedContainer#node()} says which). */
+	default boolean placesOnNodes() {
+		return false;
+	}
+
 	/** What a running container uses. */
 	record Usage(long memoryBytes, long processes) {
 	}

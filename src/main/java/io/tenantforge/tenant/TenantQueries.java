@@ -36,7 +36,8 @@ public class TenantQueries {
 	 */
 	public List<TenantView> list(@Header("limit") String limit, @Header("after") String after, Exchange exchange) {
 		if (limit == null && after == null) {
-			return store.findAll().stream().map(TenantView::of).toList();
+			java.util.Map<String, String> nodes = store.placements();
+			return store.findAll().stream().map(t -> TenantView.of(t, nodes.get(t.id()))).toList();
 		}
 		List<FieldError> errors = new ArrayList<>();
 		int size = MAX_PAGE;
@@ -52,7 +53,9 @@ public class TenantQueries {
 		if (!errors.isEmpty()) {
 			throw new InvalidOrderException(errors);
 		}
-		List<TenantView> page = store.findPage(after, size).stream().map(TenantView::of).toList();
+		java.util.Map<String, String> nodes = store.placements();
+		List<TenantView> page = store.findPage(after, size).stream().map(t -> TenantView.of(t, nodes.get(t.id())))
+			.toList();
 		if (page.size() == size) {
 			exchange.setProperty(NEXT_PAGE, "/api/v1/tenants?limit=" + size + "&after=" + page.get(page.size() - 1).id());
 		}
@@ -60,7 +63,9 @@ public class TenantQueries {
 	}
 
 	public TenantView get(@Header("id") String id) {
-		return store.find(id).map(TenantView::of).orElseThrow(() -> new NotFoundException("no tenant '" + id + "'"));
+		return store.find(id)
+			.map(t -> TenantView.of(t, store.placementOf(id).orElse(null)))
+			.orElseThrow(() -> new NotFoundException("no tenant '" + id + "'"));
 	}
 
 }
