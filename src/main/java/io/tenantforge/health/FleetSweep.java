@@ -246,8 +246,12 @@ public class FleetSweep implements DisposableBean {
 
 		Set<String> liveIds = tenants.stream().filter(FleetClassifier::live).map(Tenant::id)
 			.collect(Collectors.toSet());
-		List<OrphanReport> orphans = assessment.orphans().isEmpty() ? List.of()
-				: handleOrphans(assessment.orphans(), liveIds);
+		// the runtime's other labelled objects (Swarm secrets and networks) of no live tenant: reported only, the
+		// ownership record does not have them
+		List<Orphan> seenOrphans = new ArrayList<>(assessment.orphans());
+		containers.strays(liveIds)
+			.forEach(stray -> seenOrphans.add(new Orphan(stray.kind(), stray.name(), stray.tenant())));
+		List<OrphanReport> orphans = seenOrphans.isEmpty() ? List.of() : handleOrphans(seenOrphans, liveIds);
 
 		Map<String, Integer> counts = new LinkedHashMap<>();
 		for (State state : State.values()) {
@@ -256,7 +260,7 @@ public class FleetSweep implements DisposableBean {
 		assessment.verdicts().forEach(v -> counts.merge(v.state().name(), 1, Integer::sum));
 		Instant finished = Instant.now();
 		// tenants, every secret (one query: Redis passwords and health tokens), restarts, ledger
-		int controlPlaneQueries = 3 + (assessment.orphans().isEmpty() ? 0 : 1) + (containers.placesOnNodes() ? 1 : 0);
+		int controlPlaneQueries = 3 + (seenOrphans.isEmpty() ? 0 : 1) + (containers.placesOnNodes() ? 1 : 0);
 		Calls calls = new Calls(containers.observationCalls(limits.size()), 1, controlPlaneQueries, 3, health.size(), limits.size());
 		return new FleetReport(started, finished, Duration.between(started, finished).toMillis(), instance, trigger,
 				counts, degraded, orphans, handed,
@@ -424,10 +428,13 @@ public class FleetSweep implements DisposableBean {
 			switch (orphan.kind()) {
 				case ResourceLedger.CONTAINER -> containers.remove(former);
 				case ResourceLedger.REDIS_USER -> cache.remove(former);
-				default -> {
+				case ResourceLedger.DATABASE_ROLE, ResourceLedger.DATABASE_SCHEMA -> {
 					if (removedDatabases.add(owner)) {
 						database.remove(former);
 					}
+				}
+				default -> {
+					return "reported; the sweep removes no " + orphan.kind();
 				}
 			}
 			return "removed";

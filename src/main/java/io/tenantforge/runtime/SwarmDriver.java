@@ -46,6 +46,11 @@ public class SwarmDriver implements TenantRuntime {
 
 	private static final Set<String> FAILED = Set.of("failed", "rejected");
 
+	/** Orphan kinds of the swarm driver besides services (which are reported as containers). */
+	public static final String SWARM_SECRET = "swarm-secret";
+
+	public static final String SWARM_NETWORK = "swarm-network";
+
 	private final SwarmEngine engine;
 
 	private final RuntimeProperties runtime;
@@ -372,10 +377,33 @@ public class SwarmDriver implements TenantRuntime {
 		return true;
 	}
 
-	/** One service list, one task list, one node list; drift is read from the service list. */
+	/** Secrets and networks labelled as tenantforge's whose tenant is gone: two list calls. */
+	@Override
+	public List<Stray> strays(Set<String> liveTenants) {
+		List<Stray> strays = new ArrayList<>();
+		Map<String, String> ours = Map.of(ContainerSpecs.LABEL_MANAGED_BY, ContainerSpecs.MANAGED_BY);
+		for (JsonNode secret : engine.secrets(ours)) {
+			String tenant = secret.path("Spec").path("Labels").path(ContainerSpecs.LABEL_TENANT).asText("");
+			if (!liveTenants.contains(tenant)) {
+				strays.add(new Stray(SWARM_SECRET, secret.path("Spec").path("Name").asText(), tenant));
+			}
+		}
+		for (JsonNode network : engine.networks(ours)) {
+			String tenant = network.path("Labels").path(ContainerSpecs.LABEL_TENANT).asText("");
+			if (!liveTenants.contains(tenant)) {
+				strays.add(new Stray(SWARM_NETWORK, network.path("Name").asText(), tenant));
+			}
+		}
+		return strays;
+	}
+
+	/**
+	 * One service list, one task list, one node list (drift is read from the service list), one secret list and one
+	 * network list for orphans.
+	 */
 	@Override
 	public int observationCalls(int audited) {
-		return 3;
+		return 5;
 	}
 
 	/**

@@ -40,6 +40,19 @@ public interface TenantRuntime {
 	/** Engine calls the sweep's observation made for a fleet whose limits of {@code audited} tenants were audited. */
 	int observationCalls(int audited);
 
+	/**
+	 * Engine objects labelled as tenantforge's besides the containers (Swarm: secrets and networks) whose tenant is
+	 * none of {@code liveTenants}: reported as orphans by the sweep, never removed by it (the ownership record does
+	 * not name them). A fixed number of engine calls.
+	 */
+	default List<Stray> strays(java.util.Set<String> liveTenants) {
+		return List.of();
+	}
+
+	/** An engine object of no live tenant: its kind (e.g. {@code swarm-secret}), name and tenant label. */
+	record Stray(String kind, String name, String tenant) {
+	}
+
 	/** Whether containers run on several nodes ({@link ManagedContainer#node()} says which). */
 	default boolean placesOnNodes() {
 		return false;

@@ -35,6 +35,9 @@ class SwarmLifecycleIT {
 	/** A tenant of a tier that needs a node label the swarm's one node lacks at first. */
 	private static final String WAITING = "swarm-wait";
 
+	/** Labelled as tenantforge's, of no tenant: an orphan made by hand. */
+	private static final String GHOST = "swarm-ghost";
+
 	private static final Duration STEP = Duration.ofSeconds(90);
 
 	private static final ObjectMapper JSON = new ObjectMapper();
@@ -153,6 +156,35 @@ class SwarmLifecycleIT {
 		});
 		assertThat(service().path("ID").asText()).isEqualTo(id);
 
+		// a task that keeps failing (its start-up refuses PORT=0): the sweep sees it, the reconciler puts the spec back
+		docker("service", "update", "--detach", "--env-add", "PORT=0", SERVICE);
+		List<String> seen = new java.util.ArrayList<>();
+		await().atMost(STEP).pollInterval(Duration.ofSeconds(1)).until(() -> {
+			String report = controlPlane.post("/api/v1/fleet/sweep", "").body();
+			if (report.contains("\"tenantId\":\"" + TENANT + "\"")) {
+				seen.add(report);
+			}
+			return !seen.isEmpty() && "ACTIVE".equals(controlPlane.status(TENANT))
+					&& !service().path("Spec").toString().contains("PORT=0");
+		});
+		// what the sweep saw: the task not running (its state and the engine's error), or failing again and again
+		assertThat(seen.get(0)).containsPattern("task (starting|preparing|ready|failed|rejected|pending|assigned)"
+				+ "|failed tasks|non-zero exit");
+
+		// services and secrets labelled as tenantforge's of no tenant are orphans, reported and left alone
+		docker("secret", "create", "--label", "io.tenantforge.managed-by=tenantforge", "--label",
+				"io.tenantforge.tenant=" + GHOST, "tenant-" + GHOST + "-s", "/dev/null");
+		docker("service", "create", "--detach", "--name", "tenant-" + GHOST, "--label",
+				"io.tenantforge.managed-by=tenantforge", "--label", "io.tenantforge.tenant=" + GHOST, "--replicas", "0",
+				"tenantforge/tenant-smoke:dev");
+		String report = controlPlane.post("/api/v1/fleet/sweep", "").body();
+		assertThat(report).contains("\"kind\":\"container\",\"name\":\"tenant-" + GHOST + "\"")
+			.contains("\"kind\":\"swarm-secret\",\"name\":\"tenant-" + GHOST + "-s\"");
+		assertThat(docker("service", "ls", "-q", "--filter", "name=tenant-" + GHOST).strip()).isNotEmpty();
+
+		// the tenant JSON says which node the tenant runs on (as the newest sweep saw it)
+		assertThat(tenant()).containsPattern("\"node\":\"[^\"]+ \\([0-9a-z]{12}\\)\"");
+
 		// delete: the service and its secrets go
 		assertThat(controlPlane.delete("/api/v1/tenants/" + TENANT).statusCode()).isEqualTo(202);
 		awaitStatus("DELETED");
@@ -213,7 +245,7 @@ class SwarmLifecycleIT {
 
 	/** Services and secrets of this test's tenants that an earlier, killed run (or a failed test) left. */
 	private static void removeLeftovers() {
-		for (String tenant : List.of(TENANT, WAITING)) {
+		for (String tenant : List.of(TENANT, WAITING, GHOST)) {
 			String service = "tenant-" + tenant;
 			if (!docker("service", "ls", "-q", "--filter", "name=" + service).isBlank()) {
 				docker("service", "rm", service);
