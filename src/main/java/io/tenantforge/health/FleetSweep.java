@@ -41,7 +41,7 @@ import io.tenantforge.health.FleetReport.Repairs;
 import io.tenantforge.tenant.TenantLocks;
 import io.tenantforge.tenant.TenantLocks.TenantLock;
 import io.tenantforge.runtime.ManagedContainer;
-import io.tenantforge.runtime.TenantContainerProvisioner;
+import io.tenantforge.runtime.TenantRuntime;
 import io.tenantforge.security.TenantSecrets;
 import io.tenantforge.support.ConflictException;
 import io.tenantforge.support.Mdc;
@@ -85,7 +85,7 @@ public class FleetSweep implements DisposableBean {
 
 	private final TierCatalog tiers;
 
-	private final TenantContainerProvisioner containers;
+	private final TenantRuntime containers;
 
 	private final TenantDatabaseProvisioner database;
 
@@ -114,7 +114,7 @@ public class FleetSweep implements DisposableBean {
 	/** The last tenant whose limits were audited: the audit goes round the fleet from here. */
 	private volatile String auditCursor = "";
 
-	public FleetSweep(TenantStore store, TenantLocks locks, TierCatalog tiers, TenantContainerProvisioner containers,
+	public FleetSweep(TenantStore store, TenantLocks locks, TierCatalog tiers, TenantRuntime containers,
 			TenantDatabaseProvisioner database, TenantDatabaseProperties databaseProperties,
 			TenantCacheProvisioner cache, TenantSecrets secrets, TenantHealthProbe probe, ResourceLedger ledger,
 			RestartBudget budget, FleetReports reports, SweepMetrics metrics, SweepProperties properties) {
@@ -186,6 +186,14 @@ public class FleetSweep implements DisposableBean {
 		Map<String, ManagedContainer> running = seenContainers.stream()
 			.filter(ManagedContainer::running)
 			.collect(Collectors.toMap(ManagedContainer::name, c -> c, (a, b) -> a));
+		// where each tenant runs (Swarm: a node), for the tenant API; one statement, nothing on a single engine
+		Set<String> known = tenants.stream().map(Tenant::id).collect(Collectors.toSet());
+		Map<String, String> placements = running.values().stream()
+			.filter(c -> c.node() != null && known.contains(c.tenant()))
+			.collect(Collectors.toMap(ManagedContainer::tenant, ManagedContainer::node, (a, b) -> a));
+		if (containers.placesOnNodes()) {
+			store.recordPlacements(placements);
+		}
 		List<Tenant> serving = tenants.stream()
 			.filter(FleetClassifier::checked)
 			.filter(t -> t.port() != null)
@@ -237,12 +245,16 @@ public class FleetSweep implements DisposableBean {
 
 		Set<String> liveIds = tenants.stream().filter(FleetClassifier::live).map(Tenant::id)
 			.collect(Collectors.toSet());
+		// the runtime's other labelled objects (Swarm secrets and networks) of no live tenant: the ownership record does
+		// not have them, so they are reported only
+		List<Orphan> seenOrphans = new ArrayList<>(assessment.orphans());
+		containers.strays(liveIds)
+			.forEach(stray -> seenOrphans.add(new Orphan(stray.kind(), stray.name(), stray.tenant())));
 		List<OrphanReport> orphans = new ArrayList<>();
 		int removed = 0;
-		if (!assessment.orphans().isEmpty()) {
+		if (!seenOrphans.isEmpty()) {
 			Map<Resource, String> owners = ledger.all();
-			for (Map.Entry<Orphan, OrphanAction> handled : handleOrphans(assessment.orphans(), liveIds, owners)
-				.entrySet()) {
+			for (Map.Entry<Orphan, OrphanAction> handled : handleOrphans(seenOrphans, liveIds, owners).entrySet()) {
 				Orphan orphan = handled.getKey();
 				orphans.add(new OrphanReport(orphan.kind(), orphan.name(), orphan.claimedBy(),
 						owners.get(new Resource(orphan.kind(), orphan.name())), handled.getValue().describe()));
@@ -259,8 +271,8 @@ public class FleetSweep implements DisposableBean {
 		assessment.verdicts().forEach(v -> counts.merge(v.state().name(), 1, Integer::sum));
 		Instant finished = Instant.now();
 		// tenants, every secret (one query: Redis passwords and health tokens), restarts, ledger
-		int controlPlaneQueries = 3 + (assessment.orphans().isEmpty() ? 0 : 1);
-		Calls calls = new Calls(1 + limits.size(), 1, controlPlaneQueries, 3, health.size(), limits.size());
+		int controlPlaneQueries = 3 + (seenOrphans.isEmpty() ? 0 : 1) + (containers.placesOnNodes() ? 1 : 0);
+		Calls calls = new Calls(containers.observationCalls(limits.size()), 1, controlPlaneQueries, 3, health.size(), limits.size());
 		return new FleetReport(started, finished, Duration.between(started, finished).toMillis(), instance, trigger,
 				counts, degraded, orphans, handed,
 				new Repairs(handed.size(), restarted, removed),
@@ -447,9 +459,12 @@ public class FleetSweep implements DisposableBean {
 			switch (orphan.kind()) {
 				case ResourceLedger.CONTAINER -> containers.remove(former);
 				case ResourceLedger.REDIS_USER -> cache.remove(former);
-				default -> {
+				case ResourceLedger.DATABASE_ROLE, ResourceLedger.DATABASE_SCHEMA -> {
 					database.remove(former);
 					removedDatabases.add(owner);
+				}
+				default -> {
+					return new OrphanAction.NotRemovable(orphan.kind());
 				}
 			}
 			return new OrphanAction.Removed();
