@@ -108,8 +108,9 @@ class ContainerSpecTest {
 		runtime.getSwarm().setNetwork("tenants-overlay");
 		JsonNode service = service(specs.desired(ACME, BASIC, 21001), 1);
 
-		assertThat(service.path("TaskTemplate").path("Resources").path("Reservations").path("GenericResources")
-			.toString()).isEqualTo("[{\"DiscreteResourceSpec\":{\"Kind\":\"tenant-slot\",\"Value\":1}}]");
+		// as JSON trees: the order of an object's keys is not part of the Engine API's JSON
+		assertThat(service.path("TaskTemplate").path("Resources").path("Reservations").path("GenericResources"))
+			.isEqualTo(json("[{\"DiscreteResourceSpec\":{\"Kind\":\"tenant-slot\",\"Value\":1}}]"));
 		assertThat(service.path("UpdateConfig").path("Order").asText()).isEqualTo("start-first");
 	}
 
@@ -171,6 +172,15 @@ class ContainerSpecTest {
 	private static List<SecretRef> refs(ContainerSpec spec) {
 		return spec.secretFiles().keySet().stream().map(f -> new SecretRef(f, spec.name() + "-" + f, "id-" + f))
 			.toList();
+	}
+
+	private static JsonNode json(String text) {
+		try {
+			return JSON.readTree(text);
+		}
+		catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+			throw new IllegalArgumentException(e);
+		}
 	}
 
 }
