@@ -21,6 +21,7 @@ import io.tenantforge.database.TenantDatabaseProvisioner;
 import io.tenantforge.health.TenantHealthProbe;
 import io.tenantforge.tenant.TenantLocks;
 import io.tenantforge.tenant.TenantLocks.TenantLock;
+import io.tenantforge.routing.TenantRouter;
 import io.tenantforge.runtime.TenantContainerProvisioner;
 import io.tenantforge.security.TenantSecrets;
 import io.tenantforge.support.Headers;
@@ -83,6 +84,8 @@ public class Reconciler {
 
 	private final Metrics metrics;
 
+	private final TenantRouter router;
+
 	/**
 	 * Tenants the resync timer has queued and no reconciler has taken yet, with when; after {@link #REQUEUE_AFTER}
 	 * one is queued again, in case its message was lost.
@@ -96,7 +99,9 @@ public class Reconciler {
 
 	public Reconciler(TenantStore store, TenantLocks locks, TierCatalog tiers, ProvisioningProperties properties,
 			TenantDatabaseProvisioner database, SchemaArchiver archiver, TenantCacheProvisioner cache,
-			TenantContainerProvisioner containers, TenantHealthProbe health, TenantSecrets secrets, Metrics metrics) {
+			TenantContainerProvisioner containers, TenantHealthProbe health, TenantSecrets secrets, Metrics metrics,
+			TenantRouter router) {
+		this.router = router;
 		this.store = store;
 		this.locks = locks;
 		this.tiers = tiers;
@@ -177,6 +182,18 @@ public class Reconciler {
 			database.disableLogin(tenant);
 		});
 		return next("suspend", tenant);
+	}
+
+	/** The tenant's route in the router: to its container while ACTIVE, the suspended page while SUSPENDED. */
+	public Tenant route(Tenant tenant) {
+		timed("route", () -> router.apply(tenant));
+		return next("route", tenant);
+	}
+
+	/** The route, its certificates and the tenant's domains removed: its hostnames no longer answer. */
+	public Tenant removeRoute(Tenant tenant) {
+		timed("remove-route", () -> router.delete(tenant));
+		return next("remove-route", tenant);
 	}
 
 	public Tenant archive(Tenant tenant) {
@@ -300,6 +317,7 @@ public class Reconciler {
 	private List<Condition> rollBack(Tenant tenant, String failedStep, List<Condition> conditions) {
 		List<Condition> result = new ArrayList<>();
 		try {
+			router.delete(tenant);
 			containers.remove(tenant);
 			cache.remove(tenant);
 			database.remove(tenant);

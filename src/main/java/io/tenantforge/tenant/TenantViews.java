@@ -1,0 +1,35 @@
+package io.tenantforge.tenant;
+
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.stereotype.Component;
+
+/** Tenants as the API shows them, with their public URL and custom domains. */
+@Component
+public class TenantViews {
+
+	private final TenantDomains domains;
+
+	private final PublicUrls urls;
+
+	public TenantViews(TenantDomains domains, PublicUrls urls) {
+		this.domains = domains;
+		this.urls = urls;
+	}
+
+	public TenantView of(Tenant tenant) {
+		return TenantView.of(tenant, url(tenant), domains.of(tenant.id()));
+	}
+
+	/** Views of many tenants with one query for their domains. */
+	public List<TenantView> of(List<Tenant> tenants) {
+		Map<String, List<String>> all = domains.all();
+		return tenants.stream().map(t -> TenantView.of(t, url(t), all.getOrDefault(t.id(), List.of()))).toList();
+	}
+
+	private String url(Tenant tenant) {
+		return tenant.status() == TenantStatus.DELETED ? null : urls.url(tenant.id()).orElse(null);
+	}
+
+}
