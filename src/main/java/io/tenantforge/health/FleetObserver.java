@@ -20,7 +20,7 @@ import io.tenantforge.database.TenantDatabaseProperties;
 import io.tenantforge.database.TenantDatabaseProvisioner;
 import io.tenantforge.health.FleetClassifier.Observation;
 import io.tenantforge.runtime.ManagedContainer;
-import io.tenantforge.runtime.TenantContainerProvisioner;
+import io.tenantforge.runtime.TenantRuntime;
 import io.tenantforge.security.TenantSecrets;
 import io.tenantforge.tenant.Tenant;
 import io.tenantforge.tenant.TenantStore;
@@ -51,7 +51,7 @@ class FleetObserver implements DisposableBean {
 
 	private final TierCatalog tiers;
 
-	private final TenantContainerProvisioner containers;
+	private final TenantRuntime containers;
 
 	private final TenantDatabaseProvisioner database;
 
@@ -70,7 +70,7 @@ class FleetObserver implements DisposableBean {
 	/** The last tenant whose limits were audited: the audit goes round the fleet from here. */
 	private volatile String auditCursor = "";
 
-	FleetObserver(TenantStore store, TierCatalog tiers, TenantContainerProvisioner containers,
+	FleetObserver(TenantStore store, TierCatalog tiers, TenantRuntime containers,
 			TenantDatabaseProvisioner database, TenantDatabaseProperties databaseProperties,
 			TenantCacheProvisioner cache, TenantSecrets secrets, TenantHealthProbe probe, SweepProperties properties) {
 		this.store = store;

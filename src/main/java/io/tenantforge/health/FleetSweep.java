@@ -31,7 +31,7 @@ import io.tenantforge.health.FleetReport.Repairs;
 import io.tenantforge.tenant.TenantLocks;
 import io.tenantforge.tenant.TenantLocks.TenantLock;
 import io.tenantforge.runtime.ManagedContainer;
-import io.tenantforge.runtime.TenantContainerProvisioner;
+import io.tenantforge.runtime.TenantRuntime;
 import io.tenantforge.support.ConflictException;
 import io.tenantforge.support.Mdc;
 import io.tenantforge.tenant.Condition;
@@ -72,7 +72,7 @@ public class FleetSweep {
 
 	private final TierCatalog tiers;
 
-	private final TenantContainerProvisioner containers;
+	private final TenantRuntime containers;
 
 	private final TenantDatabaseProvisioner database;
 
@@ -93,7 +93,7 @@ public class FleetSweep {
 	private final String instance = ManagementFactory.getRuntimeMXBean().getName();
 
 	public FleetSweep(FleetObserver observer, TenantStore store, TenantLocks locks, TierCatalog tiers,
-			TenantContainerProvisioner containers, TenantDatabaseProvisioner database, TenantCacheProvisioner cache,
+			TenantRuntime containers, TenantDatabaseProvisioner database, TenantCacheProvisioner cache,
 			ResourceLedger ledger, RestartBudget budget, FleetReports reports, SweepMetrics metrics,
 			SweepProperties properties) {
 		this.observer = observer;
@@ -149,6 +149,16 @@ public class FleetSweep {
 		FleetObserver.Seen seen = observer.observe();
 		List<Tenant> tenants = seen.observation().tenants();
 		Map<String, ManagedContainer> running = seen.running();
+		// where each tenant runs (Swarm: a node), for the tenant API; one statement, nothing on a single engine
+		Set<String> known = tenants.stream().map(Tenant::id).collect(Collectors.toSet());
+		Map<String, String> placements = running.values().stream()
+			.filter(c -> c.node() != null && known.contains(c.tenant()))
+			.collect(Collectors.toMap(ManagedContainer::tenant, ManagedContainer::node, (a, b) -> a));
+		if (containers.placesOnNodes()) {
+			store.recordPlacements(placements);
+		}
+		Map<String, Optional<String>> health = seen.observation().probes();
+		Map<String, Optional<String>> limits = seen.observation().limits();
 		FleetAssessment assessment = FleetClassifier.assess(seen.observation(), tiers);
 
 		Map<String, Tenant> byId = tenants.stream().collect(Collectors.toMap(Tenant::id, t -> t));
@@ -187,12 +197,16 @@ public class FleetSweep {
 
 		Set<String> liveIds = tenants.stream().filter(FleetClassifier::live).map(Tenant::id)
 			.collect(Collectors.toSet());
+		// the runtime's other labelled objects (Swarm secrets and networks) of no live tenant: the ownership record does
+		// not have them, so they are reported only
+		List<Orphan> seenOrphans = new ArrayList<>(assessment.orphans());
+		containers.strays(liveIds)
+			.forEach(stray -> seenOrphans.add(new Orphan(stray.kind(), stray.name(), stray.tenant())));
 		List<OrphanReport> orphans = new ArrayList<>();
 		int removed = 0;
-		if (!assessment.orphans().isEmpty()) {
+		if (!seenOrphans.isEmpty()) {
 			Map<Resource, String> owners = ledger.all();
-			for (Map.Entry<Orphan, OrphanAction> handled : handleOrphans(assessment.orphans(), liveIds, owners)
-				.entrySet()) {
+			for (Map.Entry<Orphan, OrphanAction> handled : handleOrphans(seenOrphans, liveIds, owners).entrySet()) {
 				Orphan orphan = handled.getKey();
 				orphans.add(new OrphanReport(orphan.kind(), orphan.name(), orphan.claimedBy(),
 						owners.get(new Resource(orphan.kind(), orphan.name())), handled.getValue().describe()));
@@ -209,10 +223,8 @@ public class FleetSweep {
 		assessment.verdicts().forEach(v -> counts.merge(v.state().name(), 1, Integer::sum));
 		Instant finished = Instant.now();
 		// tenants, every secret (one query: Redis passwords and health tokens), restarts, ledger
-		int controlPlaneQueries = 3 + (assessment.orphans().isEmpty() ? 0 : 1);
-		int limitsAudited = seen.observation().limits().size();
-		Calls calls = new Calls(1 + limitsAudited, 1, controlPlaneQueries, 3, seen.observation().probes().size(),
-				limitsAudited);
+		int controlPlaneQueries = 3 + (seenOrphans.isEmpty() ? 0 : 1) + (containers.placesOnNodes() ? 1 : 0);
+		Calls calls = new Calls(containers.observationCalls(limits.size()), 1, controlPlaneQueries, 3, health.size(), limits.size());
 		return new FleetReport(started, finished, Duration.between(started, finished).toMillis(), instance, trigger,
 				counts, degraded, orphans, handed,
 				new Repairs(handed.size(), restarted, removed),
@@ -357,9 +369,12 @@ public class FleetSweep {
 			switch (orphan.kind()) {
 				case ResourceLedger.CONTAINER -> containers.remove(former);
 				case ResourceLedger.REDIS_USER -> cache.remove(former);
-				default -> {
+				case ResourceLedger.DATABASE_ROLE, ResourceLedger.DATABASE_SCHEMA -> {
 					database.remove(former);
 					removedDatabases.add(owner);
+				}
+				default -> {
+					return new OrphanAction.NotRemovable(orphan.kind());
 				}
 			}
 			return new OrphanAction.Removed();

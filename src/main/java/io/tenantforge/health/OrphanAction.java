@@ -52,6 +52,14 @@ sealed interface OrphanAction {
 		}
 	}
 
+	/** A kind the sweep does not remove (e.g. a Swarm network): left for an operator. */
+	record NotRemovable(String kind) implements OrphanAction {
+		@Override
+		public String describe() {
+			return "reported; the sweep removes no " + kind;
+		}
+	}
+
 	record Removed() implements OrphanAction {
 		@Override
 		public String describe() {

@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
 import io.tenantforge.cache.TenantCacheProvisioner;
 import io.tenantforge.database.TenantDatabaseProvisioner;
 import io.tenantforge.routing.TenantRouter;
-import io.tenantforge.runtime.TenantContainerProvisioner;
+import io.tenantforge.runtime.TenantRuntime;
 import io.tenantforge.security.TenantSecrets;
 import io.tenantforge.tenant.Condition;
 import io.tenantforge.tenant.Tenant;
@@ -28,7 +28,7 @@ class Rollback {
 
 	private final TenantRouter router;
 
-	private final TenantContainerProvisioner containers;
+	private final TenantRuntime containers;
 
 	private final TenantCacheProvisioner cache;
 
@@ -38,7 +38,7 @@ class Rollback {
 
 	private final TenantStore store;
 
-	Rollback(TenantRouter router, TenantContainerProvisioner containers, TenantCacheProvisioner cache,
+	Rollback(TenantRouter router, TenantRuntime containers, TenantCacheProvisioner cache,
 			TenantDatabaseProvisioner database, TenantSecrets secrets, TenantStore store) {
 		this.router = router;
 		this.containers = containers;
