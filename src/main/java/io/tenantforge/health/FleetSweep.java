@@ -38,13 +38,13 @@ import io.tenantforge.health.FleetReport.Calls;
 import io.tenantforge.health.FleetReport.DegradedTenant;
 import io.tenantforge.health.FleetReport.OrphanReport;
 import io.tenantforge.health.FleetReport.Repairs;
-import io.tenantforge.provisioning.Reconciler;
-import io.tenantforge.provisioning.TenantLocks;
-import io.tenantforge.provisioning.TenantLocks.TenantLock;
+import io.tenantforge.tenant.TenantLocks;
+import io.tenantforge.tenant.TenantLocks.TenantLock;
 import io.tenantforge.runtime.ManagedContainer;
 import io.tenantforge.runtime.TenantContainerProvisioner;
 import io.tenantforge.security.TenantSecrets;
 import io.tenantforge.support.ConflictException;
+import io.tenantforge.support.Mdc;
 import io.tenantforge.tenant.Condition;
 import io.tenantforge.tenant.ResourceLedger;
 import io.tenantforge.tenant.ResourceLedger.Resource;
@@ -227,9 +227,9 @@ public class FleetSweep implements DisposableBean {
 			}
 			catch (RuntimeException e) {
 				// one tenant whose repair fails does not stop the sweep of the others
-				MDC.put(Reconciler.MDC_TENANT, tenant.id());
+				MDC.put(Mdc.TENANT, tenant.id());
 				log.warn("Tenant {}: the sweep's action failed: {}", tenant.id(), e.getMessage());
-				MDC.remove(Reconciler.MDC_TENANT);
+				MDC.remove(Mdc.TENANT);
 				degraded.add(new DegradedTenant(tenant.id(),
 						verdict.problems().stream().map(Problem::message).toList(), "failed: " + e.getMessage()));
 			}
@@ -297,9 +297,9 @@ public class FleetSweep implements DisposableBean {
 						conditions(tenant, verdict, "Unhealthy"));
 			}
 		}
-		MDC.put(Reconciler.MDC_TENANT, tenant.id());
+		MDC.put(Mdc.TENANT, tenant.id());
 		log.warn("Tenant {} DEGRADED: {}; {}", tenant.id(), String.join("; ", reasons), action);
-		MDC.remove(Reconciler.MDC_TENANT);
+		MDC.remove(Mdc.TENANT);
 		return Optional.of(new DegradedTenant(tenant.id(), reasons, action));
 	}
 

@@ -11,17 +11,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.tenantforge.health.FleetReport;
-import io.tenantforge.health.FleetReports;
-import io.tenantforge.health.FleetReport.OrphanReport;
-import io.tenantforge.health.FleetReport.RouteReport;
-import io.tenantforge.health.SweepProperties;
-import io.tenantforge.provisioning.TenantLocks;
-import io.tenantforge.provisioning.TenantLocks.TenantLock;
 import io.tenantforge.support.TransientFaults;
 import io.tenantforge.tenant.ResourceLedger;
 import io.tenantforge.tenant.Tenant;
 import io.tenantforge.tenant.TenantDomains;
+import io.tenantforge.tenant.TenantLocks;
+import io.tenantforge.tenant.TenantLocks.TenantLock;
 import io.tenantforge.tenant.TenantStore;
 
 import org.springframework.stereotype.Component;
@@ -52,14 +47,8 @@ public class RouteSweep {
 
 	private final ResourceLedger ledger;
 
-	private final SweepProperties sweep;
-
-	private final FleetReports reports;
-
 	RouteSweep(RoutingProperties settings, TenantRouter router, CaddyGateway gateway, TenantStore store,
-			TenantDomains domains, TenantLocks locks, ResourceLedger ledger, SweepProperties sweep,
-			FleetReports reports) {
-		this.reports = reports;
+			TenantDomains domains, TenantLocks locks, ResourceLedger ledger) {
 		this.settings = settings;
 		this.router = router;
 		this.gateway = gateway;
@@ -67,30 +56,29 @@ public class RouteSweep {
 		this.domains = domains;
 		this.locks = locks;
 		this.ledger = ledger;
-		this.sweep = sweep;
 	}
 
-	/** The fleet report with the router's part added; the report as it is when routing is off (or no report). */
-	public FleetReport sweep(FleetReport report) {
-		if (report == null || !settings.enabled()) {
-			return report;
+	/**
+	 * The router's part of a sweep; null when routing is off. {@code removeOrphans}: the sweep's own setting
+	 * ({@code tenantforge.sweep.remove-orphans}), so route orphans follow the same rule as every other orphan.
+	 */
+	public RouteReport sweep(boolean removeOrphans) {
+		if (!settings.enabled()) {
+			return null;
 		}
 		long callsBefore = gateway.calls();
-		FleetReport withRoutes;
 		try {
-			withRoutes = report.withRoutes(run(callsBefore));
+			return run(callsBefore, removeOrphans);
 		}
 		catch (RuntimeException e) {
 			String why = TransientFaults.isTransient(e) ? "router unreachable: " : "router check failed: ";
 			log.warn("Route sweep: {}{}", why, e.getMessage());
-			withRoutes = report.withRoutes(new RouteReport(false, why + e.getMessage(), 0, List.of(), List.of(),
-					(int) (gateway.calls() - callsBefore)));
+			return new RouteReport(false, why + e.getMessage(), 0, List.of(), List.of(),
+					(int) (gateway.calls() - callsBefore));
 		}
-		reports.saveRoutes(withRoutes);
-		return withRoutes;
 	}
 
-	private RouteReport run(long callsBefore) {
+	private RouteReport run(long callsBefore, boolean removeOrphans) {
 		List<Tenant> tenants = store.findAll();
 		Map<String, List<String>> allDomains = domains.all();
 		Optional<List<JsonNode>> observed = router.observe();
@@ -126,7 +114,7 @@ public class RouteSweep {
 			.filter(t -> !(t.status() == io.tenantforge.tenant.TenantStatus.DELETED))
 			.map(Tenant::id)
 			.collect(Collectors.toSet());
-		List<OrphanReport> orphans = new ArrayList<>();
+		List<RouteReport.OrphanRoute> orphans = new ArrayList<>();
 		for (RouteDrift.OrphanRoute orphan : drift.orphans()) {
 			String owner = orphan.id() == null ? null : ledger.owner(TenantRouter.LEDGER_KIND, orphan.id()).orElse(null);
 			String action;
@@ -137,7 +125,7 @@ public class RouteSweep {
 				action = "reported; never removed: the ownership record names tenant " + owner
 						+ ", whose route this is not";
 			}
-			else if (!sweep.isRemoveOrphans()) {
+			else if (!removeOrphans) {
 				action = "reported (tenantforge.sweep.remove-orphans is off)";
 			}
 			else {
@@ -152,7 +140,7 @@ public class RouteSweep {
 			}
 			log.warn("Orphan route {} (hosts {}, ownership record: {}): {}", orphan.name(), orphan.hosts(), owner,
 					action);
-			orphans.add(new OrphanReport(TenantRouter.LEDGER_KIND, orphan.name(), orphan.claimedBy(), owner, action));
+			orphans.add(new RouteReport.OrphanRoute(TenantRouter.LEDGER_KIND, orphan.name(), orphan.claimedBy(), owner, action));
 		}
 		return new RouteReport(true, note, routes.size(), repaired, orphans, (int) (gateway.calls() - callsBefore));
 	}

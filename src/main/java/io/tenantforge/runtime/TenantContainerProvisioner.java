@@ -30,8 +30,6 @@ import com.github.dockerjava.core.InvocationBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.tenantforge.cache.CacheProperties;
-import io.tenantforge.database.TenantDatabaseProperties;
 import io.tenantforge.runtime.RuntimeProperties.NetworkMode;
 import io.tenantforge.security.TenantSecrets;
 import io.tenantforge.support.RetryableException;
@@ -39,6 +37,7 @@ import io.tenantforge.support.StepFailedException;
 import io.tenantforge.tenant.ResourceLedger;
 import io.tenantforge.tenant.Tenant;
 import io.tenantforge.tenant.TenantNames;
+import io.tenantforge.tenant.TenantServiceUrls;
 import io.tenantforge.tenant.Tier;
 
 import org.springframework.stereotype.Component;
@@ -80,9 +79,7 @@ public class TenantContainerProvisioner {
 
 	private final RuntimeProperties runtime;
 
-	private final TenantDatabaseProperties database;
-
-	private final CacheProperties cache;
+	private final TenantServiceUrls urls;
 
 	private final PortAllocator ports;
 
@@ -92,13 +89,12 @@ public class TenantContainerProvisioner {
 
 	private final ResourceLedger ledger;
 
-	public TenantContainerProvisioner(DockerClient docker, RuntimeProperties runtime, TenantDatabaseProperties database,
-			CacheProperties cache, PortAllocator ports, SecretFiles secretFiles, TenantSecrets secrets,
+	public TenantContainerProvisioner(DockerClient docker, RuntimeProperties runtime, TenantServiceUrls urls,
+			PortAllocator ports, SecretFiles secretFiles, TenantSecrets secrets,
 			ResourceLedger ledger) {
 		this.docker = docker;
 		this.runtime = runtime;
-		this.database = database;
-		this.cache = cache;
+		this.urls = urls;
 		this.ports = ports;
 		this.secretFiles = secretFiles;
 		this.secrets = secrets;
@@ -506,11 +502,10 @@ public class TenantContainerProvisioner {
 		env.add("TENANT_SUBDOMAIN=" + tenant.id());
 		env.add("TENANT_TIER=" + tenant.tier());
 		env.add("DATABASE_SCHEMA=" + names.databaseSchema());
-		env.add("DATABASE_URL=postgresql://" + role + "@" + database.tenantHost() + ":" + database.tenantPort() + "/"
-				+ database.databaseName() + "?options=-c%20search_path%3D" + names.databaseSchema());
+		env.add("DATABASE_URL=" + urls.databaseUrl(names));
 		env.add("DATABASE_USER=" + role);
 		env.add("DATABASE_PASSWORD_FILE=" + SecretFiles.MOUNT_POINT + "/" + DATABASE_PASSWORD_FILE);
-		env.add("REDIS_URL=redis://" + names.redisUser() + "@" + cache.tenantHost() + ":" + cache.tenantPort());
+		env.add("REDIS_URL=" + urls.redisUrl(names));
 		env.add("REDIS_USER=" + names.redisUser());
 		env.add("REDIS_PASSWORD_FILE=" + SecretFiles.MOUNT_POINT + "/" + REDIS_PASSWORD_FILE);
 		env.add("REDIS_NAMESPACE=" + names.redisNamespace());

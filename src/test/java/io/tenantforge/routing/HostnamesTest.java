@@ -7,10 +7,13 @@ import java.util.List;
 
 import io.tenantforge.support.InvalidOrderException.FieldError;
 
+import io.tenantforge.support.UnitTest;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+@UnitTest
 class HostnamesTest {
 
 	private static final String BASE = "tenants.test";
