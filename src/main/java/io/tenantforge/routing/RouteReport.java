@@ -11,7 +11,8 @@ import java.util.List;
  * @param observed routes the router has in tenantforge's server
  * @param repaired tenants whose route was missing or drifted and was set again, with why
  * @param orphans routes of no live tenant (kind {@code router-route})
- * @param adminCalls admin-API calls this part made: one read, plus one per repair or removal
+ * @param adminCalls admin-API calls made while this part ran: one read, plus one per repair or removal (the gateway
+ * counts every call, so a reconcile's calls at the same time are included)
  */
 public record RouteReport(boolean reachable, String note, int observed, List<String> repaired,
 		List<OrphanRoute> orphans, int adminCalls) {
