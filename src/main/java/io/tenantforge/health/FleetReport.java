@@ -4,8 +4,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import io.tenantforge.routing.RouteReport;
-
 /**
  * What one health sweep saw and did: the body of {@code GET /api/v1/fleet/health}.
  *
@@ -15,7 +13,6 @@ import io.tenantforge.routing.RouteReport;
  * @param handedToReconciler ids of the tenants handed to the reconciler for repair
  * @param calls what the observation cost: calls per part, the same for any fleet size but for the health probes
  * (one per checked tenant) and the limits audit (a fixed number per sweep)
- * @param routes the router's part (routing feature); null when routing is off
  */
 public record FleetReport(Instant sweptAt, Instant finishedAt, long durationMillis, String instance, String trigger,
 		Map<String, Integer> tenants, List<DegradedTenant> degraded, List<OrphanReport> orphans,
@@ -35,6 +32,19 @@ public record FleetReport(Instant sweptAt, Instant finishedAt, long durationMill
 				handedToReconciler, repairs, calls, routeReport);
 	}
 
+	/**
+	 * The router's part of a sweep (routing feature): one admin-API read of every route, repairs, orphan routes.
+	 *
+	 * @param reachable whether the router's admin API answered
+	 * @param note what was seen (or why nothing could be)
+	 * @param observed routes the router has in tenantforge's server
+	 * @param repaired tenants whose route was missing or drifted and was set again, with why
+	 * @param orphans routes of no live tenant (kind {@code router-route})
+	 * @param adminCalls admin-API calls this part made: one read, plus one per repair or removal
+	 */
+	public record RouteReport(boolean reachable, String note, int observed, List<String> repaired,
+			List<OrphanReport> orphans, int adminCalls) {
+	}
 
 	/** @param action what the sweep did: handed to the reconciler, restarted, or why it did nothing */
 	public record DegradedTenant(String tenantId, List<String> reasons, String action) {

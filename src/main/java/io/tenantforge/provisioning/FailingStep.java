@@ -27,7 +27,7 @@ final class FailingStep {
 				.orElse(Condition.DATABASE_READY);
 		}
 		return STEPS.stream()
-			.filter(type -> tenant.condition(type).map(c -> !"True".equals(c.status())).orElse(true))
+			.filter(type -> tenant.condition(type).map(c -> c.status() != Condition.Status.TRUE).orElse(true))
 			.findFirst()
 			.orElse(Condition.HEALTHY);
 	}

@@ -20,9 +20,10 @@ import io.tenantforge.database.SchemaArchiver;
 import io.tenantforge.database.TenantDatabaseProvisioner;
 import io.tenantforge.health.TenantHealthProbe;
 import io.tenantforge.routing.TenantRouter;
+import io.tenantforge.runtime.TenantRuntime;
+import io.tenantforge.runtime.UnschedulableException;
 import io.tenantforge.tenant.TenantLocks;
 import io.tenantforge.tenant.TenantLocks.TenantLock;
-import io.tenantforge.runtime.TenantContainerProvisioner;
 import io.tenantforge.security.TenantSecrets;
 import io.tenantforge.support.Headers;
 import io.tenantforge.support.Mdc;
@@ -76,7 +77,7 @@ public class Reconciler {
 
 	private final TenantCacheProvisioner cache;
 
-	private final TenantContainerProvisioner containers;
+	private final TenantRuntime containers;
 
 	private final TenantHealthProbe health;
 
@@ -99,7 +100,7 @@ public class Reconciler {
 
 	public Reconciler(TenantStore store, TenantLocks locks, TierCatalog tiers, ProvisioningProperties properties,
 			TenantDatabaseProvisioner database, SchemaArchiver archiver, TenantCacheProvisioner cache,
-			TenantContainerProvisioner containers, TenantHealthProbe health, TenantSecrets secrets, Metrics metrics,
+			TenantRuntime containers, TenantHealthProbe health, TenantSecrets secrets, Metrics metrics,
 			TenantRouter router) {
 		this.router = router;
 		this.store = store;
@@ -269,6 +270,18 @@ public class Reconciler {
 					tenant.generation(), message, current.generation());
 			return;
 		}
+		Optional<UnschedulableException> unschedulable = unschedulable(cause);
+		if (unschedulable.isPresent() && tenant.desiredState() == DesiredState.ACTIVE) {
+			// no node may run it yet: not the tenant's failure, and no deadline; it waits PENDING and is tried again
+			int attempts = tenant.attempts() + 1;
+			Duration wait = properties.backoff(attempts);
+			log.warn("Tenant {} PENDING: {}; next attempt in {}s", tenantId, unschedulable.get().getMessage(),
+					wait.toSeconds());
+			store.updateStatus(tenantId, tenant.generation(), TenantStatus.PENDING);
+			store.scheduleRetry(tenantId, tenant.generation(), attempts, wait, tenant.withCondition(Condition
+				.isFalse(Condition.CONTAINER_READY, "NoSuitableNode", unschedulable.get().getMessage())));
+			return;
+		}
 		boolean beforeDeadline = Instant.now().isBefore(tenant.generationChangedAt().plus(properties.deadline()));
 		if (cause != null && TransientFaults.isTransient(cause) && beforeDeadline) {
 			int attempts = tenant.attempts() + 1;
@@ -288,6 +301,15 @@ public class Reconciler {
 		}
 		log.warn("Tenant {} FAILED in {}: {}", tenantId, step, reason);
 		store.markObserved(tenantId, tenant.generation(), TenantStatus.FAILED, conditions);
+	}
+
+	private static Optional<UnschedulableException> unschedulable(Throwable error) {
+		for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+			if (cause instanceof UnschedulableException waiting) {
+				return Optional.of(waiting);
+			}
+		}
+		return Optional.empty();
 	}
 
 	/** Gives the tenant's lock back; a no-op when the route stopped before taking it. */

@@ -11,27 +11,27 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.tenantforge.tenant.TenantLocks;
+import io.tenantforge.tenant.TenantLocks.TenantLock;
 import io.tenantforge.support.TransientFaults;
 import io.tenantforge.tenant.ResourceLedger;
 import io.tenantforge.tenant.Tenant;
 import io.tenantforge.tenant.TenantDomains;
-import io.tenantforge.tenant.TenantLocks;
-import io.tenantforge.tenant.TenantLocks.TenantLock;
 import io.tenantforge.tenant.TenantStore;
 
 import org.springframework.stereotype.Component;
 
 /**
- * The router's part of the health sweep: one admin-API read of every route, then each missing or drifted route of a
+ * The router's part of the health sweep (the sweep, {@code health.RouteSweep}, puts the result into its report): one admin-API read of every route, then each missing or drifted route of a
  * settled tenant set again (one call each, under the tenant's lock; a tenant the reconciler holds is left to it),
  * and every route of no live tenant reported as an orphan, removed only under the rules of the other orphans
  * ({@code tenantforge.sweep.remove-orphans} on, and the ownership record giving the route to a tenant that is gone).
  * A router that restarted empty gets its server and every route back in this one sweep.
  */
 @Component
-public class RouteSweep {
+public class RouteCheck {
 
-	private static final Logger log = LoggerFactory.getLogger(RouteSweep.class);
+	private static final Logger log = LoggerFactory.getLogger(RouteCheck.class);
 
 	private final RoutingProperties settings;
 
@@ -47,7 +47,16 @@ public class RouteSweep {
 
 	private final ResourceLedger ledger;
 
-	RouteSweep(RoutingProperties settings, TenantRouter router, CaddyGateway gateway, TenantStore store,
+	/** What one check found and did. */
+	public record Result(boolean reachable, String note, int observed, List<String> repaired, List<Orphan> orphans,
+			int adminCalls) {
+	}
+
+	/** A route of no live tenant, and what the check did about it. */
+	public record Orphan(String kind, String name, String claimedBy, String owner, String action) {
+	}
+
+	RouteCheck(RoutingProperties settings, TenantRouter router, CaddyGateway gateway, TenantStore store,
 			TenantDomains domains, TenantLocks locks, ResourceLedger ledger) {
 		this.settings = settings;
 		this.router = router;
@@ -58,14 +67,16 @@ public class RouteSweep {
 		this.ledger = ledger;
 	}
 
+	/** True when tenants are routed at all: with routing off there is nothing to check. */
+	public boolean enabled() {
+		return settings.enabled();
+	}
+
 	/**
-	 * The router's part of a sweep; null when routing is off. {@code removeOrphans}: the sweep's own setting
-	 * ({@code tenantforge.sweep.remove-orphans}), so route orphans follow the same rule as every other orphan.
+	 * One check of every route; never throws: an unreachable router is a result (not reachable, with the reason).
+	 * @param removeOrphans whether orphans the ownership record gives to a tenant that is gone may be removed
 	 */
-	public RouteReport sweep(boolean removeOrphans) {
-		if (!settings.enabled()) {
-			return null;
-		}
+	public Result check(boolean removeOrphans) {
 		long callsBefore = gateway.calls();
 		try {
 			return run(callsBefore, removeOrphans);
@@ -73,12 +84,12 @@ public class RouteSweep {
 		catch (RuntimeException e) {
 			String why = TransientFaults.isTransient(e) ? "router unreachable: " : "router check failed: ";
 			log.warn("Route sweep: {}{}", why, e.getMessage());
-			return new RouteReport(false, why + e.getMessage(), 0, List.of(), List.of(),
+			return new Result(false, why + e.getMessage(), 0, List.of(), List.of(),
 					(int) (gateway.calls() - callsBefore));
 		}
 	}
 
-	private RouteReport run(long callsBefore, boolean removeOrphans) {
+	private Result run(long callsBefore, boolean removeOrphans) {
 		List<Tenant> tenants = store.findAll();
 		Map<String, List<String>> allDomains = domains.all();
 		Optional<List<JsonNode>> observed = router.observe();
@@ -114,7 +125,7 @@ public class RouteSweep {
 			.filter(t -> !(t.status() == io.tenantforge.tenant.TenantStatus.DELETED))
 			.map(Tenant::id)
 			.collect(Collectors.toSet());
-		List<RouteReport.OrphanRoute> orphans = new ArrayList<>();
+		List<Orphan> orphans = new ArrayList<>();
 		for (RouteDrift.OrphanRoute orphan : drift.orphans()) {
 			String owner = orphan.id() == null ? null : ledger.owner(TenantRouter.LEDGER_KIND, orphan.id()).orElse(null);
 			String action;
@@ -129,20 +140,34 @@ public class RouteSweep {
 				action = "reported (tenantforge.sweep.remove-orphans is off)";
 			}
 			else {
-				try {
-					router.deleteRoute(orphan.id());
-					ledger.release(owner, TenantRouter.LEDGER_KIND, orphan.id());
-					action = "removed";
-				}
-				catch (RuntimeException e) {
-					action = "removal failed: " + e.getMessage();
-				}
+				action = removeUnderLock(orphan, owner);
 			}
 			log.warn("Orphan route {} (hosts {}, ownership record: {}): {}", orphan.name(), orphan.hosts(), owner,
 					action);
-			orphans.add(new RouteReport.OrphanRoute(TenantRouter.LEDGER_KIND, orphan.name(), orphan.claimedBy(), owner, action));
+			orphans.add(new Orphan(TenantRouter.LEDGER_KIND, orphan.name(), orphan.claimedBy(), owner, action));
 		}
-		return new RouteReport(true, note, routes.size(), repaired, orphans, (int) (gateway.calls() - callsBefore));
+		return new Result(true, note, routes.size(), repaired, orphans, (int) (gateway.calls() - callsBefore));
+	}
+
+	/** As for the other orphans: under the owner's lock, after checking again that it is still an orphan. */
+	private String removeUnderLock(RouteDrift.OrphanRoute orphan, String owner) {
+		Optional<TenantLock> lock = locks.tryLock(owner);
+		if (lock.isEmpty()) {
+			return "reported; not removed now: tenant " + owner + " is being reconciled";
+		}
+		try (TenantLock held = lock.get()) {
+			boolean ownerLive = store.find(owner).map(t -> t.status() != io.tenantforge.tenant.TenantStatus.DELETED)
+				.orElse(false);
+			if (ownerLive || !ledger.owns(owner, TenantRouter.LEDGER_KIND, orphan.id())) {
+				return "reported; not removed: under the lock of tenant " + owner + " it is no longer an orphan";
+			}
+			router.deleteRoute(orphan.id());
+			ledger.release(owner, TenantRouter.LEDGER_KIND, orphan.id());
+			return "removed";
+		}
+		catch (RuntimeException e) {
+			return "removal failed: " + e.getMessage();
+		}
 	}
 
 }
