@@ -8,6 +8,8 @@ import java.util.List;
 import io.tenantforge.support.InvalidOrderException.FieldError;
 import io.tenantforge.support.UnitTest;
 
+import io.tenantforge.support.UnitTest;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

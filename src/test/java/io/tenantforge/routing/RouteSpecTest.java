@@ -16,6 +16,8 @@ import io.tenantforge.tenant.Tenant;
 import io.tenantforge.tenant.TenantStatus;
 import io.tenantforge.support.UnitTest;
 
+import io.tenantforge.support.UnitTest;
+
 import org.junit.jupiter.api.Test;
 
 /** The desired route and the sweep's drift, without a router: pure functions of tenants, domains and routes. */
