@@ -81,7 +81,7 @@ class SwarmLifecycleIT {
 				purge.purge(TENANT, WAITING);
 			}
 			if (nodeLabelled) {
-				docker("node", "update", "--label-rm", "tier", "self");
+				docker("node", "update", "--label-rm", "tier", nodeId());
 			}
 		}
 		finally {
@@ -110,7 +110,8 @@ class SwarmLifecycleIT {
 		assertThat(resources.path("Reservations").path("NanoCPUs").asLong()).isEqualTo(100_000_000L);
 		JsonNode container = spec.path("TaskTemplate").path("ContainerSpec");
 		assertThat(container.path("ReadOnly").asBoolean()).isTrue();
-		assertThat(container.path("HealthCheck").path("Test").toString()).contains("/health");
+		// the engine writes the health check back as "Healthcheck"
+		assertThat(container.path("Healthcheck").path("Test").toString()).contains("/health");
 		assertThat(spec.path("TaskTemplate").path("RestartPolicy").path("Condition").asText()).isEqualTo("any");
 		// secrets: Docker secrets mounted as the same files the docker driver writes, never environment values
 		List<String> files = container.path("Secrets").findValuesAsText("Name");
@@ -202,7 +203,7 @@ class SwarmLifecycleIT {
 
 		// a node qualifies: the tenant is placed there and becomes ACTIVE without anyone asking again
 		nodeLabelled = true;
-		docker("node", "update", "--label-add", "tier=enterprise", "self");
+		docker("node", "update", "--label-add", "tier=enterprise", nodeId());
 		await().atMost(STEP).pollInterval(Duration.ofMillis(500)).until(() -> "ACTIVE".equals(
 				controlPlane.status(WAITING)));
 
@@ -218,6 +219,10 @@ class SwarmLifecycleIT {
 
 	private static String tenant(String id) {
 		return controlPlane.get("/api/v1/tenants/" + id).map(r -> r.body()).orElse("");
+	}
+
+	private static String nodeId() {
+		return docker("info", "--format", "{{.Swarm.NodeID}}").strip();
 	}
 
 	private static String tenant() {

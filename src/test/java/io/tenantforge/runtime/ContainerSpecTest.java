@@ -107,8 +107,8 @@ class ContainerSpecTest {
 		runtime.getSwarm().setNetwork("tenants-overlay");
 		JsonNode service = service(specs.desired(ACME, BASIC, 21001), 1);
 
-		assertThat(service.path("TaskTemplate").path("Resources").path("Reservations").path("GenericResources")
-			.toString()).isEqualTo("[{\"DiscreteResourceSpec\":{\"Kind\":\"tenant-slot\",\"Value\":1}}]");
+		assertThat(service.path("TaskTemplate").path("Resources").path("Reservations").path("GenericResources"))
+			.isEqualTo(json("[{\"DiscreteResourceSpec\":{\"Kind\":\"tenant-slot\",\"Value\":1}}]"));
 		assertThat(service.path("UpdateConfig").path("Order").asText()).isEqualTo("start-first");
 	}
 
@@ -161,6 +161,15 @@ class ContainerSpecTest {
 		assertThat(SwarmEngine.classify(400, "POST /services/create", "invalid mount"))
 			.isInstanceOf(StepFailedException.class);
 		assertThat(SwarmEngine.classify(409, "POST /secrets/create", "exists")).isInstanceOf(SwarmEngine.Conflict.class);
+	}
+
+	private static JsonNode json(String text) {
+		try {
+			return JSON.readTree(text);
+		}
+		catch (java.io.IOException e) {
+			throw new IllegalArgumentException(e);
+		}
 	}
 
 	private JsonNode service(ContainerSpec spec, int replicas) {
