@@ -38,13 +38,13 @@ import io.tenantforge.health.FleetReport.Calls;
 import io.tenantforge.health.FleetReport.DegradedTenant;
 import io.tenantforge.health.FleetReport.OrphanReport;
 import io.tenantforge.health.FleetReport.Repairs;
-import io.tenantforge.provisioning.Reconciler;
-import io.tenantforge.provisioning.TenantLocks;
-import io.tenantforge.provisioning.TenantLocks.TenantLock;
+import io.tenantforge.tenant.TenantLocks;
+import io.tenantforge.tenant.TenantLocks.TenantLock;
 import io.tenantforge.runtime.ManagedContainer;
 import io.tenantforge.runtime.TenantRuntime;
 import io.tenantforge.security.TenantSecrets;
 import io.tenantforge.support.ConflictException;
+import io.tenantforge.support.Mdc;
 import io.tenantforge.tenant.Condition;
 import io.tenantforge.tenant.ResourceLedger;
 import io.tenantforge.tenant.ResourceLedger.Resource;
@@ -73,9 +73,6 @@ public class FleetSweep implements DisposableBean {
 
 	/** The advisory lock key of the sweep: not a possible tenant slug. */
 	static final String LOCK_KEY = "fleet:health-sweep";
-
-	/** The action of a tenant handed to the reconciler for repair. */
-	static final String HANDED = "handed to the reconciler";
 
 	/** Reason of the Healthy condition while the sweep watches a failing tenant before restarting it. */
 	static final String FAILING = "Failing";
@@ -220,26 +217,28 @@ public class FleetSweep implements DisposableBean {
 		int restarted = 0;
 		for (Verdict verdict : assessment.verdicts()) {
 			Tenant tenant = byId.get(verdict.tenantId());
+			SweepAction action;
 			try {
-				Optional<DegradedTenant> outcome = act(tenant, verdict, running, restarts, now);
-				if (outcome.isEmpty()) {
+				Optional<SweepAction> acted = act(tenant, verdict, running, restarts, now);
+				if (acted.isEmpty()) {
 					continue;
 				}
-				degraded.add(outcome.get());
-				if (outcome.get().action().equals(HANDED)) {
-					handed.add(tenant.id());
-				}
-				if (outcome.get().action().startsWith("restarted")) {
-					restarted++;
-				}
+				action = acted.get();
 			}
 			catch (RuntimeException e) {
 				// one tenant whose repair fails does not stop the sweep of the others
-				MDC.put(Reconciler.MDC_TENANT, tenant.id());
+				MDC.put(Mdc.TENANT, tenant.id());
 				log.warn("Tenant {}: the sweep's action failed: {}", tenant.id(), e.getMessage());
-				MDC.remove(Reconciler.MDC_TENANT);
-				degraded.add(new DegradedTenant(tenant.id(),
-						verdict.problems().stream().map(Problem::message).toList(), "failed: " + e.getMessage()));
+				MDC.remove(Mdc.TENANT);
+				action = new SweepAction.Failed(e.getMessage());
+			}
+			degraded.add(new DegradedTenant(tenant.id(), verdict.problems().stream().map(Problem::message).toList(),
+					action.describe()));
+			if (action instanceof SweepAction.HandedToReconciler) {
+				handed.add(tenant.id());
+			}
+			if (action instanceof SweepAction.Restarted) {
+				restarted++;
 			}
 		}
 		budget.prune();
@@ -251,7 +250,20 @@ public class FleetSweep implements DisposableBean {
 		List<Orphan> seenOrphans = new ArrayList<>(assessment.orphans());
 		containers.strays(liveIds)
 			.forEach(stray -> seenOrphans.add(new Orphan(stray.kind(), stray.name(), stray.tenant())));
-		List<OrphanReport> orphans = seenOrphans.isEmpty() ? List.of() : handleOrphans(seenOrphans, liveIds);
+		List<OrphanReport> orphans = new ArrayList<>();
+		int removed = 0;
+		if (!seenOrphans.isEmpty()) {
+			Map<Resource, String> owners = ledger.all();
+			for (Map.Entry<Orphan, OrphanAction> handled : handleOrphans(seenOrphans, liveIds, owners)
+				.entrySet()) {
+				Orphan orphan = handled.getKey();
+				orphans.add(new OrphanReport(orphan.kind(), orphan.name(), orphan.claimedBy(),
+						owners.get(new Resource(orphan.kind(), orphan.name())), handled.getValue().describe()));
+				if (handled.getValue() instanceof OrphanAction.Removed) {
+					removed++;
+				}
+			}
+		}
 
 		Map<String, Integer> counts = new LinkedHashMap<>();
 		for (State state : State.values()) {
@@ -264,16 +276,15 @@ public class FleetSweep implements DisposableBean {
 		Calls calls = new Calls(containers.observationCalls(limits.size()), 1, controlPlaneQueries, 3, health.size(), limits.size());
 		return new FleetReport(started, finished, Duration.between(started, finished).toMillis(), instance, trigger,
 				counts, degraded, orphans, handed,
-				new Repairs(handed.size(), restarted,
-						(int) orphans.stream().filter(o -> o.action().equals("removed")).count()),
+				new Repairs(handed.size(), restarted, removed),
 				calls);
 	}
 
-	/** What the sweep does about one tenant's verdict; the report's entry when the tenant is degraded. */
-	private Optional<DegradedTenant> act(Tenant tenant, Verdict verdict, Map<String, ManagedContainer> running,
+	/** What the sweep does about one tenant's verdict; empty unless the tenant is degraded. */
+	private Optional<SweepAction> act(Tenant tenant, Verdict verdict, Map<String, ManagedContainer> running,
 			Map<String, List<Instant>> restarts, Instant now) {
 		if (verdict.state() == State.HEALTHY && (tenant.status() == TenantStatus.DEGRADED
-				|| !tenant.condition(Condition.HEALTHY).map(c -> "True".equals(c.status())).orElse(false))) {
+				|| !tenant.condition(Condition.HEALTHY).map(c -> c.status() == Condition.Status.TRUE).orElse(false))) {
 			store.recordHealth(tenant.id(), tenant.generation(), TenantStatus.ACTIVE, tenant.withCondition(
 					Condition.isTrue(Condition.HEALTHY, "SweepPassed", "every part as provisioned, /health 200")));
 			log.info("Tenant {} is healthy again", tenant.id());
@@ -282,16 +293,16 @@ public class FleetSweep implements DisposableBean {
 			return Optional.empty();
 		}
 		List<String> reasons = verdict.problems().stream().map(Problem::message).toList();
-		String action;
+		SweepAction action;
 		if (verdict.needs(Repair.OPERATOR)) {
 			// the reconciler would fail on the same data, and a restart cannot mend it
 			store.recordHealth(tenant.id(), tenant.generation(), TenantStatus.DEGRADED,
 					conditions(tenant, verdict, "NeedsOperator"));
-			action = "none: left for an operator";
+			action = new SweepAction.LeftForOperator();
 		}
 		else if (verdict.needs(Repair.RECONCILE)) {
 			action = store.requestRepair(tenant.id(), tenant.generation(), conditions(tenant, verdict, "Drifted"))
-					? HANDED : "none: the tenant changed meanwhile";
+					? new SweepAction.HandedToReconciler() : new SweepAction.ChangedMeanwhile();
 		}
 		else {
 			Duration failing = Duration.between(failingSince(tenant, now), now);
@@ -299,8 +310,7 @@ public class FleetSweep implements DisposableBean {
 				// watched, not yet DEGRADED: a slow or starved tenant is not restarted for one failed probe
 				store.recordHealth(tenant.id(), tenant.generation(), TenantStatus.ACTIVE,
 						conditions(tenant, verdict, FAILING));
-				action = "watching: failing for " + failing.toSeconds() + " s; restart after "
-						+ properties.getRestartAfter().toSeconds() + " s";
+				action = new SweepAction.Watching(failing.toSeconds(), properties.getRestartAfter().toSeconds());
 			}
 			else {
 				action = restart(tenant, running.get(tenant.names().containerName()), reasons,
@@ -309,29 +319,29 @@ public class FleetSweep implements DisposableBean {
 						conditions(tenant, verdict, "Unhealthy"));
 			}
 		}
-		MDC.put(Reconciler.MDC_TENANT, tenant.id());
-		log.warn("Tenant {} DEGRADED: {}; {}", tenant.id(), String.join("; ", reasons), action);
-		MDC.remove(Reconciler.MDC_TENANT);
-		return Optional.of(new DegradedTenant(tenant.id(), reasons, action));
+		MDC.put(Mdc.TENANT, tenant.id());
+		log.warn("Tenant {} DEGRADED: {}; {}", tenant.id(), String.join("; ", reasons), action.describe());
+		MDC.remove(Mdc.TENANT);
+		return Optional.of(action);
 	}
 
 	/** Restarts the container if the budget allows; says what it did. */
-	private String restart(Tenant tenant, ManagedContainer container, List<String> reasons, List<Instant> recent,
-			Instant now) {
+	private SweepAction restart(Tenant tenant, ManagedContainer container, List<String> reasons,
+			List<Instant> recent, Instant now) {
 		Optional<String> refusal = budget.refusal(recent, now);
 		if (refusal.isPresent()) {
-			return "none: " + refusal.get();
+			return new SweepAction.RestartRefused(refusal.get());
 		}
 		containers.restart(container);
 		budget.record(tenant.id(), String.join("; ", reasons));
-		return "restarted (" + (recent.size() + 1) + " of " + properties.getRestartBudget() + " within "
-				+ properties.getRestartWindow().toMinutes() + " min)";
+		return new SweepAction.Restarted(recent.size() + 1, properties.getRestartBudget(),
+				properties.getRestartWindow().toMinutes());
 	}
 
 	/** Since when the tenant's health has been failing, by its Healthy condition; now when it was not. */
 	private static Instant failingSince(Tenant tenant, Instant now) {
 		return tenant.condition(Condition.HEALTHY)
-			.filter(c -> "False".equals(c.status()) && (FAILING.equals(c.reason()) || "Unhealthy".equals(c.reason())))
+			.filter(c -> c.status() == Condition.Status.FALSE && (FAILING.equals(c.reason()) || "Unhealthy".equals(c.reason())))
 			.map(Condition::lastTransitionTime)
 			.orElse(now);
 	}
@@ -391,56 +401,78 @@ public class FleetSweep implements DisposableBean {
 	}
 
 	/**
-	 * Reports every orphan with the tenant the ownership record gives it to; removes it only when removal is on, the
-	 * record has it, and that tenant is gone.
+	 * Decides about every orphan by the tenant the ownership record gives it to; removes it only when removal is on,
+	 * the record has it, and that tenant is gone: then under that tenant's lock, after checking again that it still
+	 * is (a reconcile of a re-ordered tenant of the same id must not lose a resource it has just claimed).
 	 */
-	private List<OrphanReport> handleOrphans(List<Orphan> orphans, Set<String> liveIds) {
-		Map<Resource, String> owners = ledger.all();
-		List<OrphanReport> reported = new ArrayList<>();
+	private Map<Orphan, OrphanAction> handleOrphans(List<Orphan> orphans, Set<String> liveIds,
+			Map<Resource, String> owners) {
+		Map<Orphan, OrphanAction> handled = new LinkedHashMap<>();
 		Set<String> removedDatabases = new HashSet<>();
 		for (Orphan orphan : orphans) {
 			String owner = owners.get(new Resource(orphan.kind(), orphan.name()));
-			String action;
+			OrphanAction action;
 			if (owner == null) {
-				action = "reported; never removed: the ownership record does not have it";
+				action = new OrphanAction.NotRecorded();
 			}
 			else if (liveIds.contains(owner) || !Tenant.former(owner).names().nameOf(orphan.kind())
 				.equals(orphan.name())) {
-				action = "reported; never removed: the ownership record names tenant " + owner
-						+ ", whose resource this is not";
+				action = new OrphanAction.NotTheOwners(owner);
 			}
 			else if (!properties.isRemoveOrphans()) {
-				action = "reported (tenantforge.sweep.remove-orphans is off)";
+				action = new OrphanAction.RemovalOff();
 			}
 			else {
-				action = remove(orphan, owner, removedDatabases);
+				action = removeUnderLock(orphan, owner, removedDatabases);
 			}
 			log.warn("Orphan {} {} (label or mark: {}, ownership record: {}): {}", orphan.kind(), orphan.name(),
-					orphan.claimedBy(), owner, action);
-			reported.add(new OrphanReport(orphan.kind(), orphan.name(), orphan.claimedBy(), owner, action));
+					orphan.claimedBy(), owner, action.describe());
+			handled.put(orphan, action);
 		}
-		return reported;
+		return handled;
 	}
 
-	private String remove(Orphan orphan, String owner, Set<String> removedDatabases) {
+	private OrphanAction removeUnderLock(Orphan orphan, String owner, Set<String> removedDatabases) {
+		if (isDatabase(orphan) && removedDatabases.contains(owner)) {
+			return new OrphanAction.Removed(); // with its role or schema, by the same removal
+		}
+		Optional<TenantLock> lock = locks.tryLock(owner);
+		if (lock.isEmpty()) {
+			return new OrphanAction.OwnerBusy(owner);
+		}
+		try (TenantLock held = lock.get()) {
+			boolean ownerLive = store.find(owner).map(FleetClassifier::live).orElse(false);
+			if (ownerLive || !ledger.owns(owner, orphan.kind(), orphan.name())) {
+				return new OrphanAction.NoLongerOrphan(owner);
+			}
+			return remove(orphan, owner, removedDatabases);
+		}
+	}
+
+	/** A role or schema: the database step removes both together. */
+	private static boolean isDatabase(Orphan orphan) {
+		return orphan.kind().equals(ResourceLedger.DATABASE_ROLE) || orphan.kind().equals(ResourceLedger.DATABASE_SCHEMA);
+	}
+
+	private OrphanAction remove(Orphan orphan, String owner, Set<String> removedDatabases) {
 		Tenant former = Tenant.former(owner);
 		try {
 			switch (orphan.kind()) {
 				case ResourceLedger.CONTAINER -> containers.remove(former);
 				case ResourceLedger.REDIS_USER -> cache.remove(former);
 				case ResourceLedger.DATABASE_ROLE, ResourceLedger.DATABASE_SCHEMA -> {
-					if (removedDatabases.add(owner)) {
-						database.remove(former);
-					}
+					database.remove(former);
+					removedDatabases.add(owner);
 				}
 				default -> {
-					return "reported; the sweep removes no " + orphan.kind();
+					// e.g. a Swarm secret: the ownership record never has one, so it never gets here
+					return new OrphanAction.NotRecorded();
 				}
 			}
-			return "removed";
+			return new OrphanAction.Removed();
 		}
 		catch (RuntimeException e) {
-			return "removal failed: " + e.getMessage();
+			return new OrphanAction.RemovalFailed(e.getMessage());
 		}
 	}
 

@@ -19,11 +19,14 @@ import io.tenantforge.cache.TenantCacheProvisioner;
 import io.tenantforge.database.SchemaArchiver;
 import io.tenantforge.database.TenantDatabaseProvisioner;
 import io.tenantforge.health.TenantHealthProbe;
-import io.tenantforge.provisioning.TenantLocks.TenantLock;
+import io.tenantforge.tenant.TenantLocks;
+import io.tenantforge.tenant.TenantLocks.TenantLock;
+import io.tenantforge.routing.TenantRouter;
 import io.tenantforge.runtime.TenantRuntime;
 import io.tenantforge.runtime.UnschedulableException;
 import io.tenantforge.security.TenantSecrets;
 import io.tenantforge.support.Headers;
+import io.tenantforge.support.Mdc;
 import io.tenantforge.support.Metrics;
 import io.tenantforge.support.TransientFaults;
 import io.tenantforge.tenant.Condition;
@@ -50,10 +53,6 @@ import org.springframework.stereotype.Component;
 @Component
 public class Reconciler {
 
-	/** The order of the provisioning steps; a failure is attributed to the first of these not yet True. */
-	static final List<String> STEPS = List.of(Condition.DATABASE_READY, Condition.CACHE_READY,
-			Condition.CONTAINER_READY, Condition.HEALTHY);
-
 	static final String LOCK = "TenantforgeLock";
 
 	/** Exchange property: the tenant as claimed, the generation this reconcile works on. */
@@ -61,9 +60,6 @@ public class Reconciler {
 
 	/** Exchange property set by {@link #release} when the tenant has more work due: reconcile it again now. */
 	static final String AGAIN = "TenantforgeReconcileAgain";
-
-	/** The log MDC key carrying the tenant id on every line of a reconcile. */
-	public static final String MDC_TENANT = "tenant.id";
 
 	private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
 
@@ -89,6 +85,8 @@ public class Reconciler {
 
 	private final Metrics metrics;
 
+	private final TenantRouter router;
+
 	/**
 	 * Tenants the resync timer has queued and no reconciler has taken yet, with when; after {@link #REQUEUE_AFTER}
 	 * one is queued again, in case its message was lost.
@@ -102,7 +100,9 @@ public class Reconciler {
 
 	public Reconciler(TenantStore store, TenantLocks locks, TierCatalog tiers, ProvisioningProperties properties,
 			TenantDatabaseProvisioner database, SchemaArchiver archiver, TenantCacheProvisioner cache,
-			TenantRuntime containers, TenantHealthProbe health, TenantSecrets secrets, Metrics metrics) {
+			TenantRuntime containers, TenantHealthProbe health, TenantSecrets secrets, Metrics metrics,
+			TenantRouter router) {
+		this.router = router;
 		this.store = store;
 		this.locks = locks;
 		this.tiers = tiers;
@@ -133,7 +133,7 @@ public class Reconciler {
 			return null;
 		}
 		exchange.setProperty(LOCK, lock.get());
-		MDC.put(MDC_TENANT, tenantId);
+		MDC.put(Mdc.TENANT, tenantId);
 		// the snapshot this reconcile works from: read under the lock, never reloaded by the steps
 		Tenant tenant = due.get();
 		TenantStatus working = switch (tenant.desiredState()) {
@@ -183,6 +183,18 @@ public class Reconciler {
 			database.disableLogin(tenant);
 		});
 		return next("suspend", tenant);
+	}
+
+	/** The tenant's route in the router: to its container while ACTIVE, the suspended page while SUSPENDED. */
+	public Tenant route(Tenant tenant) {
+		timed("route", () -> router.apply(tenant));
+		return next("route", tenant);
+	}
+
+	/** The route, its certificates and the tenant's domains removed: its hostnames no longer answer. */
+	public Tenant removeRoute(Tenant tenant) {
+		timed("remove-route", () -> router.delete(tenant));
+		return next("remove-route", tenant);
 	}
 
 	public Tenant archive(Tenant tenant) {
@@ -251,7 +263,7 @@ public class Reconciler {
 		// the claimed generation's spec, with the conditions its steps recorded
 		Tenant tenant = claimed.withConditions(current.conditions());
 		String tenantId = tenant.id();
-		String step = failingStep(tenant);
+		String step = FailingStep.of(tenant);
 		String message = cause == null ? "unknown failure" : cause.getMessage();
 		if (current.generation() > tenant.generation()) {
 			log.info("Tenant {}: generation {} abandoned ({}); generation {} runs next with its own steps", tenantId,
@@ -311,7 +323,7 @@ public class Reconciler {
 			String tenantId = exchange.getMessage().getHeader(Headers.TENANT_ID, String.class);
 			exchange.setProperty(AGAIN, store.findForReconcile(tenantId).isPresent());
 		}
-		MDC.remove(MDC_TENANT);
+		MDC.remove(Mdc.TENANT);
 	}
 
 	/**
@@ -327,6 +339,7 @@ public class Reconciler {
 	private List<Condition> rollBack(Tenant tenant, String failedStep, List<Condition> conditions) {
 		List<Condition> result = new ArrayList<>();
 		try {
+			router.delete(tenant);
 			containers.remove(tenant);
 			cache.remove(tenant);
 			database.remove(tenant);
@@ -349,19 +362,6 @@ public class Reconciler {
 			}
 			return result;
 		}
-	}
-
-	private String failingStep(Tenant tenant) {
-		if (tenant.desiredState() == DesiredState.DELETED) {
-			return STEPS.stream()
-				.filter(type -> tenant.condition(type).map(c -> !"Deleted".equals(c.reason())).orElse(false))
-				.findFirst()
-				.orElse(Condition.DATABASE_READY);
-		}
-		return STEPS.stream()
-			.filter(type -> tenant.condition(type).map(c -> !"True".equals(c.status())).orElse(true))
-			.findFirst()
-			.orElse(Condition.HEALTHY);
 	}
 
 	private static List<Condition> merge(Tenant tenant, List<Condition> changes) {

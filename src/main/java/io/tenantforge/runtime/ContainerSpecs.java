@@ -5,13 +5,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.tenantforge.cache.CacheProperties;
-import io.tenantforge.database.TenantDatabaseProperties;
 import io.tenantforge.runtime.RuntimeProperties.NetworkMode;
 import io.tenantforge.security.TenantSecrets;
 import io.tenantforge.support.StepFailedException;
 import io.tenantforge.tenant.Tenant;
 import io.tenantforge.tenant.TenantNames;
+import io.tenantforge.tenant.TenantServiceUrls;
 import io.tenantforge.tenant.Tier;
 
 /**
@@ -43,14 +42,11 @@ public final class ContainerSpecs {
 
 	private final RuntimeProperties runtime;
 
-	private final TenantDatabaseProperties database;
+	private final TenantServiceUrls urls;
 
-	private final CacheProperties cache;
-
-	public ContainerSpecs(RuntimeProperties runtime, TenantDatabaseProperties database, CacheProperties cache) {
+	public ContainerSpecs(RuntimeProperties runtime, TenantServiceUrls urls) {
 		this.runtime = runtime;
-		this.database = database;
-		this.cache = cache;
+		this.urls = urls;
 	}
 
 	public ContainerSpec desired(Tenant tenant, Tier tier, int port) {
@@ -93,11 +89,10 @@ public final class ContainerSpecs {
 		env.add("TENANT_SUBDOMAIN=" + tenant.id());
 		env.add("TENANT_TIER=" + tenant.tier());
 		env.add("DATABASE_SCHEMA=" + names.databaseSchema());
-		env.add("DATABASE_URL=postgresql://" + role + "@" + database.tenantHost() + ":" + database.tenantPort() + "/"
-				+ database.databaseName() + "?options=-c%20search_path%3D" + names.databaseSchema());
+		env.add("DATABASE_URL=" + urls.databaseUrl(names));
 		env.add("DATABASE_USER=" + role);
 		env.add("DATABASE_PASSWORD_FILE=" + SecretFiles.MOUNT_POINT + "/" + DATABASE_PASSWORD_FILE);
-		env.add("REDIS_URL=redis://" + names.redisUser() + "@" + cache.tenantHost() + ":" + cache.tenantPort());
+		env.add("REDIS_URL=" + urls.redisUrl(names));
 		env.add("REDIS_USER=" + names.redisUser());
 		env.add("REDIS_PASSWORD_FILE=" + SecretFiles.MOUNT_POINT + "/" + REDIS_PASSWORD_FILE);
 		env.add("REDIS_NAMESPACE=" + names.redisNamespace());

@@ -1,9 +1,8 @@
 package io.tenantforge.runtime;
 
-import io.tenantforge.cache.CacheProperties;
-import io.tenantforge.database.TenantDatabaseProperties;
 import io.tenantforge.security.TenantSecrets;
 import io.tenantforge.tenant.ResourceLedger;
+import io.tenantforge.tenant.TenantServiceUrls;
 import io.tenantforge.tenant.TierCatalog;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -21,10 +20,9 @@ class SwarmConfig {
 	}
 
 	@Bean
-	SwarmDriver swarmDriver(SwarmEngine engine, RuntimeProperties runtime, TenantDatabaseProperties database,
-			CacheProperties cache, PortAllocator ports, TenantSecrets secrets, ResourceLedger ledger,
-			TierCatalog tiers) {
-		return new SwarmDriver(engine, runtime, database, cache, ports, secrets, ledger, tiers);
+	SwarmDriver swarmDriver(SwarmEngine engine, RuntimeProperties runtime, TenantServiceUrls urls, PortAllocator ports,
+			TenantSecrets secrets, ResourceLedger ledger, TierCatalog tiers) {
+		return new SwarmDriver(engine, runtime, urls, ports, secrets, ledger, tiers);
 	}
 
 }

@@ -17,8 +17,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.tenantforge.cache.CacheProperties;
-import io.tenantforge.database.TenantDatabaseProperties;
 import io.tenantforge.runtime.SwarmServiceSpec.SecretRef;
 import io.tenantforge.security.TenantSecrets;
 import io.tenantforge.support.RetryableException;
@@ -26,6 +24,7 @@ import io.tenantforge.support.StepFailedException;
 import io.tenantforge.tenant.ResourceLedger;
 import io.tenantforge.tenant.Tenant;
 import io.tenantforge.tenant.TenantNames;
+import io.tenantforge.tenant.TenantServiceUrls;
 import io.tenantforge.tenant.Tier;
 import io.tenantforge.tenant.TierCatalog;
 
@@ -67,12 +66,11 @@ public class SwarmDriver implements TenantRuntime {
 
 	private final TierCatalog tiers;
 
-	public SwarmDriver(SwarmEngine engine, RuntimeProperties runtime, TenantDatabaseProperties database,
-			CacheProperties cache, PortAllocator ports, TenantSecrets secrets, ResourceLedger ledger,
+	public SwarmDriver(SwarmEngine engine, RuntimeProperties runtime, TenantServiceUrls urls, PortAllocator ports, TenantSecrets secrets, ResourceLedger ledger,
 			TierCatalog tiers) {
 		this.engine = engine;
 		this.runtime = runtime;
-		this.specs = new ContainerSpecs(runtime, database, cache);
+		this.specs = new ContainerSpecs(runtime, urls);
 		this.ports = ports;
 		this.secrets = secrets;
 		this.ledger = ledger;

@@ -30,8 +30,6 @@ import com.github.dockerjava.core.InvocationBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.tenantforge.cache.CacheProperties;
-import io.tenantforge.database.TenantDatabaseProperties;
 import io.tenantforge.runtime.RuntimeProperties.NetworkMode;
 import io.tenantforge.security.TenantSecrets;
 import io.tenantforge.support.RetryableException;
@@ -39,6 +37,7 @@ import io.tenantforge.support.StepFailedException;
 import io.tenantforge.tenant.ResourceLedger;
 import io.tenantforge.tenant.Tenant;
 import io.tenantforge.tenant.TenantNames;
+import io.tenantforge.tenant.TenantServiceUrls;
 import io.tenantforge.tenant.Tier;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -72,9 +71,7 @@ public class TenantContainerProvisioner implements TenantRuntime {
 
 	private final RuntimeProperties runtime;
 
-	private final TenantDatabaseProperties database;
-
-	private final CacheProperties cache;
+	private final TenantServiceUrls urls;
 
 	private final PortAllocator ports;
 
@@ -86,18 +83,17 @@ public class TenantContainerProvisioner implements TenantRuntime {
 
 	private final ContainerSpecs specs;
 
-	public TenantContainerProvisioner(DockerClient docker, RuntimeProperties runtime, TenantDatabaseProperties database,
-			CacheProperties cache, PortAllocator ports, SecretFiles secretFiles, TenantSecrets secrets,
+	public TenantContainerProvisioner(DockerClient docker, RuntimeProperties runtime, TenantServiceUrls urls,
+			PortAllocator ports, SecretFiles secretFiles, TenantSecrets secrets,
 			ResourceLedger ledger) {
 		this.docker = docker;
 		this.runtime = runtime;
-		this.database = database;
-		this.cache = cache;
+		this.urls = urls;
 		this.ports = ports;
 		this.secretFiles = secretFiles;
 		this.secrets = secrets;
 		this.ledger = ledger;
-		this.specs = new ContainerSpecs(runtime, database, cache);
+		this.specs = new ContainerSpecs(runtime, urls);
 	}
 
 	/**
@@ -551,10 +547,9 @@ public class TenantContainerProvisioner implements TenantRuntime {
 	static RuntimeException classify(Object subject, String image, DockerException e) {
 		String message = "Docker engine for " + subject + ": " + String.valueOf(e.getMessage()).strip();
 		if (e instanceof NotFoundException) {
-			if (message.toLowerCase(java.util.Locale.ROOT).contains("no such image")) {
-				return new StepFailedException("image " + image + " not found: " + message, e);
-			}
-			return new RetryableException("vanished meanwhile: " + message, e);
+			// only a missing image is the image's fault; a container or network gone meanwhile is not
+			return new StepFailedException(message.contains("No such image")
+					? "image " + image + " not found: " + message : message, e);
 		}
 		return e.getHttpStatus() >= 500 ? new RetryableException(message, e) : new StepFailedException(message, e);
 	}

@@ -17,8 +17,11 @@ public class TenantQueries {
 
 	private final TenantStore store;
 
-	public TenantQueries(TenantStore store) {
+	private final TenantViews views;
+
+	public TenantQueries(TenantStore store, TenantViews views) {
 		this.store = store;
+		this.views = views;
 	}
 
 	/** Largest page a client may ask for. */
@@ -36,8 +39,7 @@ public class TenantQueries {
 	 */
 	public List<TenantView> list(@Header("limit") String limit, @Header("after") String after, Exchange exchange) {
 		if (limit == null && after == null) {
-			java.util.Map<String, String> nodes = store.placements();
-			return store.findAll().stream().map(t -> TenantView.of(t, nodes.get(t.id()))).toList();
+			return views.of(store.findAll());
 		}
 		List<FieldError> errors = new ArrayList<>();
 		int size = MAX_PAGE;
@@ -53,9 +55,7 @@ public class TenantQueries {
 		if (!errors.isEmpty()) {
 			throw new InvalidOrderException(errors);
 		}
-		java.util.Map<String, String> nodes = store.placements();
-		List<TenantView> page = store.findPage(after, size).stream().map(t -> TenantView.of(t, nodes.get(t.id())))
-			.toList();
+		List<TenantView> page = views.of(store.findPage(after, size));
 		if (page.size() == size) {
 			exchange.setProperty(NEXT_PAGE, "/api/v1/tenants?limit=" + size + "&after=" + page.get(page.size() - 1).id());
 		}
@@ -63,9 +63,7 @@ public class TenantQueries {
 	}
 
 	public TenantView get(@Header("id") String id) {
-		return store.find(id)
-			.map(t -> TenantView.of(t, store.placementOf(id).orElse(null)))
-			.orElseThrow(() -> new NotFoundException("no tenant '" + id + "'"));
+		return store.find(id).map(views::of).orElseThrow(() -> new NotFoundException("no tenant '" + id + "'"));
 	}
 
 }

@@ -15,8 +15,10 @@ import org.junit.jupiter.api.Test;
 
 import io.tenantforge.cache.CacheProperties;
 import io.tenantforge.database.TenantDatabaseProperties;
+import io.tenantforge.provisioning.ServiceUrls;
 import io.tenantforge.runtime.SwarmServiceSpec.SecretRef;
 import io.tenantforge.support.RetryableException;
+import io.tenantforge.support.UnitTest;
 import io.tenantforge.support.StepFailedException;
 import io.tenantforge.tenant.DesiredState;
 import io.tenantforge.tenant.Tenant;
@@ -29,6 +31,7 @@ import org.springframework.util.unit.DataSize;
  * The pure parts of the container family, without an engine: the spec from tenant and tier, its Swarm service form,
  * the drift read back from a service, and each driver's fault classification.
  */
+@UnitTest
 class ContainerSpecTest {
 
 	private static final Tier BASIC = new Tier(0.5, DataSize.ofMegabytes(64), 0.1, DataSize.ofMegabytes(32), 64, 5,
@@ -45,10 +48,10 @@ class ContainerSpecTest {
 
 	private final RuntimeProperties runtime = new RuntimeProperties();
 
-	private final ContainerSpecs specs = new ContainerSpecs(runtime,
+	private final ContainerSpecs specs = new ContainerSpecs(runtime, new ServiceUrls(
 			new TenantDatabaseProperties("jdbc:postgresql://127.0.0.1:5432/tenantforge_tenants", "postgres", "",
 					"127.0.0.1", 5432, null, false, null, null),
-			new CacheProperties("127.0.0.1", 6379));
+			new CacheProperties("127.0.0.1", 6379)));
 
 	@Test
 	void theSpecCarriesTheTiersLimitsTheLabelsAndSecretsAsFilePathsOnly() {
@@ -150,10 +153,10 @@ class ContainerSpecTest {
 		assertThat(TenantContainerProvisioner.classify("acme", "img:1",
 				new NotFoundException("Status 404: {\"message\":\"No such image: img:1\"}")))
 			.isInstanceOf(StepFailedException.class).hasMessageContaining("image img:1 not found");
-		// a container removed between two calls is not a missing image: the next attempt reads the world again
+		// a container removed between two calls is not a missing image
 		assertThat(TenantContainerProvisioner.classify("acme", "img:1",
 				new NotFoundException("Status 404: {\"message\":\"No such container: 0123\"}")))
-			.isInstanceOf(RetryableException.class).hasMessageNotContaining("image img:1 not found");
+			.hasMessageNotContaining("image img:1 not found").hasMessageContaining("No such container");
 		assertThat(SwarmEngine.classify(503, "GET /services", "This node is not a swarm manager."))
 			.isInstanceOf(StepFailedException.class);
 		assertThat(SwarmEngine.classify(500, "POST /services/create", "rpc error: timeout"))

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 
 import io.tenantforge.cache.CacheProperties;
 import io.tenantforge.database.TenantDatabaseProperties;
+import io.tenantforge.provisioning.ServiceUrls;
 import io.tenantforge.security.TenantSecrets;
 import io.tenantforge.support.IntegrationTest;
 import io.tenantforge.support.LocalSwarm;
@@ -248,7 +249,7 @@ class SwarmClusterTest {
 		TenantDatabaseProperties onTheManager = new TenantDatabaseProperties(database.url(), database.username(),
 				database.password(), manager.servicesAddress(), manager.postgresPort(), null, false, null, null);
 		CacheProperties cache = new CacheProperties(manager.servicesAddress(), manager.redisPort());
-		return new SwarmDriver(new SwarmEngine(manager.dockerHost()), onSwarm, onTheManager, cache,
+		return new SwarmDriver(new SwarmEngine(manager.dockerHost()), onSwarm, new ServiceUrls(onTheManager, cache),
 				new PortAllocator(store, onSwarm), secrets, ledger, tiersWithNodeLabels());
 	}
 

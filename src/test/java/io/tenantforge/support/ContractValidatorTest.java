@@ -17,6 +17,7 @@ import javax.net.ssl.SSLSession;
 import org.junit.jupiter.api.Test;
 
 /** The traffic check catches what drifts from the contract (without a control plane: exchanges made up here). */
+@UnitTest
 class ContractValidatorTest {
 
 	private static final String TENANT = "{\"id\":\"acme\",\"name\":\"Acme\",\"subdomain\":\"acme\",\"tier\":\"basic\","
