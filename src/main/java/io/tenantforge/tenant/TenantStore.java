@@ -139,7 +139,7 @@ public class TenantStore {
 	public java.util.Map<String, String> placements() {
 		java.util.Map<String, String> nodes = new java.util.HashMap<>();
 		jdbc.query("SELECT tenant_id, node FROM tenant_placements",
-				(java.sql.ResultSet rs) -> nodes.put(rs.getString(1), rs.getString(2)));
+				(org.springframework.jdbc.core.RowCallbackHandler) rs -> nodes.put(rs.getString(1), rs.getString(2)));
 		return nodes;
 	}
 
