@@ -145,6 +145,9 @@ class SwarmLifecycleIT {
 		// drift: a memory limit changed by hand is put back by the sweep, through the reconciler
 		docker("service", "update", "--detach", "--limit-memory", "96m", SERVICE);
 		assertThat(memoryLimit()).isEqualTo(96L * 1024 * 1024);
+		// the engine replaces the task (stop-first): the sweep is to see the new one running with the wrong limit
+		await().atMost(STEP).pollInterval(Duration.ofMillis(500)).until(() -> docker("service", "ps", SERVICE, "--filter",
+				"desired-state=running", "--format", "{{.CurrentState}}").strip().matches("(Running|Starting).*"));
 		assertThat(controlPlane.post("/api/v1/fleet/sweep", "").body()).contains(TENANT).contains("limits drifted");
 		await().atMost(STEP).pollInterval(Duration.ofMillis(500))
 			.until(() -> memoryLimit() == 128L * 1024 * 1024 && "ACTIVE".equals(controlPlane.status(TENANT)));
