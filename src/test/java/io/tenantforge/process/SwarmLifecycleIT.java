@@ -176,8 +176,10 @@ class SwarmLifecycleIT {
 				+ "|failed tasks|non-zero exit");
 
 		// services and secrets labelled as tenantforge's of no tenant are orphans, reported and left alone
+		java.nio.file.Path content = java.nio.file.Files.writeString(
+				java.nio.file.Path.of("target/" + GHOST + "-secret").toAbsolutePath(), "not a tenant's");
 		docker("secret", "create", "--label", "io.tenantforge.managed-by=tenantforge", "--label",
-				"io.tenantforge.tenant=" + GHOST, "tenant-" + GHOST + "-s", "/dev/null");
+				"io.tenantforge.tenant=" + GHOST, "tenant-" + GHOST + "-s", content.toString());
 		docker("service", "create", "--detach", "--name", "tenant-" + GHOST, "--label",
 				"io.tenantforge.managed-by=tenantforge", "--label", "io.tenantforge.tenant=" + GHOST, "--replicas", "0",
 				"tenantforge/tenant-smoke:dev");
