@@ -198,7 +198,7 @@ class SwarmClusterTest {
 				placed.clear();
 				for (Tenant tenant : tenants) {
 					List<JsonNode> running = driver.engine().tasks(tenant.names().containerName()).stream()
-						.filter(t -> "running".equals(t.path("Status").path("State").asText()))
+						.filter(SwarmClusterTest::runs)
 						.toList();
 					if (running.size() != 1) {
 						return false;
@@ -227,8 +227,14 @@ class SwarmClusterTest {
 
 	private static long runningTasks(SwarmDriver driver, Tenant tenant) {
 		return driver.engine().tasks(tenant.names().containerName()).stream()
-			.filter(t -> "running".equals(t.path("Status").path("State").asText()))
+			.filter(SwarmClusterTest::runs)
 			.count();
+	}
+
+	/** A task whose container runs: running, or starting (Docker's first health check still due). */
+	private static boolean runs(JsonNode task) {
+		String state = task.path("Status").path("State").asText();
+		return state.equals("running") || state.equals("starting");
 	}
 
 	/** The control plane's swarm driver with this context's ledger and secrets, on the test swarm's manager. */
