@@ -1,0 +1,26 @@
+package io.tenantforge.backup;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Backups of tenants ({@code tenantforge.backup.*}).
+ *
+ * @param dir the backup store: a folder, one sub-folder per tenant, one per backup (README, "Backups")
+ * @param pgRestore the pg_restore program (not older than the server, like pg_dump)
+ * @param processTimeout how long pg_dump or pg_restore may run before it is killed
+ * @param recoverInterval how often unfinished restores (of a control plane that died) are finished or undone
+ */
+@ConfigurationProperties("tenantforge.backup")
+public record BackupProperties(Path dir, String pgRestore, Duration processTimeout, Duration recoverInterval) {
+
+	public BackupProperties {
+		dir = dir == null ? Path.of("var/backups") : dir;
+		pgRestore = pgRestore == null ? "pg_restore" : pgRestore;
+		processTimeout = processTimeout == null ? Duration.ofMinutes(5) : processTimeout;
+		recoverInterval = recoverInterval == null ? Duration.ofSeconds(30) : recoverInterval;
+	}
+
+}
