@@ -85,8 +85,9 @@ class BackupRestoreTest {
 			try (Connection db = fixtures.connectAsTenant(tenant); Statement sql = db.createStatement()) {
 				sql.execute("DROP TABLE IF EXISTS notes");
 				sql.execute("CREATE TABLE notes (id serial PRIMARY KEY, body text NOT NULL)");
-				sql.execute("TRUNCATE customers");
+				sql.execute("TRUNCATE customers, invoices RESTART IDENTITY");
 				sql.execute("INSERT INTO customers (name) VALUES ('Ada Lovelace of " + tenant + "'), ('Grace Hopper')");
+				sql.execute("INSERT INTO invoices (customer_id, amount) VALUES (1, 12.50)");
 				sql.execute("INSERT INTO notes (body) VALUES ('first'), ('second'), ('third')");
 			}
 			try (TenantRedis redis = fixtures.connectRedisAsTenant(tenant)) {
@@ -107,6 +108,7 @@ class BackupRestoreTest {
 		String backup = backUp(ALPHA);
 
 		try (Connection db = fixtures.connectAsTenant(ALPHA); Statement sql = db.createStatement()) {
+			sql.execute("DELETE FROM invoices");
 			sql.execute("DELETE FROM customers WHERE name = 'Grace Hopper'");
 			sql.execute("UPDATE notes SET body = 'changed' WHERE body = 'first'");
 			sql.execute("INSERT INTO notes (body) VALUES ('written after the backup')");
