@@ -69,10 +69,13 @@ public class Restores {
 
 	private final ObjectMapper json;
 
+	private final BackupProperties properties;
+
 	public Restores(TenantStore tenants, TenantLocks locks, RestoreLedger ledger, BackupStore store,
 			BackupSeals seals, SchemaBackups schemas, NamespaceBackups namespaces,
 			TenantContainerProvisioner containers, TenantCacheProvisioner cache, TenantDatabaseProvisioner database,
-			ObjectMapper json) {
+			ObjectMapper json, BackupProperties properties) {
+		this.properties = properties;
 		this.tenants = tenants;
 		this.locks = locks;
 		this.ledger = ledger;
@@ -144,25 +147,25 @@ public class Restores {
 
 	public RestoreJob stage(RestoreJob job) {
 		namespaces.stage(job.namespace(), job.restoreId());
-		ledger.mark(job.restoreId(), RestorePhase.STAGED);
+		mark(job, RestorePhase.STAGED);
 		return job;
 	}
 
 	public RestoreJob park(RestoreJob job) {
 		schemas.park(job.tenant().names(), job.restoreId());
-		ledger.mark(job.restoreId(), RestorePhase.PARKED);
+		mark(job, RestorePhase.PARKED);
 		return job;
 	}
 
 	public RestoreJob restoreSchema(RestoreJob job) {
 		schemas.restore(job.tenant().names(), job.schemaDump());
-		ledger.mark(job.restoreId(), RestorePhase.RESTORED);
+		mark(job, RestorePhase.RESTORED);
 		return job;
 	}
 
 	public RestoreJob swap(RestoreJob job) {
 		long moved = namespaces.swap(job.tenant().names(), job.restoreId());
-		ledger.mark(job.restoreId(), RestorePhase.SWAPPED);
+		mark(job, RestorePhase.SWAPPED);
 		log.info("Restore {}: {} keys swapped in for tenant {}", job.restoreId(), moved, job.tenant().id());
 		return job;
 	}
@@ -264,6 +267,18 @@ public class Restores {
 				ledger.end(restoreId, RestorePhase.STUCK, reason + "; neither schema " + names.databaseSchema()
 						+ " nor " + SchemaBackups.parkedName(restoreId) + " exists");
 				return RestorePhase.STUCK;
+			}
+		}
+	}
+
+	/** Records the phase; then the crash tests' hook may stop the restore dead, to SIGKILL it exactly there. */
+	private void mark(RestoreJob job, RestorePhase phase) {
+		ledger.mark(job.restoreId(), phase);
+		if (phase == properties.haltAfterPhase()) {
+			log.warn("halted after restore phase {} of tenant {} (tenantforge.backup.halt-after-phase)", phase,
+					job.tenant().id());
+			while (true) {
+				java.util.concurrent.locks.LockSupport.park(this);
 			}
 		}
 	}
