@@ -31,7 +31,8 @@ import org.springframework.stereotype.Component;
 /**
  * The Redis gateway of backups, the only code of the feature that talks to Redis, over a binary-safe Lettuce
  * connection of its own: reads a namespace (SCAN + DUMP + PTTL), stages a snapshot under a restore's own prefix
- * (RESTORE with the TTL), swaps it in and clears what a restore staged. camel-spring-redis has no SCAN, DUMP,
+ * (RESTORE with the TTL), swaps it in and clears what a restore staged; adds and removes an ACL user's passwords for
+ * a credential rotation. camel-spring-redis has no SCAN, DUMP,
  * RESTORE or EVAL, hence a bean. Faults are classified here (unreachable: retry; refused: failed for good).
  * <p>
  * The swap is one Lua script, which Redis runs atomically: the live keys go, every staged key is renamed to its live
@@ -148,6 +149,18 @@ public class NamespaceBackups implements DisposableBean {
 			}
 			return null;
 		});
+	}
+
+	/** Adds a password (as its SHA-256) to the ACL user; the ones it has stay valid (credential rotation). */
+	public void addPassword(String user, String sha256) {
+		run("adding a password to " + user,
+				redis -> redis.aclSetuser(user, io.lettuce.core.AclSetuserArgs.Builder.addHashedPassword(sha256)));
+	}
+
+	/** Removes one password (by its SHA-256) from the ACL user; connections already authenticated stay. */
+	public void removePassword(String user, String sha256) {
+		run("removing a password of " + user,
+				redis -> redis.aclSetuser(user, io.lettuce.core.AclSetuserArgs.Builder.removeHashedPassword(sha256)));
 	}
 
 	private static List<byte[]> scan(RedisCommands<byte[], byte[]> redis, String pattern) {

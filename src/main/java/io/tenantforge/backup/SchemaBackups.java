@@ -31,7 +31,7 @@ import org.springframework.stereotype.Component;
  * The PostgreSQL gateway of backups, the only code of the feature that talks to the tenants database: dumps a
  * tenant's schema ({@code pg_dump}, one consistent snapshot), counts its rows, and for a restore parks the live schema
  * under a side name, restores the backup in one transaction ({@code pg_restore --single-transaction}) and drops or
- * brings back the parked schema. SQL faults are classified here (transient: retry; else failed for good).
+ * brings back the parked schema; and changes the tenant role's password for a credential rotation. SQL faults are classified here (transient: retry; else failed for good).
  * <p>
  * pg_dump and pg_restore are programs, so a bean runs them (the stack has no Camel component for processes); a dump
  * carries its schema's name, so the backup is restored under the tenant's own name while the live schema waits
@@ -183,6 +183,20 @@ public class SchemaBackups {
 		}
 		catch (SQLException e) {
 			throw SqlFaults.classify("dropping the parked schema of restore " + restoreId, e);
+		}
+	}
+
+	/**
+	 * Sets the tenant role's password (credential rotation): the SCRAM verifier is computed here, so the password
+	 * never reaches the server's log. Sessions already open stay; new ones need the new password.
+	 */
+	public void changePassword(TenantNames names, String password) {
+		try (Connection connection = tenants.getConnection()) {
+			connection.unwrap(PGConnection.class)
+				.alterUserPassword(names.databaseRole(), password.toCharArray(), "scram-sha-256");
+		}
+		catch (SQLException e) {
+			throw SqlFaults.classify("changing the password of " + names.databaseRole(), e);
 		}
 	}
 

@@ -69,7 +69,7 @@ class RestoreCrashIT {
 			await().atMost(WAIT).pollInterval(Duration.ofMillis(250)).until(() -> first.status(TENANT).equals("ACTIVE"));
 			write("at the backup", 3);
 			atBackup = data();
-			var created = first.post("/api/v1/tenants/" + TENANT + "/backups", "{}");
+			var created = first.post("/api/v1/tenants/" + TENANT + "/backups", "");
 			assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
 			backup = json.readTree(created.body()).get("id").asText();
 			write("after the backup", 5);
