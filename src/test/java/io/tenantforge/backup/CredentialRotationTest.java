@@ -101,9 +101,12 @@ class CredentialRotationTest {
 		String newRedis = fixtures.readSecret(TENANT, "redis_password");
 		assertThat(newDatabase).isNotEqualTo(oldDatabase);
 		assertThat(newRedis).isNotEqualTo(oldRedis);
-		assertThatThrownBy(() -> DriverManager.getConnection(database.url(), role(), oldDatabase).close())
-			.isInstanceOf(SQLException.class)
-			.satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("28P01"));
+		// this machine's PostgreSQL trusts 127.0.0.1 (see Host posture), so a login proves nothing here: what
+		// PostgreSQL checks a password against under scram-sha-256 is the role's verifier
+		String verifier = fixtures.tenantsDatabase()
+			.queryForObject("SELECT rolpassword FROM pg_authid WHERE rolname = ?", String.class, role());
+		assertThat(scramMatches(verifier, newDatabase)).as("the verifier takes the new password").isTrue();
+		assertThat(scramMatches(verifier, oldDatabase)).as("the verifier takes the old password").isFalse();
 		assertThatThrownBy(() -> redisAs(oldRedis).close()).hasRootCauseInstanceOf(
 				RedisCommandExecutionException.class).rootCause().hasMessageContaining("WRONGPASS");
 		try (Connection db = fixtures.connectAsTenant(TENANT); TenantRedis redis = fixtures.connectRedisAsTenant(TENANT)) {
@@ -221,6 +224,23 @@ class CredentialRotationTest {
 			client.shutdown();
 			throw e;
 		}
+	}
+
+	/** Whether a SCRAM-SHA-256 verifier ({@code SCRAM-SHA-256$iter:salt$StoredKey:ServerKey}) takes the password. */
+	private static boolean scramMatches(String verifier, String password) throws Exception {
+		String[] parts = verifier.split("[$:]");
+		assertThat(parts[0]).isEqualTo("SCRAM-SHA-256");
+		int iterations = Integer.parseInt(parts[1]);
+		byte[] salt = java.util.Base64.getDecoder().decode(parts[2]);
+		byte[] storedKey = java.util.Base64.getDecoder().decode(parts[3]);
+		javax.crypto.SecretKeyFactory pbkdf2 = javax.crypto.SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256");
+		byte[] salted = pbkdf2.generateSecret(new javax.crypto.spec.PBEKeySpec(password.toCharArray(), salt,
+				iterations, 256)).getEncoded();
+		javax.crypto.Mac hmac = javax.crypto.Mac.getInstance("HmacSHA256");
+		hmac.init(new javax.crypto.spec.SecretKeySpec(salted, "HmacSHA256"));
+		byte[] clientKey = hmac.doFinal("Client Key".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+		return java.security.MessageDigest.isEqual(storedKey,
+				java.security.MessageDigest.getInstance("SHA-256").digest(clientKey));
 	}
 
 	private static String role() {
