@@ -30,6 +30,18 @@ CREATE TABLE tenant_restores (
 -- never two unfinished restores of one tenant
 CREATE UNIQUE INDEX tenant_restores_open ON tenant_restores (tenant_id) WHERE finished_at IS NULL;
 
+-- Clones waiting for their data: a tenant ordered with "from":{"tenant","backup"} is provisioned like any other, then
+-- seeded from that backup (a restore into it); state PENDING, SEEDED or FAILED (reason).
+CREATE TABLE tenant_seeds (
+    tenant_id     text PRIMARY KEY,
+    source_tenant text        NOT NULL,
+    backup_id     text        NOT NULL,
+    state         text        NOT NULL DEFAULT 'PENDING',
+    reason        text,
+    created_at    timestamptz NOT NULL DEFAULT now(),
+    finished_at   timestamptz
+);
+
 -- The newest outcome of each tenant's backups (metrics, /actuator/health).
 CREATE TABLE tenant_backup_outcomes (
     tenant_id       text PRIMARY KEY,

@@ -9,6 +9,15 @@ import io.tenantforge.tenant.Tenant;
 public record RestoreJob(Tenant tenant, String backupId, String sourceTenant, BackupManifest manifest,
 		byte[] schemaDump, NamespaceSnapshot namespace, long restoreId) {
 
+	/** Whether the backup is another tenant's: a clone being seeded. */
+	public boolean seed() {
+		return !sourceTenant.equals(tenant.id());
+	}
+
+	RestoreJob withSchemaDump(byte[] dump) {
+		return new RestoreJob(tenant, backupId, sourceTenant, manifest, dump, namespace, restoreId);
+	}
+
 	RestoreJob recorded(long id) {
 		return new RestoreJob(tenant, backupId, sourceTenant, manifest, schemaDump, namespace, id);
 	}

@@ -71,11 +71,14 @@ public class Restores {
 
 	private final BackupProperties properties;
 
+	private final org.springframework.jdbc.core.JdbcTemplate jdbc;
+
 	public Restores(TenantStore tenants, TenantLocks locks, RestoreLedger ledger, BackupStore store,
 			BackupSeals seals, SchemaBackups schemas, NamespaceBackups namespaces,
 			TenantContainerProvisioner containers, TenantCacheProvisioner cache, TenantDatabaseProvisioner database,
-			ObjectMapper json, BackupProperties properties) {
+			ObjectMapper json, BackupProperties properties, org.springframework.jdbc.core.JdbcTemplate jdbc) {
 		this.properties = properties;
+		this.jdbc = jdbc;
 		this.tenants = tenants;
 		this.locks = locks;
 		this.ledger = ledger;
@@ -115,6 +118,38 @@ public class Restores {
 		}
 		return new RestoreJob(tenant, backupId, tenantId, stored.manifest(), parts.get(BackupManifest.SCHEMA),
 				namespace, 0);
+	}
+
+	/**
+	 * The seed of a clone: the backup of the source tenant recorded in its seed, opened and checked as that tenant's
+	 * (the seal's associated data is the source tenant's id), to be restored into the clone.
+	 */
+	public RestoreJob openSeed(@Header(io.tenantforge.support.Headers.TENANT_ID) String tenantId) {
+		Tenant tenant = tenants.find(tenantId).orElseThrow(() -> new NotFoundException("no tenant '" + tenantId + "'"));
+		Map<String, Object> seed = jdbc.queryForMap("SELECT source_tenant, backup_id FROM tenant_seeds WHERE tenant_id = ?",
+				tenantId);
+		String source = (String) seed.get("source_tenant");
+		String backupId = (String) seed.get("backup_id");
+		BackupStore.StoredBackup stored = store.read(source, backupId);
+		Map<String, byte[]> parts = seals.open(stored.manifest(), source, stored.files());
+		NamespaceSnapshot namespace;
+		try {
+			namespace = NamespaceSnapshot.decode(parts.get(BackupManifest.NAMESPACE));
+		}
+		catch (IllegalArgumentException e) {
+			throw new BackupRefusedException("backup " + backupId + ": " + e.getMessage());
+		}
+		return new RestoreJob(tenant, backupId, source, stored.manifest(), parts.get(BackupManifest.SCHEMA), namespace,
+				0);
+	}
+
+	/** For a clone: the source's schema made into the clone's (its name, owner and mark); nothing for a restore. */
+	public RestoreJob retarget(RestoreJob job) {
+		if (!job.seed()) {
+			return job;
+		}
+		return job.withSchemaDump(schemas.retarget(job.schemaDump(), new TenantNames(job.sourceTenant()),
+				job.tenant().names(), job.tenant().id(), job.restoreId()));
 	}
 
 	/** Takes the tenant's lock (409 while a reconcile or another restore holds it) and records the restore. */

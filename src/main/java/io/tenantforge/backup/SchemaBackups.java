@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -20,6 +21,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import org.postgresql.PGConnection;
 
 import io.tenantforge.database.TenantDatabaseProperties;
+import io.tenantforge.database.TenantDatabaseProvisioner;
 import io.tenantforge.support.SqlFaults;
 import io.tenantforge.support.StepFailedException;
 import io.tenantforge.tenant.TenantNames;
@@ -176,6 +178,62 @@ public class SchemaBackups {
 		}
 	}
 
+	/**
+	 * A dump of {@code from}'s schema made into one of {@code to}'s, for a clone: restored into a scratch database
+	 * ({@code tfclone_<restore id>}, made and dropped here) as {@code to}'s role, so everything in it is that role's,
+	 * renamed to {@code to}'s schema with its mark, and dumped again. Function bodies that name their schema keep the
+	 * old name (PostgreSQL stores them as text); views, defaults and sequences follow the rename.
+	 */
+	public byte[] retarget(byte[] dump, TenantNames from, TenantNames to, String toTenantId, long restoreId) {
+		String scratch = "tfclone_" + restoreId;
+		Path workDir = workDir();
+		Path file = null;
+		try (Connection admin = tenants.getConnection(); Statement sql = admin.createStatement()) {
+			PGConnection pg = admin.unwrap(PGConnection.class);
+			sql.execute("DROP DATABASE IF EXISTS " + pg.escapeIdentifier(scratch) + " WITH (FORCE)");
+			sql.execute("CREATE DATABASE " + pg.escapeIdentifier(scratch));
+			try {
+				// the source's data is in it for seconds: no tenant role may connect
+				sql.execute("REVOKE ALL ON DATABASE " + pg.escapeIdentifier(scratch) + " FROM PUBLIC");
+				sql.execute("GRANT CREATE ON DATABASE " + pg.escapeIdentifier(scratch) + " TO "
+						+ pg.escapeIdentifier(to.databaseRole()));
+				file = privateTempFile(workDir, to.slug() + "-clone-", ".dump");
+				Files.write(file, dump);
+				Processes.run("pg_restore of " + from.databaseSchema() + " for clone " + to.slug(),
+						List.of(properties.pgRestore(), "--dbname=" + libpqUrl(scratch),
+								"--username=" + database.username(), "--role=" + to.databaseRole(), "--no-owner",
+								"--no-acl", "--single-transaction", "--exit-on-error", "--no-password", file.toString()),
+						passwordEnvironment(), workDir, properties.processTimeout());
+				try (Connection scratchDb = DriverManager.getConnection(jdbcUrl(scratch), database.username(),
+						database.password()); Statement rename = scratchDb.createStatement()) {
+					rename.execute("ALTER SCHEMA " + pg.escapeIdentifier(from.databaseSchema()) + " RENAME TO "
+							+ pg.escapeIdentifier(to.databaseSchema()));
+					rename.execute("COMMENT ON SCHEMA " + pg.escapeIdentifier(to.databaseSchema()) + " IS '"
+							+ pg.escapeLiteral(TenantDatabaseProvisioner.OWNER_MARK + toTenantId) + "'");
+				}
+				Files.delete(file);
+				file = privateTempFile(workDir, to.slug() + "-clone-", ".dump");
+				Processes.run("pg_dump of the clone of " + from.databaseSchema(),
+						List.of(database.pgDump(), "--dbname=" + libpqUrl(scratch), "--username=" + database.username(),
+								"--schema=" + to.databaseSchema(), "--format=custom", "--file=" + file),
+						passwordEnvironment(), workDir, properties.processTimeout());
+				return Files.readAllBytes(file);
+			}
+			finally {
+				sql.execute("DROP DATABASE IF EXISTS " + pg.escapeIdentifier(scratch) + " WITH (FORCE)");
+			}
+		}
+		catch (SQLException e) {
+			throw SqlFaults.classify("making the schema of clone " + to.slug(), e);
+		}
+		catch (IOException e) {
+			throw new StepFailedException("cannot make the schema of clone " + to.slug() + ": " + e.getMessage(), e);
+		}
+		finally {
+			deleteQuietly(file);
+		}
+	}
+
 	public void dropParked(long restoreId) {
 		try (Connection connection = tenants.getConnection(); Statement sql = connection.createStatement()) {
 			PGConnection pg = connection.unwrap(PGConnection.class);
@@ -232,6 +290,15 @@ public class SchemaBackups {
 
 	private String libpqUrl() {
 		return database.url().replaceFirst("^jdbc:", "");
+	}
+
+	private String libpqUrl(String databaseName) {
+		return jdbcUrl(databaseName).replaceFirst("^jdbc:", "");
+	}
+
+	/** The tenants database's URL with another database name. */
+	private String jdbcUrl(String databaseName) {
+		return database.url().replaceFirst("/[^/?]+(\\?|$)", "/" + databaseName + "$1");
 	}
 
 	/** The password, if any, goes to the programs through their environment, never their command line. */

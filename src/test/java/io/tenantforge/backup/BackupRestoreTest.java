@@ -2,6 +2,7 @@ package io.tenantforge.backup;
 
 import static io.tenantforge.support.TenantOrders.anOrder;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -50,6 +51,8 @@ class BackupRestoreTest {
 
 	private static final String BETA = "bk-beta";
 
+	private static final String CLONE = "bk-gamma";
+
 	private static final long TTL_MILLIS = 600_000;
 
 	@Autowired
@@ -65,7 +68,7 @@ class BackupRestoreTest {
 
 	@BeforeAll
 	void provision() {
-		fixtures.purge(ALPHA, BETA);
+		fixtures.purge(ALPHA, BETA, CLONE);
 		api.postOrder(anOrder().withName("Backup Alpha").withSubdomain(ALPHA).build());
 		api.postOrder(anOrder().withName("Backup Beta").withSubdomain(BETA).build());
 		fixtures.awaitStatus(ALPHA, TenantStatus.ACTIVE, Duration.ofSeconds(60));
@@ -74,7 +77,8 @@ class BackupRestoreTest {
 
 	@AfterAll
 	void clean() {
-		fixtures.purge(ALPHA, BETA);
+		fixtures.purge(ALPHA, BETA, CLONE);
+		fixtures.controlPlaneDatabase().update("DELETE FROM tenant_seeds WHERE tenant_id = ?", CLONE);
 	}
 
 	/** Each test starts from the same data, written as each tenant through its own connections. */
@@ -203,6 +207,56 @@ class BackupRestoreTest {
 		assertThat(copied.statusCode()).isEqualTo(409);
 		assertThat(api.read(copied.body()).get("detail").asText()).contains("does not open as tenant '" + ALPHA);
 		assertThat(snapshot(ALPHA)).isEqualTo(alphaBefore);
+	}
+
+	@Test
+	void aCloneIsANewIndependentTenantSeededWithTheBackupsData() throws Exception {
+		Snapshot alphaAtBackup = snapshot(ALPHA);
+		String backup = backUp(ALPHA);
+		try (Connection db = fixtures.connectAsTenant(ALPHA); Statement sql = db.createStatement()) {
+			sql.execute("INSERT INTO notes (body) VALUES ('alpha, after the backup')");
+		}
+
+		HttpResponse<String> ordered = api.postOrder(anOrder().withName("Backup Gamma").withSubdomain(CLONE)
+			.with("from", Map.of("tenant", ALPHA, "backup", backup)).build());
+
+		assertThat(ordered.statusCode()).as(ordered.body()).isEqualTo(202);
+		await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> "SEEDED".equals(
+				fixtures.controlPlaneDatabase().queryForList("SELECT state FROM tenant_seeds WHERE tenant_id = ?",
+						String.class, CLONE).stream().findFirst().orElse(null)));
+		fixtures.awaitStatus(CLONE, TenantStatus.ACTIVE, Duration.ofSeconds(60));
+		assertThat(snapshot(CLONE)).isEqualTo(alphaAtBackup);
+		// its own role, ACL user and container
+		assertThat(fixtures.footprint()).contains("role:tenant_bk_gamma", "schema:tenant_bk_gamma",
+				"acl:tenant_bk_gamma", "container:/tenant-bk-gamma");
+		assertThat(fixtures.readSecret(CLONE, "database_password"))
+			.isNotEqualTo(fixtures.readSecret(ALPHA, "database_password"));
+		assertThat(fixtures.tenantsDatabase().queryForObject("SELECT count(*) FROM pg_class c JOIN pg_namespace n "
+				+ "ON n.oid = c.relnamespace WHERE n.nspname = 'tenant_bk_gamma' AND pg_get_userbyid(c.relowner) "
+				+ "<> 'tenant_bk_gamma'", Long.class)).as("objects of the clone not owned by its role").isZero();
+
+		Snapshot alphaBefore = snapshot(ALPHA);
+		try (Connection db = fixtures.connectAsTenant(CLONE); Statement sql = db.createStatement();
+				TenantRedis redis = fixtures.connectRedisAsTenant(CLONE)) {
+			sql.execute("INSERT INTO notes (body) VALUES ('only the clone')");
+			sql.execute("DELETE FROM customers WHERE name = 'Grace Hopper'");
+			redis.connection().sync().set("tenant:" + CLONE + ":plain", "the clone's own");
+		}
+		assertThat(snapshot(ALPHA)).isEqualTo(alphaBefore);
+		assertThat(snapshot(CLONE)).isNotEqualTo(alphaAtBackup);
+	}
+
+	@Test
+	void aCloneOfABackupThatIsNotTheSourcesIsRefused() {
+		String betaBackup = backUp(BETA);
+
+		HttpResponse<String> refused = api.postOrder(anOrder().withName("Not A Clone").withSubdomain("bk-delta")
+			.with("from", Map.of("tenant", ALPHA, "backup", betaBackup)).build());
+
+		assertThat(refused.statusCode()).isEqualTo(400);
+		assertThat(refused.body()).contains("from.backup").contains("not a backup of tenant '" + ALPHA + "'");
+		assertThat(fixtures.controlPlaneDatabase()
+			.queryForObject("SELECT count(*) FROM tenants WHERE id = 'bk-delta'", Long.class)).isZero();
 	}
 
 	@Test
