@@ -48,5 +48,6 @@ CREATE TABLE tenant_backup_outcomes (
     last_success_at timestamptz,
     last_failure_at timestamptz,
     last_failure    text,
-    last_trigger    text
+    last_trigger    text,
+    last_rotated_at timestamptz           -- the newest credential rotation
 );

@@ -32,6 +32,7 @@ import io.tenantforge.support.TenantFixtures;
 import io.tenantforge.support.TenantFixtures.TenantRedis;
 import io.tenantforge.tenant.TenantStatus;
 
+import org.apache.camel.ProducerTemplate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -53,6 +54,8 @@ class BackupRestoreTest {
 
 	private static final String CLONE = "bk-gamma";
 
+	private static final String BROKEN = "bk-broken";
+
 	private static final long TTL_MILLIS = 600_000;
 
 	@Autowired
@@ -63,6 +66,9 @@ class BackupRestoreTest {
 
 	@Autowired
 	BackupProperties properties;
+
+	@Autowired
+	ProducerTemplate camel;
 
 	private final ObjectMapper json = new ObjectMapper();
 
@@ -257,6 +263,42 @@ class BackupRestoreTest {
 		assertThat(refused.body()).contains("from.backup").contains("not a backup of tenant '" + ALPHA + "'");
 		assertThat(fixtures.controlPlaneDatabase()
 			.queryForObject("SELECT count(*) FROM tenants WHERE id = 'bk-delta'", Long.class)).isZero();
+	}
+
+	@Test
+	void scheduledBackupsFollowTheTierKeepTheNewestAndAFailureShowsInHealthAndMetrics() throws Exception {
+		fixtures.purge(BROKEN);
+		api.postOrder(anOrder().withName("Backup Broken").withSubdomain(BROKEN).build());
+		fixtures.awaitStatus(BROKEN, TenantStatus.ACTIVE, Duration.ofSeconds(60));
+		// an operator dropped its schema by hand: its scheduled backup fails
+		fixtures.tenantsDatabase().execute("DROP SCHEMA tenant_bk_broken CASCADE");
+		String older = backUp(ALPHA);
+		String newer = backUp(ALPHA);
+		try {
+			camel.requestBody("direct:backup-schedule", (Object) null);
+
+			JsonNode alphaBackups = api.read(api.get("/api/v1/tenants/" + ALPHA + "/backups").body());
+			assertThat(alphaBackups).as("the test profile's basic tier keeps 2").hasSize(2);
+			assertThat(alphaBackups.get(0).get("trigger").asText()).isEqualTo("schedule");
+			assertThat(alphaBackups.get(1).get("id").asText()).isEqualTo(newer);
+			assertThat(folderOf(ALPHA, newer)).isDirectory();
+			assertThat(folderOf(ALPHA, older)).doesNotExist();
+			JsonNode health = api.read(api.requestAs("admin", Api.ADMIN_PASSWORD, "GET", "/actuator/health", null)
+				.body()).path("components").path("scheduledBackups");
+			assertThat(health.path("status").asText()).isEqualTo("DOWN");
+			assertThat(health.path("details").path("failedScheduledBackups").path(BROKEN).asText())
+				.contains("has no database schema");
+			String metrics = api.requestAs("admin", Api.ADMIN_PASSWORD, "GET", "/actuator/prometheus", null).body();
+			assertThat(metrics).containsPattern("tenantforge_backup_last_success_seconds\\{tenant=\"" + ALPHA
+					+ "\"\\} [1-9]")
+				.containsPattern("tenantforge_backup_last_failure_seconds\\{tenant=\"" + BROKEN + "\"\\} [1-9]");
+		}
+		finally {
+			fixtures.purge(BROKEN);
+			fixtures.controlPlaneDatabase().update("DELETE FROM tenant_backup_outcomes WHERE tenant_id = ?", BROKEN);
+		}
+		assertThat(api.read(api.requestAs("admin", Api.ADMIN_PASSWORD, "GET", "/actuator/health", null).body())
+			.path("components").path("scheduledBackups").path("status").asText()).isEqualTo("UP");
 	}
 
 	@Test
