@@ -37,7 +37,8 @@ import org.junit.jupiter.api.Test;
  * <li>{@code provisioning} (the reconciler, which runs the resources' steps, the health probe and the router),
  * {@code intake} (order channels: they only record desired state) and {@code backup} (backups, restores and
  * rotations across the database, cache and runtime);</li>
- * <li>{@code posture}: the host posture check reads every part's settings.</li>
+ * <li>{@code posture}: the host posture check reads every part's settings; {@code backup} (backups, restores,
+ * clones from an order, credential rotation) works on every resource of one tenant and on orders.</li>
  * </ol>
  * What one resource needs from another goes through {@code tenant} (e.g. {@link io.tenantforge.tenant.TenantServiceUrls},
  * implemented by {@code provisioning} from the database and cache settings).
@@ -49,7 +50,7 @@ class ArchitectureTest {
 
 	/** Layer of each package that is not a resource; a resource (any other package) is layer 2. */
 	private static final Map<String, Integer> LAYERS = Map.of("support", 0, "tenant", 1, "security", 1, "health", 3,
-			"provisioning", 4, "intake", 4, "backup", 4, "posture", 5);
+			"provisioning", 4, "intake", 4, "backup", 5, "posture", 5);
 
 	private static final int RESOURCE = 2;
 
