@@ -42,7 +42,8 @@ redis-cli -h 127.0.0.1 SET "${ns}meta" '{"tier":"basic"}' >/dev/null
 cache_done=$(ms)
 
 docker run -d -q --name "tenant-raw-$slug" --network host --memory 64m --cpus 0.5 --pids-limit 64 \
-  --cap-drop ALL --security-opt no-new-privileges \
+  --cap-drop ALL --security-opt no-new-privileges --read-only --user 10001:10001 \
+  --tmpfs /tmp:rw,noexec,nosuid,nodev,size=16m,uid=10001,gid=10001 \
   -e TENANT_ID="$slug" -e DATABASE_SCHEMA="$name" -e REDIS_NAMESPACE="$ns" -e PORT="$port" "$image" >/dev/null
 until curl -sf -o /dev/null "http://127.0.0.1:$port/health"; do sleep 0.01; done
 container_done=$(ms)

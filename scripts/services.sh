@@ -37,6 +37,17 @@ fi
 static_busybox || die "/bin/busybox is missing or not statically linked (package busybox-static)"
 say "busybox up: static $(/bin/busybox | head -n 1 | cut -d' ' -f1-2) at /bin/busybox"
 
+# --- the router: Caddy (Debian caddy, 2.6.2 on Debian 12) --------------------------------------
+# Installed only: the package does not start it here, and tenantforge does not need a system Caddy. With
+# tenantforge.routing.process.managed=true (the dev and test profiles) the control plane runs `caddy run` itself as a
+# child process on 127.0.0.1 and stops it when it stops; see the README, "Tenant URLs and custom domains".
+if ! command -v caddy >/dev/null 2>&1; then
+  say "installing caddy"
+  apt-get update
+  DEBIAN_FRONTEND=noninteractive apt-get install -y caddy
+fi
+say "caddy up: $(caddy version 2>/dev/null | cut -d' ' -f1) at $(command -v caddy) (started by the control plane)"
+
 # --- headless Chromium and its driver, for the console's browser test ---------------------------
 if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
   say "installing chromium and chromium-driver"

@@ -4,8 +4,10 @@
 # Redis listening on the namespace's services address. Nothing of it is reachable from the machine's namespace
 # except the engine's unix socket; run commands inside it with `nsenter --net=/var/run/netns/NAME ...`.
 #
-#   bash scripts/test-host.sh up NAME [--services] [--build]
-#                                                    start it (prints KEY=VALUE lines: socket, addresses, ports)
+#   bash scripts/test-host.sh up NAME [--services] [--build] [--node-resource KIND=N]
+#                                                    start it (prints KEY=VALUE lines: socket, addresses, ports);
+#                                                    --node-resource: the engine advertises N of KIND to a swarm
+#                                                    (dockerd --node-generic-resource), e.g. tenant-slot=3
 #   bash scripts/test-host.sh down NAME              stop and remove everything `up` made (idempotent)
 #   bash scripts/test-host.sh link NAME1 NAME2 K     join two running test hosts by a veth pair: NAME1 gets
 #                                                    10.201.K.1/24, NAME2 10.201.K.2/24 (K 0-255; prints both);
@@ -30,7 +32,7 @@ REDIS_PORT=6379
 IMAGES=${TEST_HOST_IMAGES:-tenantforge/tenant-smoke:dev tenantforge/tenant-smoke:unhealthy}
 
 usage() {
-  echo "usage: $0 up NAME [--services] [--build] | down NAME | link NAME1 NAME2 K" >&2
+  echo "usage: $0 up NAME [--services] [--build] [--node-resource KIND=N] | down NAME | link NAME1 NAME2 K" >&2
   exit 64
 }
 
@@ -68,6 +70,8 @@ kill_pidfile() {
 
 down() {
   if [ -S "$socket" ]; then
+    # out of any swarm first (its orchestrator would start tasks again), then the containers
+    docker -H "unix://$socket" swarm leave --force >/dev/null 2>&1 || true
     # containers first: their shims would otherwise outlive the engine
     docker -H "unix://$socket" ps -aq 2>/dev/null | xargs -r docker -H "unix://$socket" rm -f >/dev/null 2>&1 || true
   fi
@@ -90,7 +94,7 @@ down() {
 }
 
 up() {
-  local services=$1 build=$2 i
+  local services=$1 build=$2 resources=$3 i
   [ ! -e "$netns" ] || { echo "test-host.sh: $name exists already (down it first)" >&2; exit 1; }
   trap 'echo "test-host.sh: up failed, removing $name" >&2; down' ERR
   ip netns add "$name"
@@ -99,7 +103,7 @@ up() {
   mkdir -p "$run_dir" "$data_dir/docker"
   in_ns dockerd --data-root "$data_dir/docker" --exec-root "$run_dir/exec" -H "unix://$socket" \
     --pidfile "$run_dir/docker.pid" --cgroup-parent "$name" --containerd-namespace "$name" \
-    --containerd-plugins-namespace "$name-plugins" --iptables=true --ip-forward=true \
+    --containerd-plugins-namespace "$name-plugins" --iptables=true --ip-forward=true $resources \
     >"$run_dir/dockerd.log" 2>&1 &
   for i in $(seq 1 300); do
     docker -H "unix://$socket" version >/dev/null 2>&1 && break
@@ -169,15 +173,22 @@ link() {
 case $action in
   link) [ $# -eq 4 ] || usage; link "$3" "$4" ;;
   up)
-    services=no build=no
-    for option in "${@:3}"; do
-      case $option in
+    services=no build=no resources=
+    set -- "${@:3}"
+    while [ $# -gt 0 ]; do
+      case $1 in
         --services) services=yes ;;
         --build) build=yes ;;
+        --node-resource)
+          [[ ${2:-} =~ ^[a-z][a-z0-9-]*=[0-9]+$ ]] || usage
+          resources="$resources --node-generic-resource $2"
+          shift
+          ;;
         *) usage ;;
       esac
+      shift
     done
-    up "$services" "$build"
+    up "$services" "$build" "$resources"
     ;;
   down) down ;;
   *) usage ;;

@@ -9,8 +9,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.tenantforge.cache.TenantCacheProvisioner;
-import io.tenantforge.provisioning.TenantLocks;
-import io.tenantforge.provisioning.TenantLocks.TenantLock;
+import io.tenantforge.tenant.TenantLocks;
+import io.tenantforge.tenant.TenantLocks.TenantLock;
 import io.tenantforge.runtime.RuntimeProperties;
 import io.tenantforge.runtime.RuntimeUser;
 import io.tenantforge.runtime.SecretFiles;

@@ -1,11 +1,9 @@
 package io.tenantforge.cache;
 
 import java.util.List;
-import java.util.Map;
 
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScanArgs;
@@ -17,8 +15,6 @@ import io.lettuce.core.output.StatusOutput;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
 
-import io.tenantforge.support.RetryableException;
-import io.tenantforge.support.StepFailedException;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.autoconfigure.data.redis.RedisProperties;
@@ -59,14 +55,6 @@ public class RedisAdmin implements DisposableBean {
 		});
 	}
 
-	/** The user's ACL ({@code ACL GETUSER}) as a map, or empty when the user does not exist. */
-	public Map<String, Object> getUser(String user) {
-		return run(commands -> {
-			List<Object> flat = commands.aclGetuser(user);
-			return flat == null ? Map.of() : toMap(flat);
-		});
-	}
-
 	public boolean userExists(String user) {
 		return users().contains(user);
 	}
@@ -101,26 +89,12 @@ public class RedisAdmin implements DisposableBean {
 		});
 	}
 
-	private static Map<String, Object> toMap(List<Object> flat) {
-		java.util.LinkedHashMap<String, Object> map = new java.util.LinkedHashMap<>();
-		for (int i = 0; i + 1 < flat.size(); i += 2) {
-			map.put(String.valueOf(flat.get(i)), flat.get(i + 1));
-		}
-		return map;
-	}
-
 	private <T> T run(java.util.function.Function<RedisCommands<String, String>, T> command) {
 		try {
 			return command.apply(connection().sync());
 		}
-		catch (RedisConnectionException e) {
-			throw new RetryableException("Redis unreachable: " + e.getMessage(), e);
-		}
 		catch (RedisException e) {
-			if (e.getCause() instanceof java.io.IOException || e instanceof io.lettuce.core.RedisCommandTimeoutException) {
-				throw new RetryableException("Redis unreachable: " + e.getMessage(), e);
-			}
-			throw new StepFailedException("Redis refused: " + e.getMessage(), e);
+			throw RedisFaults.classify(e, "Redis unreachable", "Redis refused");
 		}
 	}
 

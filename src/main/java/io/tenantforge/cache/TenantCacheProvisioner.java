@@ -12,7 +12,6 @@ import io.tenantforge.tenant.Tenant;
 import io.tenantforge.tenant.TenantNames;
 
 import org.springframework.dao.DataAccessException;
-import org.springframework.data.redis.RedisConnectionFailureException;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.stereotype.Component;
 
@@ -66,11 +65,9 @@ public class TenantCacheProvisioner {
 				.set(names.redisNamespace() + "meta", "{\"tenant\":\"" + tenant.id() + "\",\"tier\":\"" + tenant.tier()
 						+ "\",\"managedBy\":\"tenantforge\"}");
 		}
-		catch (RedisConnectionFailureException | org.springframework.dao.QueryTimeoutException e) {
-			throw new RetryableException("Redis unreachable for " + tenant.id() + ": " + e.getMessage(), e);
-		}
 		catch (DataAccessException e) {
-			throw new StepFailedException("Redis metadata of " + tenant.id() + " failed: " + e.getMessage(), e);
+			throw RedisFaults.classify(e, "Redis unreachable for " + tenant.id(),
+					"Redis metadata of " + tenant.id() + " failed");
 		}
 	}
 

@@ -1,14 +1,14 @@
 package io.tenantforge.database;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +35,9 @@ public class SchemaArchiver {
 
 	private final TenantDatabaseProvisioner database;
 
+	/** How long pg_dump may run before it is destroyed and the archive step retried. */
+	private static final Duration TIMEOUT = Duration.ofMinutes(5);
+
 	public SchemaArchiver(TenantDatabaseProperties properties, TenantDatabaseProvisioner database) {
 		this.properties = properties;
 		this.database = database;
@@ -52,27 +55,10 @@ public class SchemaArchiver {
 			List<String> command = List.of(properties.pgDump(), "--dbname=" + properties.url().replaceFirst("^jdbc:", ""),
 					"--username=" + properties.username(), "--schema=" + schema, "--format=custom",
 					"--file=" + dump);
-			// pg_dump's messages go to a file, not a pipe read to its end: a hanging pg_dump must not keep the
-			// timeout below from firing
 			Path messages = Files.createTempFile(dir, tenant.id() + "-pg_dump", ".log");
-			ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-				.redirectOutput(messages.toFile());
-			if (properties.password() != null && !properties.password().isEmpty()) {
-				builder.environment().put("PGPASSWORD", properties.password());
-			}
-			Process process = builder.start();
-			boolean finished = process.waitFor(5, TimeUnit.MINUTES);
-			if (!finished) {
-				process.destroyForcibly();
-			}
-			String output = Files.readString(messages, StandardCharsets.UTF_8).strip();
-			Files.deleteIfExists(messages);
-			if (!finished) {
-				throw new RetryableException("pg_dump of " + schema + " timed out");
-			}
-			if (process.exitValue() != 0) {
-				throw new RetryableException("pg_dump of " + schema + " exited " + process.exitValue() + ": " + output);
-			}
+			Map<String, String> environment = properties.password() == null || properties.password().isEmpty()
+					? Map.of() : Map.of("PGPASSWORD", properties.password());
+			DumpProcess.run("pg_dump of " + schema, command, environment, messages, TIMEOUT);
 			log.info("Archived schema {} to {}", schema, dump);
 			return dump;
 		}

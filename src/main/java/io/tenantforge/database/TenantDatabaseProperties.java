@@ -3,6 +3,8 @@ package io.tenantforge.database;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import io.tenantforge.tenant.TenantNames;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -33,6 +35,12 @@ public record TenantDatabaseProperties(String url, String username, String passw
 	/** The database name, taken from the URL. */
 	public String databaseName() {
 		return org.postgresql.Driver.parseURL(url, null).getProperty("PGDBNAME");
+	}
+
+	/** The tenant's {@code DATABASE_URL}: its role at the tenant address, its schema first on the search path. */
+	public String tenantUrl(TenantNames names) {
+		return "postgresql://" + names.databaseRole() + "@" + tenantHost + ":" + tenantPort + "/" + databaseName()
+				+ "?options=-c%20search_path%3D" + names.databaseSchema();
 	}
 
 }

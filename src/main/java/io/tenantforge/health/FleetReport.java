@@ -16,7 +16,35 @@ import java.util.Map;
  */
 public record FleetReport(Instant sweptAt, Instant finishedAt, long durationMillis, String instance, String trigger,
 		Map<String, Integer> tenants, List<DegradedTenant> degraded, List<OrphanReport> orphans,
-		List<String> handedToReconciler, Repairs repairs, Calls calls) {
+		List<String> handedToReconciler, Repairs repairs, Calls calls, RouteReport routes) {
+
+	/** A report without the router's part (routing off, or before the route sweep adds it). */
+	public FleetReport(Instant sweptAt, Instant finishedAt, long durationMillis, String instance, String trigger,
+			Map<String, Integer> tenants, List<DegradedTenant> degraded, List<OrphanReport> orphans,
+			List<String> handedToReconciler, Repairs repairs, Calls calls) {
+		this(sweptAt, finishedAt, durationMillis, instance, trigger, tenants, degraded, orphans, handedToReconciler,
+				repairs, calls, null);
+	}
+
+	/** This report with the router's part. */
+	public FleetReport withRoutes(RouteReport routeReport) {
+		return new FleetReport(sweptAt, finishedAt, durationMillis, instance, trigger, tenants, degraded, orphans,
+				handedToReconciler, repairs, calls, routeReport);
+	}
+
+	/**
+	 * The router's part of a sweep (routing feature): one admin-API read of every route, repairs, orphan routes.
+	 *
+	 * @param reachable whether the router's admin API answered
+	 * @param note what was seen (or why nothing could be)
+	 * @param observed routes the router has in tenantforge's server
+	 * @param repaired tenants whose route was missing or drifted and was set again, with why
+	 * @param orphans routes of no live tenant (kind {@code router-route})
+	 * @param adminCalls admin-API calls this part made: one read, plus one per repair or removal
+	 */
+	public record RouteReport(boolean reachable, String note, int observed, List<String> repaired,
+			List<OrphanReport> orphans, int adminCalls) {
+	}
 
 	/** @param action what the sweep did: handed to the reconciler, restarted, or why it did nothing */
 	public record DegradedTenant(String tenantId, List<String> reasons, String action) {

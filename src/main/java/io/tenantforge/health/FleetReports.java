@@ -35,6 +35,18 @@ public class FleetReports {
 				timestamp(scheduledAt), timestamp(report.sweptAt()), timestamp(report.finishedAt()), toJson(report));
 	}
 
+	/** Adds the router's part to a report saved by {@link #saveDone} (the route sweep runs after the fleet sweep). */
+	public void saveRoutes(FleetReport report) {
+		try {
+			jdbc.update("UPDATE fleet_sweeps SET report = jsonb_set(report, '{routes}', ?::jsonb) WHERE instance = ? "
+					+ "AND started_at = ? AND outcome = 'done'", json.writeValueAsString(report.routes()),
+					report.instance(), timestamp(report.sweptAt()));
+		}
+		catch (JsonProcessingException e) {
+			throw new IllegalStateException(e);
+		}
+	}
+
 	public void saveSkipped(String instance, String trigger, Instant scheduledAt, Instant startedAt) {
 		jdbc.update("INSERT INTO fleet_sweeps (instance, trigger, scheduled_at, started_at, outcome) "
 				+ "VALUES (?, ?, ?, ?, 'skipped')", instance, trigger, timestamp(scheduledAt), timestamp(startedAt));

@@ -4,19 +4,13 @@ import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Date;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
@@ -24,27 +18,22 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 import io.tenantforge.cache.TenantCacheProvisioner;
-import io.tenantforge.cache.TenantCacheProvisioner.AclSnapshot;
-import io.tenantforge.database.DatabaseCatalog;
-import io.tenantforge.database.TenantDatabaseProperties;
 import io.tenantforge.database.TenantDatabaseProvisioner;
 import io.tenantforge.health.FleetAssessment.Orphan;
 import io.tenantforge.health.FleetAssessment.Problem;
 import io.tenantforge.health.FleetAssessment.Repair;
 import io.tenantforge.health.FleetAssessment.State;
 import io.tenantforge.health.FleetAssessment.Verdict;
-import io.tenantforge.health.FleetClassifier.Observation;
 import io.tenantforge.health.FleetReport.Calls;
 import io.tenantforge.health.FleetReport.DegradedTenant;
 import io.tenantforge.health.FleetReport.OrphanReport;
 import io.tenantforge.health.FleetReport.Repairs;
-import io.tenantforge.provisioning.Reconciler;
-import io.tenantforge.provisioning.TenantLocks;
-import io.tenantforge.provisioning.TenantLocks.TenantLock;
+import io.tenantforge.tenant.TenantLocks;
+import io.tenantforge.tenant.TenantLocks.TenantLock;
 import io.tenantforge.runtime.ManagedContainer;
-import io.tenantforge.runtime.TenantContainerProvisioner;
-import io.tenantforge.security.TenantSecrets;
+import io.tenantforge.runtime.TenantRuntime;
 import io.tenantforge.support.ConflictException;
+import io.tenantforge.support.Mdc;
 import io.tenantforge.tenant.Condition;
 import io.tenantforge.tenant.ResourceLedger;
 import io.tenantforge.tenant.ResourceLedger.Resource;
@@ -54,28 +43,23 @@ import io.tenantforge.tenant.TenantStore;
 import io.tenantforge.tenant.TierCatalog;
 
 import org.apache.camel.Header;
-import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
 /**
- * The fleet health sweep: observes every tenant with a fixed number of calls (one labelled container list, one
- * catalog query, one ACL list, a few control-plane queries; the tenants' {@code /health} in parallel), classifies
+ * The fleet health sweep: observes every tenant with a fixed number of calls ({@link FleetObserver}), classifies
  * them ({@link FleetClassifier}), hands drifted tenants to the reconciler, restarts sick containers within a budget,
  * reports orphans (and removes those the ownership record gives to a gone tenant, when allowed), and records the
  * report. One sweep at a time across all nodes: Quartz's cluster fires each schedule once, and an advisory lock
  * keeps a manual sweep from overlapping it.
  */
 @Component
-public class FleetSweep implements DisposableBean {
+public class FleetSweep {
 
 	/** Quartz's header with the time a firing was scheduled for (set by camel-quartz). */
 	public static final String SCHEDULED_FIRE_TIME = "scheduledFireTime";
 
 	/** The advisory lock key of the sweep: not a possible tenant slug. */
 	static final String LOCK_KEY = "fleet:health-sweep";
-
-	/** The action of a tenant handed to the reconciler for repair. */
-	static final String HANDED = "handed to the reconciler";
 
 	/** Reason of the Healthy condition while the sweep watches a failing tenant before restarting it. */
 	static final String FAILING = "Failing";
@@ -88,17 +72,11 @@ public class FleetSweep implements DisposableBean {
 
 	private final TierCatalog tiers;
 
-	private final TenantContainerProvisioner containers;
+	private final TenantRuntime containers;
 
 	private final TenantDatabaseProvisioner database;
 
-	private final TenantDatabaseProperties databaseProperties;
-
 	private final TenantCacheProvisioner cache;
-
-	private final TenantSecrets secrets;
-
-	private final TenantHealthProbe probe;
 
 	private final ResourceLedger ledger;
 
@@ -110,37 +88,26 @@ public class FleetSweep implements DisposableBean {
 
 	private final SweepProperties properties;
 
-	private final ExecutorService probes;
+	private final FleetObserver observer;
 
 	private final String instance = ManagementFactory.getRuntimeMXBean().getName();
 
-	/** The last tenant whose limits were audited: the audit goes round the fleet from here. */
-	private volatile String auditCursor = "";
-
-	public FleetSweep(TenantStore store, TenantLocks locks, TierCatalog tiers, TenantContainerProvisioner containers,
-			TenantDatabaseProvisioner database, TenantDatabaseProperties databaseProperties,
-			TenantCacheProvisioner cache, TenantSecrets secrets, TenantHealthProbe probe, ResourceLedger ledger,
-			RestartBudget budget, FleetReports reports, SweepMetrics metrics, SweepProperties properties) {
+	public FleetSweep(FleetObserver observer, TenantStore store, TenantLocks locks, TierCatalog tiers,
+			TenantRuntime containers, TenantDatabaseProvisioner database, TenantCacheProvisioner cache,
+			ResourceLedger ledger, RestartBudget budget, FleetReports reports, SweepMetrics metrics,
+			SweepProperties properties) {
+		this.observer = observer;
 		this.store = store;
 		this.locks = locks;
 		this.tiers = tiers;
 		this.containers = containers;
 		this.database = database;
-		this.databaseProperties = databaseProperties;
 		this.cache = cache;
-		this.secrets = secrets;
-		this.probe = probe;
 		this.ledger = ledger;
 		this.budget = budget;
 		this.reports = reports;
 		this.metrics = metrics;
 		this.properties = properties;
-		AtomicInteger threads = new AtomicInteger();
-		this.probes = Executors.newFixedThreadPool(properties.getProbeConcurrency(), task -> {
-			Thread thread = new Thread(task, "sweep-probe-" + threads.incrementAndGet());
-			thread.setDaemon(true);
-			return thread;
-		});
 	}
 
 	/**
@@ -179,30 +146,20 @@ public class FleetSweep implements DisposableBean {
 	}
 
 	private FleetReport run(String trigger, Instant started) {
-		List<Tenant> tenants = store.findAll();
-		List<ManagedContainer> seenContainers = containers.listManaged();
-		DatabaseCatalog catalog = database.catalog();
-		AclSnapshot acl = cache.snapshot();
-		// a secret that will not decrypt is its tenant's problem (DEGRADED, left for an operator), not the sweep's
-		TenantSecrets.Readout sealed = secrets.readAll();
-
-		Map<String, ManagedContainer> running = seenContainers.stream()
-			.filter(ManagedContainer::running)
-			.collect(Collectors.toMap(ManagedContainer::name, c -> c, (a, b) -> a));
-		List<Tenant> serving = tenants.stream()
-			.filter(FleetClassifier::checked)
-			.filter(t -> t.port() != null)
-			.filter(t -> Optional.ofNullable(running.get(t.names().containerName()))
-				.map(c -> t.id().equals(c.tenant()))
-				.orElse(false))
-			.sorted(Comparator.comparing(Tenant::id))
-			.toList();
-		Map<String, Optional<String>> health = probeAll(serving, sealed.named(TenantSecrets.HEALTH_TOKEN));
-		Map<String, Optional<String>> limits = auditLimits(serving, running);
-
-		FleetAssessment assessment = FleetClassifier.assess(new Observation(tenants, seenContainers, catalog, acl,
-				sealed.named(TenantSecrets.REDIS_PASSWORD), sealed.unreadable(), health, limits,
-				databaseProperties.databaseName()), tiers);
+		FleetObserver.Seen seen = observer.observe();
+		List<Tenant> tenants = seen.observation().tenants();
+		Map<String, ManagedContainer> running = seen.running();
+		// where each tenant runs (Swarm: a node), for the tenant API; one statement, nothing on a single engine
+		Set<String> known = tenants.stream().map(Tenant::id).collect(Collectors.toSet());
+		Map<String, String> placements = running.values().stream()
+			.filter(c -> c.node() != null && known.contains(c.tenant()))
+			.collect(Collectors.toMap(ManagedContainer::tenant, ManagedContainer::node, (a, b) -> a));
+		if (containers.placesOnNodes()) {
+			store.recordPlacements(placements);
+		}
+		Map<String, Optional<String>> health = seen.observation().probes();
+		Map<String, Optional<String>> limits = seen.observation().limits();
+		FleetAssessment assessment = FleetClassifier.assess(seen.observation(), tiers);
 
 		Map<String, Tenant> byId = tenants.stream().collect(Collectors.toMap(Tenant::id, t -> t));
 		Map<String, List<Instant>> restarts = budget.recent();
@@ -212,34 +169,52 @@ public class FleetSweep implements DisposableBean {
 		int restarted = 0;
 		for (Verdict verdict : assessment.verdicts()) {
 			Tenant tenant = byId.get(verdict.tenantId());
+			SweepAction action;
 			try {
-				Optional<DegradedTenant> outcome = act(tenant, verdict, running, restarts, now);
-				if (outcome.isEmpty()) {
+				Optional<SweepAction> acted = act(tenant, verdict, running, restarts, now);
+				if (acted.isEmpty()) {
 					continue;
 				}
-				degraded.add(outcome.get());
-				if (outcome.get().action().equals(HANDED)) {
-					handed.add(tenant.id());
-				}
-				if (outcome.get().action().startsWith("restarted")) {
-					restarted++;
-				}
+				action = acted.get();
 			}
 			catch (RuntimeException e) {
 				// one tenant whose repair fails does not stop the sweep of the others
-				MDC.put(Reconciler.MDC_TENANT, tenant.id());
+				MDC.put(Mdc.TENANT, tenant.id());
 				log.warn("Tenant {}: the sweep's action failed: {}", tenant.id(), e.getMessage());
-				MDC.remove(Reconciler.MDC_TENANT);
-				degraded.add(new DegradedTenant(tenant.id(),
-						verdict.problems().stream().map(Problem::message).toList(), "failed: " + e.getMessage()));
+				MDC.remove(Mdc.TENANT);
+				action = new SweepAction.Failed(e.getMessage());
+			}
+			degraded.add(new DegradedTenant(tenant.id(), verdict.problems().stream().map(Problem::message).toList(),
+					action.describe()));
+			if (action instanceof SweepAction.HandedToReconciler) {
+				handed.add(tenant.id());
+			}
+			if (action instanceof SweepAction.Restarted) {
+				restarted++;
 			}
 		}
 		budget.prune();
 
 		Set<String> liveIds = tenants.stream().filter(FleetClassifier::live).map(Tenant::id)
 			.collect(Collectors.toSet());
-		List<OrphanReport> orphans = assessment.orphans().isEmpty() ? List.of()
-				: handleOrphans(assessment.orphans(), liveIds);
+		// the runtime's other labelled objects (Swarm secrets and networks) of no live tenant: the ownership record does
+		// not have them, so they are reported only
+		List<Orphan> seenOrphans = new ArrayList<>(assessment.orphans());
+		containers.strays(liveIds)
+			.forEach(stray -> seenOrphans.add(new Orphan(stray.kind(), stray.name(), stray.tenant())));
+		List<OrphanReport> orphans = new ArrayList<>();
+		int removed = 0;
+		if (!seenOrphans.isEmpty()) {
+			Map<Resource, String> owners = ledger.all();
+			for (Map.Entry<Orphan, OrphanAction> handled : handleOrphans(seenOrphans, liveIds, owners).entrySet()) {
+				Orphan orphan = handled.getKey();
+				orphans.add(new OrphanReport(orphan.kind(), orphan.name(), orphan.claimedBy(),
+						owners.get(new Resource(orphan.kind(), orphan.name())), handled.getValue().describe()));
+				if (handled.getValue() instanceof OrphanAction.Removed) {
+					removed++;
+				}
+			}
+		}
 
 		Map<String, Integer> counts = new LinkedHashMap<>();
 		for (State state : State.values()) {
@@ -248,20 +223,19 @@ public class FleetSweep implements DisposableBean {
 		assessment.verdicts().forEach(v -> counts.merge(v.state().name(), 1, Integer::sum));
 		Instant finished = Instant.now();
 		// tenants, every secret (one query: Redis passwords and health tokens), restarts, ledger
-		int controlPlaneQueries = 3 + (assessment.orphans().isEmpty() ? 0 : 1);
-		Calls calls = new Calls(1 + limits.size(), 1, controlPlaneQueries, 3, health.size(), limits.size());
+		int controlPlaneQueries = 3 + (seenOrphans.isEmpty() ? 0 : 1) + (containers.placesOnNodes() ? 1 : 0);
+		Calls calls = new Calls(containers.observationCalls(limits.size()), 1, controlPlaneQueries, 3, health.size(), limits.size());
 		return new FleetReport(started, finished, Duration.between(started, finished).toMillis(), instance, trigger,
 				counts, degraded, orphans, handed,
-				new Repairs(handed.size(), restarted,
-						(int) orphans.stream().filter(o -> o.action().equals("removed")).count()),
+				new Repairs(handed.size(), restarted, removed),
 				calls);
 	}
 
-	/** What the sweep does about one tenant's verdict; the report's entry when the tenant is degraded. */
-	private Optional<DegradedTenant> act(Tenant tenant, Verdict verdict, Map<String, ManagedContainer> running,
+	/** What the sweep does about one tenant's verdict; empty unless the tenant is degraded. */
+	private Optional<SweepAction> act(Tenant tenant, Verdict verdict, Map<String, ManagedContainer> running,
 			Map<String, List<Instant>> restarts, Instant now) {
 		if (verdict.state() == State.HEALTHY && (tenant.status() == TenantStatus.DEGRADED
-				|| !tenant.condition(Condition.HEALTHY).map(c -> "True".equals(c.status())).orElse(false))) {
+				|| !tenant.condition(Condition.HEALTHY).map(c -> c.status() == Condition.Status.TRUE).orElse(false))) {
 			store.recordHealth(tenant.id(), tenant.generation(), TenantStatus.ACTIVE, tenant.withCondition(
 					Condition.isTrue(Condition.HEALTHY, "SweepPassed", "every part as provisioned, /health 200")));
 			log.info("Tenant {} is healthy again", tenant.id());
@@ -270,16 +244,16 @@ public class FleetSweep implements DisposableBean {
 			return Optional.empty();
 		}
 		List<String> reasons = verdict.problems().stream().map(Problem::message).toList();
-		String action;
+		SweepAction action;
 		if (verdict.needs(Repair.OPERATOR)) {
 			// the reconciler would fail on the same data, and a restart cannot mend it
 			store.recordHealth(tenant.id(), tenant.generation(), TenantStatus.DEGRADED,
 					conditions(tenant, verdict, "NeedsOperator"));
-			action = "none: left for an operator";
+			action = new SweepAction.LeftForOperator();
 		}
 		else if (verdict.needs(Repair.RECONCILE)) {
 			action = store.requestRepair(tenant.id(), tenant.generation(), conditions(tenant, verdict, "Drifted"))
-					? HANDED : "none: the tenant changed meanwhile";
+					? new SweepAction.HandedToReconciler() : new SweepAction.ChangedMeanwhile();
 		}
 		else {
 			Duration failing = Duration.between(failingSince(tenant, now), now);
@@ -287,8 +261,7 @@ public class FleetSweep implements DisposableBean {
 				// watched, not yet DEGRADED: a slow or starved tenant is not restarted for one failed probe
 				store.recordHealth(tenant.id(), tenant.generation(), TenantStatus.ACTIVE,
 						conditions(tenant, verdict, FAILING));
-				action = "watching: failing for " + failing.toSeconds() + " s; restart after "
-						+ properties.getRestartAfter().toSeconds() + " s";
+				action = new SweepAction.Watching(failing.toSeconds(), properties.getRestartAfter().toSeconds());
 			}
 			else {
 				action = restart(tenant, running.get(tenant.names().containerName()), reasons,
@@ -297,29 +270,29 @@ public class FleetSweep implements DisposableBean {
 						conditions(tenant, verdict, "Unhealthy"));
 			}
 		}
-		MDC.put(Reconciler.MDC_TENANT, tenant.id());
-		log.warn("Tenant {} DEGRADED: {}; {}", tenant.id(), String.join("; ", reasons), action);
-		MDC.remove(Reconciler.MDC_TENANT);
-		return Optional.of(new DegradedTenant(tenant.id(), reasons, action));
+		MDC.put(Mdc.TENANT, tenant.id());
+		log.warn("Tenant {} DEGRADED: {}; {}", tenant.id(), String.join("; ", reasons), action.describe());
+		MDC.remove(Mdc.TENANT);
+		return Optional.of(action);
 	}
 
 	/** Restarts the container if the budget allows; says what it did. */
-	private String restart(Tenant tenant, ManagedContainer container, List<String> reasons, List<Instant> recent,
-			Instant now) {
+	private SweepAction restart(Tenant tenant, ManagedContainer container, List<String> reasons,
+			List<Instant> recent, Instant now) {
 		Optional<String> refusal = budget.refusal(recent, now);
 		if (refusal.isPresent()) {
-			return "none: " + refusal.get();
+			return new SweepAction.RestartRefused(refusal.get());
 		}
 		containers.restart(container);
 		budget.record(tenant.id(), String.join("; ", reasons));
-		return "restarted (" + (recent.size() + 1) + " of " + properties.getRestartBudget() + " within "
-				+ properties.getRestartWindow().toMinutes() + " min)";
+		return new SweepAction.Restarted(recent.size() + 1, properties.getRestartBudget(),
+				properties.getRestartWindow().toMinutes());
 	}
 
 	/** Since when the tenant's health has been failing, by its Healthy condition; now when it was not. */
 	private static Instant failingSince(Tenant tenant, Instant now) {
 		return tenant.condition(Condition.HEALTHY)
-			.filter(c -> "False".equals(c.status()) && (FAILING.equals(c.reason()) || "Unhealthy".equals(c.reason())))
+			.filter(c -> c.status() == Condition.Status.FALSE && (FAILING.equals(c.reason()) || "Unhealthy".equals(c.reason())))
 			.map(Condition::lastTransitionTime)
 			.orElse(now);
 	}
@@ -337,101 +310,78 @@ public class FleetSweep implements DisposableBean {
 	}
 
 	/**
-	 * Every serving tenant's {@code /health}, at most {@code probeConcurrency} at once, each answer checked for the
-	 * tenant's identity proof (its health token, by tenant id).
+	 * Decides about every orphan by the tenant the ownership record gives it to; removes it only when removal is on,
+	 * the record has it, and that tenant is gone: then under that tenant's lock, after checking again that it still
+	 * is (a reconcile of a re-ordered tenant of the same id must not lose a resource it has just claimed).
 	 */
-	private Map<String, Optional<String>> probeAll(List<Tenant> serving, Map<String, String> healthTokens) {
-		Map<String, CompletableFuture<Optional<String>>> pending = new LinkedHashMap<>();
-		for (Tenant tenant : serving) {
-			pending.put(tenant.id(), CompletableFuture
-				.supplyAsync(() -> probe.probe(tenant.id(), tenant.port(), healthTokens.get(tenant.id()),
-						properties.getProbeTimeout()), probes));
-		}
-		Map<String, Optional<String>> results = new HashMap<>();
-		pending.forEach((id, future) -> results.put(id, future.join()));
-		return results;
-	}
-
-	/** The limits of the next {@code limitsAuditPerSweep} serving containers, round the fleet. */
-	private Map<String, Optional<String>> auditLimits(List<Tenant> serving, Map<String, ManagedContainer> running) {
-		int quota = Math.min(properties.getLimitsAuditPerSweep(), serving.size());
-		if (quota == 0) {
-			return Map.of();
-		}
-		String cursor = auditCursor;
-		List<Tenant> next = new ArrayList<>(serving.stream().filter(t -> t.id().compareTo(cursor) > 0).toList());
-		for (Tenant tenant : serving) {
-			if (next.size() >= quota) {
-				break;
-			}
-			if (tenant.id().compareTo(cursor) <= 0) {
-				next.add(tenant);
-			}
-		}
-		Map<String, Optional<String>> drift = new HashMap<>();
-		for (Tenant tenant : next.subList(0, quota)) {
-			// a tenant of a tier no longer configured is judged (and reported) by the classifier
-			tiers.find(tenant.tier()).ifPresent(tier -> drift.put(tenant.id(),
-					containers.limitsDrift(running.get(tenant.names().containerName()), tier)));
-			auditCursor = tenant.id();
-		}
-		return drift;
-	}
-
-	/**
-	 * Reports every orphan with the tenant the ownership record gives it to; removes it only when removal is on, the
-	 * record has it, and that tenant is gone.
-	 */
-	private List<OrphanReport> handleOrphans(List<Orphan> orphans, Set<String> liveIds) {
-		Map<Resource, String> owners = ledger.all();
-		List<OrphanReport> reported = new ArrayList<>();
+	private Map<Orphan, OrphanAction> handleOrphans(List<Orphan> orphans, Set<String> liveIds,
+			Map<Resource, String> owners) {
+		Map<Orphan, OrphanAction> handled = new LinkedHashMap<>();
 		Set<String> removedDatabases = new HashSet<>();
 		for (Orphan orphan : orphans) {
 			String owner = owners.get(new Resource(orphan.kind(), orphan.name()));
-			String action;
+			OrphanAction action;
 			if (owner == null) {
-				action = "reported; never removed: the ownership record does not have it";
+				action = new OrphanAction.NotRecorded();
 			}
 			else if (liveIds.contains(owner) || !Tenant.former(owner).names().nameOf(orphan.kind())
 				.equals(orphan.name())) {
-				action = "reported; never removed: the ownership record names tenant " + owner
-						+ ", whose resource this is not";
+				action = new OrphanAction.NotTheOwners(owner);
 			}
 			else if (!properties.isRemoveOrphans()) {
-				action = "reported (tenantforge.sweep.remove-orphans is off)";
+				action = new OrphanAction.RemovalOff();
 			}
 			else {
-				action = remove(orphan, owner, removedDatabases);
+				action = removeUnderLock(orphan, owner, removedDatabases);
 			}
 			log.warn("Orphan {} {} (label or mark: {}, ownership record: {}): {}", orphan.kind(), orphan.name(),
-					orphan.claimedBy(), owner, action);
-			reported.add(new OrphanReport(orphan.kind(), orphan.name(), orphan.claimedBy(), owner, action));
+					orphan.claimedBy(), owner, action.describe());
+			handled.put(orphan, action);
 		}
-		return reported;
+		return handled;
 	}
 
-	private String remove(Orphan orphan, String owner, Set<String> removedDatabases) {
+	private OrphanAction removeUnderLock(Orphan orphan, String owner, Set<String> removedDatabases) {
+		if (isDatabase(orphan) && removedDatabases.contains(owner)) {
+			return new OrphanAction.Removed(); // with its role or schema, by the same removal
+		}
+		Optional<TenantLock> lock = locks.tryLock(owner);
+		if (lock.isEmpty()) {
+			return new OrphanAction.OwnerBusy(owner);
+		}
+		try (TenantLock held = lock.get()) {
+			boolean ownerLive = store.find(owner).map(FleetClassifier::live).orElse(false);
+			if (ownerLive || !ledger.owns(owner, orphan.kind(), orphan.name())) {
+				return new OrphanAction.NoLongerOrphan(owner);
+			}
+			return remove(orphan, owner, removedDatabases);
+		}
+	}
+
+	/** A role or schema: the database step removes both together. */
+	private static boolean isDatabase(Orphan orphan) {
+		return orphan.kind().equals(ResourceLedger.DATABASE_ROLE) || orphan.kind().equals(ResourceLedger.DATABASE_SCHEMA);
+	}
+
+	private OrphanAction remove(Orphan orphan, String owner, Set<String> removedDatabases) {
 		Tenant former = Tenant.former(owner);
 		try {
 			switch (orphan.kind()) {
 				case ResourceLedger.CONTAINER -> containers.remove(former);
 				case ResourceLedger.REDIS_USER -> cache.remove(former);
+				case ResourceLedger.DATABASE_ROLE, ResourceLedger.DATABASE_SCHEMA -> {
+					database.remove(former);
+					removedDatabases.add(owner);
+				}
 				default -> {
-					if (removedDatabases.add(owner)) {
-						database.remove(former);
-					}
+					return new OrphanAction.NotRemovable(orphan.kind());
 				}
 			}
-			return "removed";
+			return new OrphanAction.Removed();
 		}
 		catch (RuntimeException e) {
-			return "removal failed: " + e.getMessage();
+			return new OrphanAction.RemovalFailed(e.getMessage());
 		}
-	}
-
-	@Override
-	public void destroy() {
-		probes.shutdownNow();
 	}
 
 }

@@ -15,6 +15,7 @@ import io.tenantforge.support.UnsupportedMediaTypeException;
 import io.tenantforge.tenant.Tenant;
 import io.tenantforge.tenant.TenantQueries;
 import io.tenantforge.tenant.TenantView;
+import io.tenantforge.tenant.TenantViews;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -38,9 +39,12 @@ public class ApiResponses {
 
 	private final OrderRejections rejections;
 
-	public ApiResponses(ObjectMapper json, OrderRejections rejections) {
+	private final TenantViews views;
+
+	public ApiResponses(ObjectMapper json, OrderRejections rejections, TenantViews views) {
 		this.json = json;
 		this.rejections = rejections;
+		this.views = views;
 	}
 
 	/** 200 with the body as JSON (and a {@code Link} to the next page of a paged list). */
@@ -70,7 +74,7 @@ public class ApiResponses {
 	/** 202 with a Location for a new tenant, 200 for an order seen before. */
 	public void orderAccepted(Exchange exchange) {
 		IntakeResult result = exchange.getMessage().getBody(IntakeResult.class);
-		TenantView view = TenantView.of(result.tenant());
+		TenantView view = views.of(result.tenant());
 		respond(exchange, result.created() ? 202 : 200, JSON, view);
 		exchange.getMessage().setHeader("Location", "/api/v1/tenants/" + view.id());
 	}
@@ -78,7 +82,7 @@ public class ApiResponses {
 	/** 202 with the tenant whose new desired state was recorded. */
 	public void changeAccepted(Exchange exchange) {
 		Tenant tenant = exchange.getMessage().getBody(Tenant.class);
-		respond(exchange, 202, JSON, TenantView.of(tenant));
+		respond(exchange, 202, JSON, views.of(tenant));
 		exchange.getMessage().setHeader("Location", "/api/v1/tenants/" + tenant.id());
 	}
 

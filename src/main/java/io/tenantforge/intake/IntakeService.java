@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 import io.tenantforge.support.ConflictException;
+import io.tenantforge.support.Mdc;
 import io.tenantforge.support.Metrics;
 import io.tenantforge.tenant.DesiredState;
 import io.tenantforge.tenant.Tenant;
@@ -27,10 +28,6 @@ public class IntakeService {
 
 	private static final Logger log = LoggerFactory.getLogger(IntakeService.class);
 
-	static final String MDC_TENANT = "tenant.id";
-
-	static final String MDC_ORDER = "order.id";
-
 	private final TenantStore store;
 
 	private final Metrics metrics;
@@ -41,9 +38,9 @@ public class IntakeService {
 	}
 
 	public IntakeResult accept(TenantOrder order, String channel) {
-		MDC.put(MDC_TENANT, order.subdomain());
+		MDC.put(Mdc.TENANT, order.subdomain());
 		if (order.orderId() != null) {
-			MDC.put(MDC_ORDER, order.orderId());
+			MDC.put(Mdc.ORDER, order.orderId());
 		}
 		try {
 			IntakeResult result = decide(order, channel);
@@ -55,8 +52,8 @@ public class IntakeService {
 			throw conflict;
 		}
 		finally {
-			MDC.remove(MDC_TENANT);
-			MDC.remove(MDC_ORDER);
+			MDC.remove(Mdc.TENANT);
+			MDC.remove(Mdc.ORDER);
 		}
 	}
 

@@ -30,7 +30,7 @@ import io.tenantforge.intake.IntakeProperties;
 import io.tenantforge.runtime.RuntimeProperties;
 import io.tenantforge.runtime.RuntimeProperties.NetworkMode;
 import io.tenantforge.runtime.ManagedContainer;
-import io.tenantforge.runtime.TenantContainerProvisioner;
+import io.tenantforge.runtime.TenantRuntime;
 import io.tenantforge.posture.PostureFinding.Kind;
 
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
@@ -77,7 +77,7 @@ public class PostureCheck {
 
 	private final RedisAdmin redis;
 
-	private final TenantContainerProvisioner containers;
+	private final TenantRuntime containers;
 
 	private final Inbox inbox;
 
@@ -94,7 +94,7 @@ public class PostureCheck {
 	private volatile BrokerVerdict brokerVerdict;
 
 	PostureCheck(@Qualifier("tenantsDataSource") DataSource tenantsDatabase, RedisAdmin redis,
-			TenantContainerProvisioner containers, Inbox inbox, IntakeProperties intake, Environment environment, PostureProperties properties,
+			TenantRuntime containers, Inbox inbox, IntakeProperties intake, Environment environment, PostureProperties properties,
 			RuntimeProperties runtime, MeterRegistry registry) {
 		this.runtime = runtime;
 		this.tenantsDatabase = tenantsDatabase;

@@ -14,7 +14,7 @@ import org.springframework.stereotype.Component;
 @Component
 class ProvisioningRoutes extends RouteBuilder {
 
-	static final String RECONCILE = "seda:reconcile";
+	static final String RECONCILE = "{{tenantforge.provisioning.reconcile-endpoint}}";
 
 	@Override
 	public void configure() {
@@ -29,9 +29,13 @@ class ProvisioningRoutes extends RouteBuilder {
 							.to("direct:provisioning-cache")
 							.to("direct:provisioning-container")
 							.to("direct:provisioning-health")
+							.to("direct:provisioning-route")
 						.when(simple("${body.desiredState.name()} == 'SUSPENDED'"))
+							// the suspended page first: the hostnames answer 503, not 502, while the container stops
+							.to("direct:provisioning-route")
 							.to("direct:provisioning-suspend")
 						.otherwise()
+							.to("direct:deprovisioning-route")
 							.to("direct:deprovisioning-archive")
 							.to("direct:deprovisioning-container")
 							.to("direct:deprovisioning-cache")
@@ -55,6 +59,9 @@ class ProvisioningRoutes extends RouteBuilder {
 		step("provisioning-container", "container");
 		step("provisioning-health", "health");
 		step("provisioning-suspend", "suspend");
+		// the router (issue 19): the tenant's route set through Caddy's admin API (routing.TenantRouter)
+		step("provisioning-route", "route");
+		step("deprovisioning-route", "removeRoute");
 		step("deprovisioning-archive", "archive");
 		step("deprovisioning-container", "removeContainer");
 		step("deprovisioning-cache", "removeCache");

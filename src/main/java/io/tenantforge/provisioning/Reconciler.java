@@ -19,12 +19,15 @@ import io.tenantforge.cache.TenantCacheProvisioner;
 import io.tenantforge.database.SchemaArchiver;
 import io.tenantforge.database.TenantDatabaseProvisioner;
 import io.tenantforge.health.TenantHealthProbe;
-import io.tenantforge.provisioning.TenantLocks.TenantLock;
-import io.tenantforge.runtime.TenantContainerProvisioner;
+import io.tenantforge.routing.TenantRouter;
+import io.tenantforge.runtime.TenantRuntime;
+import io.tenantforge.runtime.UnschedulableException;
+import io.tenantforge.tenant.TenantLocks;
+import io.tenantforge.tenant.TenantLocks.TenantLock;
 import io.tenantforge.security.TenantSecrets;
 import io.tenantforge.support.Headers;
+import io.tenantforge.support.Mdc;
 import io.tenantforge.support.Metrics;
-import io.tenantforge.support.TransientFaults;
 import io.tenantforge.tenant.Condition;
 import io.tenantforge.tenant.DesiredState;
 import io.tenantforge.tenant.Tenant;
@@ -49,10 +52,6 @@ import org.springframework.stereotype.Component;
 @Component
 public class Reconciler {
 
-	/** The order of the provisioning steps; a failure is attributed to the first of these not yet True. */
-	static final List<String> STEPS = List.of(Condition.DATABASE_READY, Condition.CACHE_READY,
-			Condition.CONTAINER_READY, Condition.HEALTHY);
-
 	static final String LOCK = "TenantforgeLock";
 
 	/** Exchange property: the tenant as claimed, the generation this reconcile works on. */
@@ -60,9 +59,6 @@ public class Reconciler {
 
 	/** Exchange property set by {@link #release} when the tenant has more work due: reconcile it again now. */
 	static final String AGAIN = "TenantforgeReconcileAgain";
-
-	/** The log MDC key carrying the tenant id on every line of a reconcile. */
-	public static final String MDC_TENANT = "tenant.id";
 
 	private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
 
@@ -80,13 +76,17 @@ public class Reconciler {
 
 	private final TenantCacheProvisioner cache;
 
-	private final TenantContainerProvisioner containers;
+	private final TenantRuntime containers;
 
 	private final TenantHealthProbe health;
 
 	private final TenantSecrets secrets;
 
 	private final Metrics metrics;
+
+	private final TenantRouter router;
+
+	private final Rollback rollback;
 
 	/**
 	 * Tenants the resync timer has queued and no reconciler has taken yet, with when; after {@link #REQUEUE_AFTER}
@@ -101,7 +101,10 @@ public class Reconciler {
 
 	public Reconciler(TenantStore store, TenantLocks locks, TierCatalog tiers, ProvisioningProperties properties,
 			TenantDatabaseProvisioner database, SchemaArchiver archiver, TenantCacheProvisioner cache,
-			TenantContainerProvisioner containers, TenantHealthProbe health, TenantSecrets secrets, Metrics metrics) {
+			TenantRuntime containers, TenantHealthProbe health, TenantSecrets secrets, Metrics metrics,
+			TenantRouter router, Rollback rollback) {
+		this.router = router;
+		this.rollback = rollback;
 		this.store = store;
 		this.locks = locks;
 		this.tiers = tiers;
@@ -132,7 +135,7 @@ public class Reconciler {
 			return null;
 		}
 		exchange.setProperty(LOCK, lock.get());
-		MDC.put(MDC_TENANT, tenantId);
+		MDC.put(Mdc.TENANT, tenantId);
 		// the snapshot this reconcile works from: read under the lock, never reloaded by the steps
 		Tenant tenant = due.get();
 		TenantStatus working = switch (tenant.desiredState()) {
@@ -182,6 +185,18 @@ public class Reconciler {
 			database.disableLogin(tenant);
 		});
 		return next("suspend", tenant);
+	}
+
+	/** The tenant's route in the router: to its container while ACTIVE, the suspended page while SUSPENDED. */
+	public Tenant route(Tenant tenant) {
+		timed("route", () -> router.apply(tenant));
+		return next("route", tenant);
+	}
+
+	/** The route, its certificates and the tenant's domains removed: its hostnames no longer answer. */
+	public Tenant removeRoute(Tenant tenant) {
+		timed("remove-route", () -> router.delete(tenant));
+		return next("remove-route", tenant);
 	}
 
 	public Tenant archive(Tenant tenant) {
@@ -250,17 +265,29 @@ public class Reconciler {
 		// the claimed generation's spec, with the conditions its steps recorded
 		Tenant tenant = claimed.withConditions(current.conditions());
 		String tenantId = tenant.id();
-		String step = failingStep(tenant);
-		String message = cause == null ? "unknown failure" : cause.getMessage();
+		String step = FailingStep.of(tenant);
+		String message = FailurePolicy.messageOf(cause);
 		if (current.generation() > tenant.generation()) {
 			log.info("Tenant {}: generation {} abandoned ({}); generation {} runs next with its own steps", tenantId,
 					tenant.generation(), message, current.generation());
 			return;
 		}
-		boolean beforeDeadline = Instant.now().isBefore(tenant.generationChangedAt().plus(properties.deadline()));
-		if (cause != null && TransientFaults.isTransient(cause) && beforeDeadline) {
+		Optional<UnschedulableException> unschedulable = unschedulable(cause);
+		if (unschedulable.isPresent() && tenant.desiredState() == DesiredState.ACTIVE) {
+			// no node may run it yet: not the tenant's failure, and no deadline; it waits PENDING and is tried again
 			int attempts = tenant.attempts() + 1;
 			Duration wait = properties.backoff(attempts);
+			log.warn("Tenant {} PENDING: {}; next attempt in {}s", tenantId, unschedulable.get().getMessage(),
+					wait.toSeconds());
+			store.updateStatus(tenantId, tenant.generation(), TenantStatus.PENDING);
+			store.scheduleRetry(tenantId, tenant.generation(), attempts, wait, tenant.withCondition(Condition
+				.isFalse(Condition.CONTAINER_READY, "NoSuitableNode", unschedulable.get().getMessage())));
+			return;
+		}
+		FailurePolicy.Outcome outcome = FailurePolicy.decide(cause, tenant, Instant.now(), properties);
+		if (outcome instanceof FailurePolicy.Retry retry) {
+			int attempts = retry.attempts();
+			Duration wait = retry.delay();
 			log.warn("Tenant {}: reconcile attempt {} failed in {} ({}); next attempt in {}s", tenantId, attempts,
 					step, message, wait.toSeconds());
 			store.scheduleRetry(tenantId, tenant.generation(), attempts, wait,
@@ -268,14 +295,22 @@ public class Reconciler {
 							+ message + "; next attempt in " + wait.toSeconds() + "s")));
 			return;
 		}
-		String reason = beforeDeadline ? message
-				: "not done within the deadline of " + properties.deadline().toSeconds() + "s: " + message;
+		String reason = ((FailurePolicy.Fail) outcome).reason();
 		List<Condition> conditions = tenant.withCondition(Condition.isFalse(step, "StepFailed", reason));
 		if (tenant.desiredState() == DesiredState.ACTIVE && current.activatedAt() == null) {
-			conditions = rollBack(tenant, step, conditions);
+			conditions = rollback.rollBack(tenant, step, conditions);
 		}
 		log.warn("Tenant {} FAILED in {}: {}", tenantId, step, reason);
 		store.markObserved(tenantId, tenant.generation(), TenantStatus.FAILED, conditions);
+	}
+
+	private static Optional<UnschedulableException> unschedulable(Throwable error) {
+		for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+			if (cause instanceof UnschedulableException waiting) {
+				return Optional.of(waiting);
+			}
+		}
+		return Optional.empty();
 	}
 
 	/** Gives the tenant's lock back; a no-op when the route stopped before taking it. */
@@ -289,7 +324,7 @@ public class Reconciler {
 			String tenantId = exchange.getMessage().getHeader(Headers.TENANT_ID, String.class);
 			exchange.setProperty(AGAIN, store.findForReconcile(tenantId).isPresent());
 		}
-		MDC.remove(MDC_TENANT);
+		MDC.remove(Mdc.TENANT);
 	}
 
 	/**
@@ -300,46 +335,6 @@ public class Reconciler {
 		Instant now = Instant.now();
 		return store.findDue(100).stream().filter(id -> queuedByResync.compute(id,
 				(key, since) -> since == null || since.plus(REQUEUE_AFTER).isBefore(now) ? now : since) == now).toList();
-	}
-
-	private List<Condition> rollBack(Tenant tenant, String failedStep, List<Condition> conditions) {
-		List<Condition> result = new ArrayList<>();
-		try {
-			containers.remove(tenant);
-			cache.remove(tenant);
-			database.remove(tenant);
-			secrets.forget(tenant.id());
-			store.releasePort(tenant.id());
-			for (Condition condition : conditions) {
-				result.add(condition.type().equals(failedStep) ? condition
-						: Condition.isFalse(condition.type(), "RolledBack",
-								"removed after " + failedStep + " failed for good"));
-			}
-			log.info("Rolled back what tenant {} had been given", tenant.id());
-			return result;
-		}
-		catch (RuntimeException e) {
-			log.error("Rollback of tenant {} incomplete: {}", tenant.id(), e.getMessage());
-			for (Condition condition : conditions) {
-				result.add(condition.type().equals(failedStep) ? new Condition(condition.type(), condition.status(),
-						condition.reason(), condition.message() + " (rollback incomplete: " + e.getMessage() + ")",
-						condition.lastTransitionTime()) : condition);
-			}
-			return result;
-		}
-	}
-
-	private String failingStep(Tenant tenant) {
-		if (tenant.desiredState() == DesiredState.DELETED) {
-			return STEPS.stream()
-				.filter(type -> tenant.condition(type).map(c -> !"Deleted".equals(c.reason())).orElse(false))
-				.findFirst()
-				.orElse(Condition.DATABASE_READY);
-		}
-		return STEPS.stream()
-			.filter(type -> tenant.condition(type).map(c -> !"True".equals(c.status())).orElse(true))
-			.findFirst()
-			.orElse(Condition.HEALTHY);
 	}
 
 	private static List<Condition> merge(Tenant tenant, List<Condition> changes) {

@@ -6,7 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.tenantforge.database.TenantDatabaseProvisioner;
-import io.tenantforge.runtime.TenantContainerProvisioner;
+import io.tenantforge.runtime.TenantRuntime;
 import io.tenantforge.support.ConflictException;
 import io.tenantforge.support.NotFoundException;
 import io.tenantforge.tenant.DesiredState;
@@ -33,11 +33,11 @@ public class TenantLifecycle {
 
 	private final TierCatalog tiers;
 
-	private final TenantContainerProvisioner containers;
+	private final TenantRuntime containers;
 
 	private final TenantDatabaseProvisioner database;
 
-	public TenantLifecycle(TenantStore store, TierCatalog tiers, TenantContainerProvisioner containers,
+	public TenantLifecycle(TenantStore store, TierCatalog tiers, TenantRuntime containers,
 			TenantDatabaseProvisioner database) {
 		this.store = store;
 		this.tiers = tiers;
@@ -81,7 +81,7 @@ public class TenantLifecycle {
 
 	/** Refuses a downgrade the running tenant does not fit into: memory, processes, database connections. */
 	private void requireFits(Tenant tenant, Tier target, String tierName) {
-		Optional<TenantContainerProvisioner.Usage> usage = containers.usage(tenant.names());
+		Optional<TenantRuntime.Usage> usage = containers.usage(tenant.names());
 		if (usage.isPresent()) {
 			long memory = usage.get().memoryBytes();
 			if (memory > target.memory().toBytes()) {

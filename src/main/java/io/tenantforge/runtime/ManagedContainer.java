@@ -11,9 +11,17 @@ import java.util.Locale;
  * @param state the engine's state: created, running, paused, restarting, exited, dead
  * @param status the engine's status line, e.g. "Up 3 minutes (unhealthy)"
  * @param networkMode the engine's network mode, e.g. {@code host} or the tenant's own network
+ * @param node the host name of the node it runs on (Swarm); null on a single engine
+ * @param drift how its spec differs from its tier, when the driver saw that in the same list (Swarm); null if not
+ * known from the list or as the tier says
  */
 public record ManagedContainer(String id, String name, String tenant, String state, String status,
-		String networkMode) {
+		String networkMode, String node, String drift) {
+
+	/** A container of one engine, as the docker driver's list shows it. */
+	public ManagedContainer(String id, String name, String tenant, String state, String status, String networkMode) {
+		this(id, name, tenant, state, status, networkMode, null, null);
+	}
 
 	/** On the host's network: it reaches every loopback service of the engine host. */
 	public boolean onHostNetwork() {

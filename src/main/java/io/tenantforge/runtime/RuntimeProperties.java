@@ -13,6 +13,15 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 @ConfigurationProperties("tenantforge.runtime")
 public class RuntimeProperties {
 
+	/**
+	 * What runs tenant containers: {@code docker} (one container per tenant on the engine at {@link #dockerHost}) or
+	 * {@code swarm} (one single-replica service per tenant on the swarm whose manager answers at {@link #dockerHost}).
+	 */
+	private Driver driver = Driver.DOCKER;
+
+	/** The Swarm driver's settings ({@code tenantforge.runtime.swarm.*}). */
+	private final Swarm swarm = new Swarm();
+
 	/** Docker engine endpoint. */
 	private String dockerHost = "unix:///var/run/docker.sock";
 
@@ -66,6 +75,18 @@ public class RuntimeProperties {
 	private String logMaxSize = "10m";
 
 	private int logMaxFiles = 3;
+
+	public Driver getDriver() {
+		return driver;
+	}
+
+	public void setDriver(Driver driver) {
+		this.driver = driver;
+	}
+
+	public Swarm getSwarm() {
+		return swarm;
+	}
 
 	public String getDockerHost() {
 		return dockerHost;
@@ -195,6 +216,107 @@ public class RuntimeProperties {
 
 		/** A bridge network per tenant, its port published on the publish address only. */
 		ISOLATED
+
+	}
+
+	/** {@code tenantforge.runtime.driver}. */
+	public enum Driver {
+
+		DOCKER, SWARM
+
+	}
+
+	/** {@code tenantforge.runtime.swarm.*}. */
+	public static class Swarm {
+
+		/**
+		 * At most this many tenants on one node (0: no cap). Swarm's own MaxReplicas caps the tasks of ONE service
+		 * per node, and each tenant is a service of its own, so the cap is a node resource instead: every node
+		 * advertises {@link #slotResource} = N (dockerd {@code --node-generic-resource tenant-slot=N}) and every
+		 * tenant service reserves one; the scheduler then never places more than N tenants on a node, also when it
+		 * reschedules after a drain. The sweep reports nodes that advertise another number.
+		 */
+		private int maxTenantsPerNode = 0;
+
+		/** The name of the node resource that counts tenant slots. */
+		private String slotResource = "tenant-slot";
+
+		/**
+		 * The network tenant services are attached to. {@code host} (default): the node's network, the tenant on
+		 * 127.0.0.1:port of its node, as with the docker driver in host mode.
+		 */
+		private String network = "host";
+
+		/**
+		 * Update order: {@code start-first} (the new task runs before the old stops) or {@code stop-first}. On the
+		 * host network two tasks of a tenant cannot bind one port on one node, so there start-first is used only
+		 * when {@link #startFirstOnHostNetwork} says the product image tolerates it.
+		 */
+		private String updateOrder = "start-first";
+
+		private boolean startFirstOnHostNetwork = false;
+
+		/** How long apply waits for the scheduler's first word on a new task (placed, or no suitable node). */
+		private java.time.Duration placementWait = java.time.Duration.ofSeconds(3);
+
+		/** Failed tasks of a tenant within Swarm's task history that make the sweep call it failing. */
+		private int failingTasks = 2;
+
+		public int getMaxTenantsPerNode() {
+			return maxTenantsPerNode;
+		}
+
+		public void setMaxTenantsPerNode(int maxTenantsPerNode) {
+			this.maxTenantsPerNode = maxTenantsPerNode;
+		}
+
+		public String getSlotResource() {
+			return slotResource;
+		}
+
+		public void setSlotResource(String slotResource) {
+			this.slotResource = slotResource;
+		}
+
+		public String getNetwork() {
+			return network;
+		}
+
+		public void setNetwork(String network) {
+			this.network = network;
+		}
+
+		public String getUpdateOrder() {
+			return updateOrder;
+		}
+
+		public void setUpdateOrder(String updateOrder) {
+			this.updateOrder = updateOrder;
+		}
+
+		public boolean isStartFirstOnHostNetwork() {
+			return startFirstOnHostNetwork;
+		}
+
+		public void setStartFirstOnHostNetwork(boolean startFirstOnHostNetwork) {
+			this.startFirstOnHostNetwork = startFirstOnHostNetwork;
+		}
+
+		public java.time.Duration getPlacementWait() {
+			return placementWait;
+		}
+
+		public void setPlacementWait(java.time.Duration placementWait) {
+			this.placementWait = placementWait;
+		}
+
+		public int getFailingTasks() {
+			return failingTasks;
+		}
+
+		public void setFailingTasks(int failingTasks) {
+			this.failingTasks = failingTasks;
+		}
 
 	}
 

@@ -30,8 +30,6 @@ import com.github.dockerjava.core.InvocationBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.tenantforge.cache.CacheProperties;
-import io.tenantforge.database.TenantDatabaseProperties;
 import io.tenantforge.runtime.RuntimeProperties.NetworkMode;
 import io.tenantforge.security.TenantSecrets;
 import io.tenantforge.support.RetryableException;
@@ -39,8 +37,10 @@ import io.tenantforge.support.StepFailedException;
 import io.tenantforge.tenant.ResourceLedger;
 import io.tenantforge.tenant.Tenant;
 import io.tenantforge.tenant.TenantNames;
+import io.tenantforge.tenant.TenantServiceUrls;
 import io.tenantforge.tenant.Tier;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
 /**
@@ -54,25 +54,16 @@ import org.springframework.stereotype.Component;
  * reachable from a bridge, and the tenant's port is published on {@code publish-address} only.
  */
 @Component
-public class TenantContainerProvisioner {
+@ConditionalOnProperty(name = "tenantforge.runtime.driver", havingValue = "docker", matchIfMissing = true)
+public class TenantContainerProvisioner implements TenantRuntime {
 
-	public static final String LABEL_TENANT = "io.tenantforge.tenant";
+	public static final String LABEL_TENANT = ContainerSpecs.LABEL_TENANT;
 
-	public static final String LABEL_MANAGED_BY = "io.tenantforge.managed-by";
+	public static final String LABEL_MANAGED_BY = ContainerSpecs.LABEL_MANAGED_BY;
 
-	public static final String LABEL_TIER = "io.tenantforge.tier";
+	public static final String LABEL_TIER = ContainerSpecs.LABEL_TIER;
 
-	public static final String MANAGED_BY = "tenantforge";
-
-	/** The address a tenant's server binds inside its container ({@code 127.0.0.1} with host networking). */
-	static final String LISTEN_ADDRESS = "LISTEN_ADDRESS";
-
-	static final String DATABASE_PASSWORD_FILE = "database_password";
-
-	static final String REDIS_PASSWORD_FILE = "redis_password";
-
-	/** The tenant's proof of identity in its {@code /health} answer (see {@code TenantHealthProbe}). */
-	static final String HEALTH_TOKEN_FILE = "health_token";
+	public static final String MANAGED_BY = ContainerSpecs.MANAGED_BY;
 
 	private static final Logger log = LoggerFactory.getLogger(TenantContainerProvisioner.class);
 
@@ -80,9 +71,7 @@ public class TenantContainerProvisioner {
 
 	private final RuntimeProperties runtime;
 
-	private final TenantDatabaseProperties database;
-
-	private final CacheProperties cache;
+	private final TenantServiceUrls urls;
 
 	private final PortAllocator ports;
 
@@ -92,23 +81,26 @@ public class TenantContainerProvisioner {
 
 	private final ResourceLedger ledger;
 
-	public TenantContainerProvisioner(DockerClient docker, RuntimeProperties runtime, TenantDatabaseProperties database,
-			CacheProperties cache, PortAllocator ports, SecretFiles secretFiles, TenantSecrets secrets,
+	private final ContainerSpecs specs;
+
+	public TenantContainerProvisioner(DockerClient docker, RuntimeProperties runtime, TenantServiceUrls urls,
+			PortAllocator ports, SecretFiles secretFiles, TenantSecrets secrets,
 			ResourceLedger ledger) {
 		this.docker = docker;
 		this.runtime = runtime;
-		this.database = database;
-		this.cache = cache;
+		this.urls = urls;
 		this.ports = ports;
 		this.secretFiles = secretFiles;
 		this.secrets = secrets;
 		this.ledger = ledger;
+		this.specs = new ContainerSpecs(runtime, urls);
 	}
 
 	/**
 	 * Makes the tenant's container exist and run with its tier's limits (updated in place on a tier change, never
 	 * recreated); returns the port it serves on.
 	 */
+	@Override
 	public int ensure(Tenant tenant, Tier tier) {
 		TenantNames names = tenant.names();
 		int port = ports.portOf(tenant);
@@ -123,12 +115,11 @@ public class TenantContainerProvisioner {
 		if (isolated()) {
 			claim(tenant.id(), ResourceLedger.NETWORK, names.networkName());
 		}
-		RuntimeUser user = userOf(tier);
-		secretFiles.write(names,
-				Map.of(DATABASE_PASSWORD_FILE, secrets.getOrCreate(tenant.id(), TenantSecrets.DATABASE_PASSWORD),
-						REDIS_PASSWORD_FILE, secrets.getOrCreate(tenant.id(), TenantSecrets.REDIS_PASSWORD),
-						HEALTH_TOKEN_FILE, secrets.getOrCreate(tenant.id(), TenantSecrets.HEALTH_TOKEN)),
-				user);
+		ContainerSpec spec = specs.desired(tenant, tier, port);
+		RuntimeUser user = spec.user();
+		Map<String, String> files = new LinkedHashMap<>();
+		spec.secretFiles().forEach((file, secret) -> files.put(file, secrets.getOrCreate(tenant.id(), secret)));
+		secretFiles.write(names, files, user);
 		return onEngine(names, () -> {
 			long began = System.nanoTime();
 			String id;
@@ -143,7 +134,7 @@ public class TenantContainerProvisioner {
 				if (isolated()) {
 					ensureNetwork(tenant);
 				}
-				id = create(tenant, tier, port, user);
+				id = create(tenant, spec);
 				running = false;
 			}
 			long created = System.nanoTime();
@@ -171,7 +162,7 @@ public class TenantContainerProvisioner {
 			return calls.get();
 		}
 		catch (DockerException e) {
-			throw classify(subject, e);
+			throw classify(subject, runtime.getImage(), e);
 		}
 		catch (RuntimeException e) {
 			throw unreachable(subject, e);
@@ -189,6 +180,7 @@ public class TenantContainerProvisioner {
 	 * Every container labelled as managed by tenantforge, running or not: one engine call, whatever the size of the
 	 * fleet (the health sweep's view of the engine).
 	 */
+	@Override
 	public List<ManagedContainer> listManaged() {
 		return onEngine("the fleet", () -> docker.listContainersCmd()
 			.withShowAll(true)
@@ -203,6 +195,7 @@ public class TenantContainerProvisioner {
 	}
 
 	/** How the container's limits differ from the tier's; empty when they match. One inspect. */
+	@Override
 	public Optional<String> limitsDrift(ManagedContainer container, Tier tier) {
 		return onEngine(container.name(), () -> {
 			try {
@@ -215,6 +208,7 @@ public class TenantContainerProvisioner {
 	}
 
 	/** Restarts an unhealthy container of the tenant (the health sweep's repair); it keeps its configuration. */
+	@Override
 	public void restart(ManagedContainer container) {
 		onEngine(container.name(), () -> {
 			try {
@@ -229,6 +223,7 @@ public class TenantContainerProvisioner {
 	}
 
 	/** Suspend: stops the container; it stays, with its configuration, for resume. */
+	@Override
 	public void stop(Tenant tenant) {
 		TenantNames names = tenant.names();
 		onEngine(names, () -> {
@@ -248,6 +243,7 @@ public class TenantContainerProvisioner {
 	}
 
 	/** Deprovision: removes the container and the secret files, if the ownership record gives them to the tenant. */
+	@Override
 	public void remove(Tenant tenant) {
 		TenantNames names = tenant.names();
 		if (ledger.owns(tenant.id(), ResourceLedger.CONTAINER, names.containerName())) {
@@ -367,6 +363,7 @@ public class TenantContainerProvisioner {
 	}
 
 	/** Memory and processes the running container uses now; empty when it is not running. */
+	@Override
 	public Optional<Usage> usage(TenantNames names) {
 		return onEngine(names, () -> {
 			Optional<InspectContainerResponse> existing = inspect(names.containerName());
@@ -383,8 +380,10 @@ public class TenantContainerProvisioner {
 		});
 	}
 
-	/** What a running container uses. */
-	public record Usage(long memoryBytes, long processes) {
+	/** One labelled list, and one inspect per audited container. */
+	@Override
+	public int observationCalls(int audited) {
+		return 1 + audited;
 	}
 
 	public Optional<InspectContainerResponse> inspect(String containerName) {
@@ -455,26 +454,22 @@ public class TenantContainerProvisioner {
 
 	/** The unprivileged user the tier's containers run as; a root or malformed setting fails the step. */
 	RuntimeUser userOf(Tier tier) {
-		String spec = tier.runtimeUserOr(runtime.getUser());
-		try {
-			return RuntimeUser.parse(spec);
-		}
-		catch (IllegalArgumentException e) {
-			throw new StepFailedException(e.getMessage(), e);
-		}
+		return specs.userOf(tier);
 	}
 
-	private String create(Tenant tenant, Tier tier, int port, RuntimeUser user) {
+	/** Created with docker-java: camel-docker's containercreate can set neither labels nor a health check. */
+	private String create(Tenant tenant, ContainerSpec spec) {
 		TenantNames names = tenant.names();
+		int port = spec.port();
 		try {
-			String id = docker.createContainerCmd(runtime.getImage())
+			String id = docker.createContainerCmd(spec.image())
 				.withName(names.containerName())
 				.withExposedPorts(isolated() ? List.of(ExposedPort.tcp(port)) : List.of())
-				.withUser(user.spec())
-				.withLabels(labels(tenant))
-				.withEnv(environment(tenant, port))
-				.withHealthcheck(healthCheck(tier, port))
-				.withHostConfig(hostConfig(names, tier, user, port))
+				.withUser(spec.user().spec())
+				.withLabels(spec.labels())
+				.withEnv(spec.env())
+				.withHealthcheck(healthCheck(spec.health()))
+				.withHostConfig(hostConfig(names, spec.limits(), spec.user(), port))
 				.exec()
 				.getId();
 			log.info("Created container {} ({}) from {}", names.containerName(), id.substring(0, 12),
@@ -490,53 +485,28 @@ public class TenantContainerProvisioner {
 	}
 
 	static Map<String, String> labels(Tenant tenant) {
-		Map<String, String> labels = new LinkedHashMap<>();
-		labels.put(LABEL_TENANT, tenant.id());
-		labels.put(LABEL_MANAGED_BY, MANAGED_BY);
-		labels.put(LABEL_TIER, tenant.tier());
-		return labels;
+		return ContainerSpecs.labels(tenant);
 	}
 
 	/** The tenant environment of DESIGN.md: names and addresses only, secrets as file paths. */
 	List<String> environment(Tenant tenant, int port) {
-		TenantNames names = tenant.names();
-		String role = names.databaseRole();
-		List<String> env = new ArrayList<>();
-		env.add("TENANT_ID=" + tenant.id());
-		env.add("TENANT_SUBDOMAIN=" + tenant.id());
-		env.add("TENANT_TIER=" + tenant.tier());
-		env.add("DATABASE_SCHEMA=" + names.databaseSchema());
-		env.add("DATABASE_URL=postgresql://" + role + "@" + database.tenantHost() + ":" + database.tenantPort() + "/"
-				+ database.databaseName() + "?options=-c%20search_path%3D" + names.databaseSchema());
-		env.add("DATABASE_USER=" + role);
-		env.add("DATABASE_PASSWORD_FILE=" + SecretFiles.MOUNT_POINT + "/" + DATABASE_PASSWORD_FILE);
-		env.add("REDIS_URL=redis://" + names.redisUser() + "@" + cache.tenantHost() + ":" + cache.tenantPort());
-		env.add("REDIS_USER=" + names.redisUser());
-		env.add("REDIS_PASSWORD_FILE=" + SecretFiles.MOUNT_POINT + "/" + REDIS_PASSWORD_FILE);
-		env.add("REDIS_NAMESPACE=" + names.redisNamespace());
-		env.add("HEALTH_TOKEN_FILE=" + SecretFiles.MOUNT_POINT + "/" + HEALTH_TOKEN_FILE);
-		env.add("PORT=" + port);
-		// on its own network the server must take connections arriving from the bridge (the published port)
-		env.add(LISTEN_ADDRESS + "=" + (isolated() ? "0.0.0.0" : "127.0.0.1"));
-		env.add("OTEL_RESOURCE_ATTRIBUTES=service.name=" + names.containerName() + ",tenant.id=" + tenant.id()
-				+ ",tenant.tier=" + tenant.tier());
-		return env;
+		return specs.environment(tenant, port);
 	}
 
-	private HealthCheck healthCheck(Tier tier, int port) {
-		List<String> command = runtime.getHealthCheckCommand()
-			.stream()
-			.map(part -> part.replace("{port}", Integer.toString(port)))
-			.toList();
-		return new HealthCheck().withTest(command)
-			.withInterval(runtime.getHealthCheckInterval().toNanos())
-			.withTimeout(runtime.getHealthCheckTimeout().toNanos())
-			.withRetries(runtime.getHealthCheckRetries())
-			.withStartPeriod(tier.healthStartPeriod().toNanos());
+	private static HealthCheck healthCheck(ContainerSpec.Health health) {
+		return new HealthCheck().withTest(health.command())
+			.withInterval(health.interval().toNanos())
+			.withTimeout(health.timeout().toNanos())
+			.withRetries(health.retries())
+			.withStartPeriod(health.startPeriod().toNanos());
 	}
 
 	HostConfig hostConfig(TenantNames names, Tier tier, RuntimeUser user, int port) {
-		long memory = tier.memory().toBytes();
+		return hostConfig(names, ContainerSpecs.limits(tier), user, port);
+	}
+
+	private HostConfig hostConfig(TenantNames names, ContainerSpec.Limits limits, RuntimeUser user, int port) {
+		long memory = limits.memoryBytes();
 		HostConfig config = HostConfig.newHostConfig();
 		if (isolated()) {
 			// published on the publish address only: the only way in, for the health probe and the router
@@ -548,12 +518,12 @@ public class TenantContainerProvisioner {
 			config.withNetworkMode("host");
 		}
 		return config
-			.withNanoCPUs(tier.nanoCpus())
-			.withCpuShares(tier.cpuShares())
+			.withNanoCPUs(limits.nanoCpus())
+			.withCpuShares(limits.cpuShares())
 			.withMemory(memory)
 			.withMemorySwap(memory)
-			.withMemoryReservation(tier.memoryReservation().toBytes())
-			.withPidsLimit(tier.pidsLimit())
+			.withMemoryReservation(limits.memoryReservationBytes())
+			.withPidsLimit(limits.pids())
 			.withRestartPolicy(RestartPolicy.unlessStoppedRestart())
 			.withCapDrop(Capability.ALL)
 			.withSecurityOpts(List.of("no-new-privileges"))
@@ -569,10 +539,18 @@ public class TenantContainerProvisioner {
 					AccessMode.ro));
 	}
 
-	private RuntimeException classify(Object subject, DockerException e) {
-		String message = "Docker engine for " + subject + ": " + e.getMessage().strip();
+	/**
+	 * The docker driver's one fault classification. A NotFound is "image not found" only when the engine says so
+	 * ("No such image"); any other (a container or network removed between two calls) is transient: the next
+	 * attempt reads the world again. 5xx is transient, other refusals fail the step.
+	 */
+	static RuntimeException classify(Object subject, String image, DockerException e) {
+		String message = "Docker engine for " + subject + ": " + String.valueOf(e.getMessage()).strip();
 		if (e instanceof NotFoundException) {
-			return new StepFailedException("image " + runtime.getImage() + " not found: " + message, e);
+			if (message.toLowerCase(java.util.Locale.ROOT).contains("no such image")) {
+				return new StepFailedException("image " + image + " not found: " + message, e);
+			}
+			return new RetryableException("vanished meanwhile: " + message, e);
 		}
 		return e.getHttpStatus() >= 500 ? new RetryableException(message, e) : new StepFailedException(message, e);
 	}

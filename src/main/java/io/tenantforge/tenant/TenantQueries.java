@@ -17,8 +17,11 @@ public class TenantQueries {
 
 	private final TenantStore store;
 
-	public TenantQueries(TenantStore store) {
+	private final TenantViews views;
+
+	public TenantQueries(TenantStore store, TenantViews views) {
 		this.store = store;
+		this.views = views;
 	}
 
 	/** Largest page a client may ask for. */
@@ -36,7 +39,7 @@ public class TenantQueries {
 	 */
 	public List<TenantView> list(@Header("limit") String limit, @Header("after") String after, Exchange exchange) {
 		if (limit == null && after == null) {
-			return store.findAll().stream().map(TenantView::of).toList();
+			return views.of(store.findAll());
 		}
 		List<FieldError> errors = new ArrayList<>();
 		int size = MAX_PAGE;
@@ -52,7 +55,7 @@ public class TenantQueries {
 		if (!errors.isEmpty()) {
 			throw new InvalidOrderException(errors);
 		}
-		List<TenantView> page = store.findPage(after, size).stream().map(TenantView::of).toList();
+		List<TenantView> page = views.of(store.findPage(after, size));
 		if (page.size() == size) {
 			exchange.setProperty(NEXT_PAGE, "/api/v1/tenants?limit=" + size + "&after=" + page.get(page.size() - 1).id());
 		}
@@ -60,7 +63,7 @@ public class TenantQueries {
 	}
 
 	public TenantView get(@Header("id") String id) {
-		return store.find(id).map(TenantView::of).orElseThrow(() -> new NotFoundException("no tenant '" + id + "'"));
+		return store.find(id).map(views::of).orElseThrow(() -> new NotFoundException("no tenant '" + id + "'"));
 	}
 
 }

@@ -116,6 +116,40 @@ public class TenantStore {
 				status.name(), id, generation);
 	}
 
+	/**
+	 * Records where each tenant's container runs (tenant id → node), replacing what the previous sweep recorded:
+	 * one statement.
+	 */
+	public void recordPlacements(java.util.Map<String, String> nodes) {
+		String[] ids = nodes.keySet().toArray(String[]::new);
+		String[] names = java.util.Arrays.stream(ids).map(nodes::get).toArray(String[]::new);
+		jdbc.update(connection -> {
+			var statement = connection.prepareStatement("WITH seen AS (SELECT * FROM unnest(?::text[], ?::text[]) "
+					+ "AS s(tenant_id, node)), gone AS (DELETE FROM tenant_placements p WHERE NOT EXISTS "
+					+ "(SELECT 1 FROM seen WHERE seen.tenant_id = p.tenant_id)) "
+					+ "INSERT INTO tenant_placements (tenant_id, node, seen_at) SELECT tenant_id, node, now() FROM seen "
+					+ "ON CONFLICT (tenant_id) DO UPDATE SET node = EXCLUDED.node, seen_at = now()");
+			statement.setArray(1, connection.createArrayOf("text", ids));
+			statement.setArray(2, connection.createArrayOf("text", names));
+			return statement;
+		});
+	}
+
+	/** The node each tenant's container runs on, as the newest sweep saw it (tenant id → node). */
+	public java.util.Map<String, String> placements() {
+		java.util.Map<String, String> nodes = new java.util.HashMap<>();
+		// a row callback (a one-argument lambda returning a value would be taken for a ResultSetExtractor)
+		jdbc.query("SELECT tenant_id, node FROM tenant_placements",
+				(org.springframework.jdbc.core.RowCallbackHandler) rs -> nodes.put(rs.getString(1), rs.getString(2)));
+		return nodes;
+	}
+
+	public Optional<String> placementOf(String id) {
+		return jdbc.queryForList("SELECT node FROM tenant_placements WHERE tenant_id = ?", String.class, id)
+			.stream()
+			.findFirst();
+	}
+
 	/** The newest generation asked for; empty when the tenant does not exist. */
 	public Optional<Long> generationOf(String id) {
 		return jdbc.queryForList("SELECT generation FROM tenants WHERE id = ?", Long.class, id).stream().findFirst();

@@ -7,7 +7,9 @@ import java.util.List;
 import io.tenantforge.tenant.TenantNames;
 
 import org.junit.jupiter.api.Test;
+import io.tenantforge.support.UnitTest;
 
+@UnitTest
 class AclRulesTest {
 
 	@Test

@@ -7,8 +7,10 @@ import java.util.List;
 import io.tenantforge.tenant.TenantNames;
 
 import org.junit.jupiter.api.Test;
+import io.tenantforge.support.UnitTest;
 
 /** Parsing {@code ACL LIST} lines and telling a tenant user's drift, on lines as Redis 7.0 prints them. */
+@UnitTest
 class AclUserTest {
 
 	private static final String COMMANDS = "+@all -@dangerous -@scripting -randomkey -select";

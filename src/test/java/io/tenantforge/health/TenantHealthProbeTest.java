@@ -3,8 +3,10 @@ package io.tenantforge.health;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
+import io.tenantforge.support.UnitTest;
 
 /** The identity check of a {@code /health} answer, without a network. */
+@UnitTest
 class TenantHealthProbeTest {
 
 	private static final String TOKEN = "t0k3n-of-acme";

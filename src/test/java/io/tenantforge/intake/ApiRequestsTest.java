@@ -10,7 +10,9 @@ import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
+import io.tenantforge.support.UnitTest;
 
+@UnitTest
 class ApiRequestsTest {
 
 	private final ApiRequests requests = new ApiRequests();

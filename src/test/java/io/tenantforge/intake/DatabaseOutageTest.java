@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import io.tenantforge.support.Outage;
 import io.tenantforge.support.IntegrationTest;
 import io.tenantforge.support.LocalPostgres;
 import io.tenantforge.support.OutsideBroker;
@@ -27,6 +28,7 @@ import org.springframework.beans.factory.annotation.Autowired;
  * all become ACTIVE once it is back. Stops and starts the machine's real server.
  */
 @IntegrationTest
+@Outage
 class DatabaseOutageTest {
 
 	private static final String[] TENANTS = { "outage-one", "outage-two", "outage-three" };

@@ -13,7 +13,9 @@ import io.tenantforge.tenant.TierCatalog;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.util.unit.DataSize;
+import io.tenantforge.support.UnitTest;
 
+@UnitTest
 class OrderParserTest {
 
 	private final OrderParser parser = new OrderParser(new TierCatalog(Map.of("basic", new Tier(0.5,

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.tenantforge.support.Outage;
 import io.tenantforge.support.Api;
 import io.tenantforge.support.IntegrationTest;
 import io.tenantforge.support.TenantFixtures;
@@ -85,6 +86,7 @@ class ObservabilityTest {
 	}
 
 	@Test
+	@Outage
 	void healthGoesDownNamingRedisWhenItStopsAndUpWhenItIsBack() throws Exception {
 		assertThat(component("redis")).isEqualTo("UP");
 		try {
@@ -101,6 +103,7 @@ class ObservabilityTest {
 	}
 
 	@Test
+	@Outage
 	void healthGoesDownNamingTheDockerEngineWhenItStopsAndUpWhenItIsBack() throws Exception {
 		assertThat(component("docker")).isEqualTo("UP");
 		try {

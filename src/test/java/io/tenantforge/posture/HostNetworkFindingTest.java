@@ -6,8 +6,10 @@ import org.junit.jupiter.api.Test;
 
 import io.tenantforge.posture.PostureFinding.Kind;
 import io.tenantforge.runtime.RuntimeProperties.NetworkMode;
+import io.tenantforge.support.UnitTest;
 
 /** When host networking is a posture finding: in the host mode always, in the isolated mode only for leftovers. */
+@UnitTest
 class HostNetworkFindingTest {
 
 	@Test

@@ -16,6 +16,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 
+import io.tenantforge.support.Outage;
 import io.tenantforge.intake.Inbox;
 import io.tenantforge.support.Api;
 import io.tenantforge.support.IntegrationTest;
@@ -61,6 +62,7 @@ class HostPostureTest {
 	}
 
 	@Test
+	@Outage
 	void aRedisDefaultUserGivenAPasswordIsNoLongerAFindingOnTheNextSweep() {
 		assertThat(kinds(sweepAndReadPosture())).contains("redis-default-nopass");
 		// connections already logged in (the control plane's, this one) stay logged in while the password is set

@@ -43,9 +43,23 @@ class TransientFaultRetryTest {
 	@Autowired
 	CamelContext camel;
 
+	/**
+	 * The context the fault injector was woven into. Advice is woven once per context (the shared test context
+	 * outlives this class): weaving it again before every test would run each exchange through it twice. It acts on
+	 * the tenants {@code flaky} and {@code broken} only, so it may stay for the other tests of the context.
+	 */
+	private static CamelContext advised;
+
 	@BeforeEach
-	void injectFaults() throws Exception {
+	void clean() throws Exception {
 		fixtures.purge("flaky", "broken");
+		injectFaultsOnce(camel);
+	}
+
+	private static synchronized void injectFaultsOnce(CamelContext camel) throws Exception {
+		if (advised == camel) {
+			return;
+		}
 		AdviceWith.adviceWith(camel, "provisioning-cache", route -> route.weaveAddFirst().process(exchange -> {
 			String tenant = exchange.getMessage().getHeader(Headers.TENANT_ID, String.class);
 			if ("flaky".equals(tenant)) {
@@ -59,10 +73,11 @@ class TransientFaultRetryTest {
 				throw new RetryableException("Redis connection refused (injected, for good)");
 			}
 		}));
+		advised = camel;
 	}
 
 	@AfterEach
-	void clean() {
+	void settle() {
 		fixtures.awaitSettled("flaky", Duration.ofSeconds(60));
 		fixtures.awaitSettled("broken", Duration.ofSeconds(60));
 		fixtures.purge("flaky", "broken");

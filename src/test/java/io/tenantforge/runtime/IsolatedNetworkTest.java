@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import io.tenantforge.cache.CacheProperties;
 import io.tenantforge.database.TenantDatabaseProperties;
+import io.tenantforge.provisioning.ServiceUrls;
 import io.tenantforge.runtime.RuntimeProperties.NetworkMode;
 import io.tenantforge.security.TenantSecrets;
 import io.tenantforge.support.IntegrationTest;
@@ -195,7 +196,7 @@ class IsolatedNetworkTest {
 		TenantDatabaseProperties onTheTestHost = new TenantDatabaseProperties(database.url(), database.username(),
 				database.password(), host.servicesAddress(), host.postgresPort(), null, false, null, null);
 		CacheProperties cache = new CacheProperties(host.servicesAddress(), host.redisPort());
-		return new TenantContainerProvisioner(host.docker(), isolated, onTheTestHost, cache,
+		return new TenantContainerProvisioner(host.docker(), isolated, new ServiceUrls(onTheTestHost, cache),
 				new PortAllocator(store, isolated), secretFiles, secrets, ledger);
 	}
 

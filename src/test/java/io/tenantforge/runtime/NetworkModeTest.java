@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import io.tenantforge.cache.CacheProperties;
 import io.tenantforge.database.TenantDatabaseProperties;
+import io.tenantforge.provisioning.ServiceUrls;
 import io.tenantforge.runtime.RuntimeProperties.NetworkMode;
 import io.tenantforge.tenant.DesiredState;
 import io.tenantforge.tenant.Tenant;
@@ -19,11 +20,13 @@ import io.tenantforge.tenant.TenantStatus;
 import io.tenantforge.tenant.Tier;
 
 import org.springframework.util.unit.DataSize;
+import io.tenantforge.support.UnitTest;
 
 /**
  * The container spec in each network mode, without an engine: what the isolated mode asks the engine for is what
  * its guarantees rest on (see {@link IsolatedNetworkTest} for the engine's side).
  */
+@UnitTest
 class NetworkModeTest {
 
 	private static final Tier BASIC = new Tier(0.5, DataSize.ofMegabytes(64), 0.1, DataSize.ofMegabytes(32), 64, 5,
@@ -73,7 +76,8 @@ class NetworkModeTest {
 		TenantDatabaseProperties database = new TenantDatabaseProperties(
 				"jdbc:postgresql://127.0.0.1:5432/tenantforge_tenants", "postgres", "", "10.250.0.1", 5432, null, false,
 				null, null);
-		return new TenantContainerProvisioner(null, runtime, database, new CacheProperties("10.250.0.1", 6379), null,
+		return new TenantContainerProvisioner(null, runtime,
+				new ServiceUrls(database, new CacheProperties("10.250.0.1", 6379)), null,
 				new SecretFiles(runtime), null, null);
 	}
 

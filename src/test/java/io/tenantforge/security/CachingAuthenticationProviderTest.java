@@ -16,7 +16,9 @@ import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import io.tenantforge.support.UnitTest;
 
+@UnitTest
 class CachingAuthenticationProviderTest {
 
 	private final AtomicInteger checks = new AtomicInteger();

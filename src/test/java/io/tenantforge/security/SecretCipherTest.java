@@ -12,7 +12,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.mock.env.MockEnvironment;
+import io.tenantforge.support.UnitTest;
 
+@UnitTest
 class SecretCipherTest {
 
 	private static final String KEY = Base64.getEncoder().encodeToString(new byte[32]);

@@ -184,6 +184,12 @@ public final class ControlPlaneProcess implements AutoCloseable {
 			.POST(HttpRequest.BodyPublishers.ofByteArray(body)), body, true).orElseThrow();
 	}
 
+	public HttpResponse<String> patch(String path, String json) {
+		byte[] body = json.getBytes(StandardCharsets.UTF_8);
+		return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+			.method("PATCH", HttpRequest.BodyPublishers.ofByteArray(body)), body, true).orElseThrow();
+	}
+
 	public HttpResponse<String> delete(String path) {
 		return send(HttpRequest.newBuilder(uri(path)).DELETE(), null, true).orElseThrow();
 	}

@@ -27,6 +27,7 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 
 import io.tenantforge.database.TenantDatabaseProperties;
+import io.tenantforge.routing.RoutingProperties;
 import io.tenantforge.runtime.RuntimeProperties;
 import io.tenantforge.runtime.TenantContainerProvisioner;
 import io.tenantforge.tenant.TenantNames;
@@ -64,9 +65,13 @@ public class TenantFixtures {
 
 	private final ServicePurge purge;
 
+	private final RoutingProperties routing;
+
 	public TenantFixtures(DockerClient docker, JdbcTemplate controlPlane,
 			@Qualifier("tenantsDataSource") DataSource tenantsDataSource, StringRedisTemplate redis,
-			RuntimeProperties runtime, TenantDatabaseProperties database, TenantStore store) {
+			RuntimeProperties runtime, TenantDatabaseProperties database, TenantStore store,
+			RoutingProperties routing) {
+		this.routing = routing;
 		this.docker = docker;
 		this.controlPlane = controlPlane;
 		this.tenants = new JdbcTemplate(tenantsDataSource);
@@ -82,6 +87,29 @@ public class TenantFixtures {
 	/** Removes every resource and record of these tenants, whether or not they exist. */
 	public void purge(String... slugs) {
 		purge.purge(slugs);
+		for (String slug : slugs) {
+			removeRoute("tenantforge-tenant-" + slug);
+		}
+	}
+
+	/** Removes a route from the test context's router by its {@code @id}, if the router runs and has it. */
+	public void removeRoute(String id) {
+		if (!routing.enabled()) {
+			return;
+		}
+		try {
+			java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+				.newBuilder(java.net.URI.create(routing.adminUrl() + "/id/" + id))
+				.DELETE()
+				.timeout(Duration.ofSeconds(5))
+				.build(), java.net.http.HttpResponse.BodyHandlers.discarding());
+		}
+		catch (IOException routerDown) {
+			// nothing to remove from a router that is not running
+		}
+		catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	public void awaitStatus(String slug, TenantStatus status, Duration atMost) {

@@ -55,14 +55,23 @@ public final class TestHost implements AutoCloseable {
 
 	/** Starts test host {@code name} ([a-z0-9]{2,12}); with {@code services}, its own PostgreSQL and Redis too. */
 	public static TestHost start(String name, boolean services) {
+		return start(name, services, new String[0]);
+	}
+
+	/** As {@link #start(String, boolean)}, with more options of {@code test-host.sh up}, e.g. --node-resource. */
+	public static TestHost start(String name, boolean services, String... options) {
 		script(Duration.ofSeconds(60), "down", name); // what a killed earlier run left behind
 		Thread cleanUp = new Thread(() -> script(Duration.ofSeconds(60), "down", name), "test-host-" + name + "-down");
 		Runtime.getRuntime().addShutdownHook(cleanUp);
 		String output;
 		try {
 			// the smoke images built from this checkout: the machine's tag may come from another one
-			output = services ? script(Duration.ofSeconds(120), "up", name, "--build", "--services")
-					: script(Duration.ofSeconds(120), "up", name, "--build");
+			List<String> up = new ArrayList<>(List.of("up", name, "--build"));
+			if (services) {
+				up.add("--services");
+			}
+			up.addAll(List.of(options));
+			output = script(Duration.ofSeconds(120), up.toArray(String[]::new));
 		}
 		catch (RuntimeException e) {
 			script(Duration.ofSeconds(60), "down", name);

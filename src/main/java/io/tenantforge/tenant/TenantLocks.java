@@ -1,4 +1,4 @@
-package io.tenantforge.provisioning;
+package io.tenantforge.tenant;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,0 +1,275 @@
+package io.tenantforge.routing;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.tenantforge.support.RetryableException;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * The only code that talks to the router: Caddy's admin API (JSON over HTTP on 127.0.0.1), and the one place its
+ * faults are classified. Unreachable, timed out, or 502/503/504: {@link RetryableException} (transient: a
+ * router restarting); any other refusal: {@link RouterException} (permanent: a config Caddy rejects). Every tenant
+ * route carries an {@code @id}, so a change is one call on {@code /id/<id>}; the whole server's routes are one read.
+ * <p>
+ * Caddy resolves {@code /id/<id>} to an array index before it takes its config lock, so two changes at once can
+ * race (seen: {@code array index out of bounds} when several tenants were deleted at once). Changes from this
+ * control plane are therefore made one at a time; one that still lost such a race (another control plane's change
+ * in between) is transient, and retried.
+ */
+@Component
+class CaddyGateway {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+	/** Id of the TLS automation policy tenantforge adds: which issuer signs the tenants' certificates. */
+	static final String TLS_POLICY_ID = "tenantforge-tls";
+
+	private final RoutingProperties settings;
+
+	private final ObjectMapper json;
+
+	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+	private final AtomicLong calls = new AtomicLong();
+
+	/** One config change at a time (see the class comment); reads need no lock. */
+	private final java.util.concurrent.locks.ReentrantLock changes = new java.util.concurrent.locks.ReentrantLock(true);
+
+	CaddyGateway(RoutingProperties settings, ObjectMapper json) {
+		this.settings = settings;
+		this.json = json;
+	}
+
+	/** Admin-API calls made so far (the sweep reports what its observation cost). */
+	long calls() {
+		return calls.get();
+	}
+
+	/** Whether the admin endpoint answers at all. */
+	boolean reachable() {
+		try {
+			return send("GET", "/config/", null).statusCode() == 200;
+		}
+		catch (RetryableException down) {
+			return false;
+		}
+	}
+
+	/**
+	 * Every route of tenantforge's HTTP server, in one read; empty when the server is not configured (a router that
+	 * has just started with nothing but its bootstrap config).
+	 */
+	Optional<List<JsonNode>> routes() {
+		HttpResponse<String> response = send("GET", serverPath() + "/routes", null);
+		if (missing(response)) {
+			return Optional.empty();
+		}
+		if (response.statusCode() != 200) {
+			throw refused("read the routes", response);
+		}
+		JsonNode routes = parse(response.body());
+		if (routes == null || routes.isNull()) {
+			return Optional.empty();
+		}
+		return Optional.of(java.util.stream.StreamSupport.stream(routes.spliterator(), false).toList());
+	}
+
+	/** One route by its {@code @id}; empty when the router has none with it. */
+	Optional<JsonNode> route(String id) {
+		HttpResponse<String> response = send("GET", "/id/" + id, null);
+		if (response.statusCode() == 404) {
+			return Optional.empty();
+		}
+		if (response.statusCode() != 200) {
+			throw refused("read route " + id, response);
+		}
+		return Optional.ofNullable(parse(response.body())).filter(node -> !node.isNull());
+	}
+
+	/** Sets the route with this {@code @id}: one PATCH when it exists, else one POST that appends it. */
+	void put(String id, Map<String, Object> route) {
+		HttpResponse<String> replaced = send("PATCH", "/id/" + id, route);
+		if (replaced.statusCode() == 200) {
+			return;
+		}
+		if (replaced.statusCode() != 404) {
+			throw refused("replace route " + id, replaced);
+		}
+		HttpResponse<String> added = send("POST", serverPath() + "/routes", route);
+		if (added.statusCode() != 200) {
+			throw refused("add route " + id, added);
+		}
+	}
+
+	/** Removes the route with this {@code @id}; true when there was one. */
+	boolean delete(String id) {
+		HttpResponse<String> response = send("DELETE", "/id/" + id, null);
+		if (response.statusCode() == 404) {
+			return false;
+		}
+		if (response.statusCode() != 200) {
+			throw refused("remove route " + id, response);
+		}
+		return true;
+	}
+
+	/**
+	 * Makes sure the router has tenantforge's HTTPS server (listening on the configured address only, no port-80
+	 * redirect server), and the TLS policy with the configured issuer; what exists already is left as it is. A few
+	 * calls, made once at start and after a router restart, never per tenant.
+	 */
+	void ensureServer() {
+		if (!exists("/config/apps/http")) {
+			create("/config/apps/http", Map.of("servers", Map.of(settings.server(), server())));
+		}
+		else if (!exists(serverPath())) {
+			create(serverPath(), server());
+		}
+		if (!exists("/config/apps/tls")) {
+			create("/config/apps/tls", Map.of("automation", Map.of("policies", List.of(tlsPolicy()))));
+		}
+		else if (!exists("/id/" + TLS_POLICY_ID)) {
+			HttpResponse<String> added = send("POST", "/config/apps/tls/automation/policies", tlsPolicy());
+			if (added.statusCode() != 200) {
+				throw refused("add the TLS policy", added);
+			}
+		}
+		if (settings.certificateIssuer().equals("internal") && !exists("/config/apps/pki")) {
+			// the internal CA's root stays out of the machine's trust store: clients are given root.crt explicitly
+			create("/config/apps/pki", Map.of("certificate_authorities", Map.of("local", Map.of("install_trust", false))));
+		}
+	}
+
+	private Map<String, Object> server() {
+		Map<String, Object> server = new LinkedHashMap<>();
+		server.put("listen", List.of(settings.listenAddress() + ":" + settings.listenPort()));
+		server.put("routes", List.of());
+		server.put("automatic_https", Map.of("disable_redirects", true));
+		// request metrics on the admin endpoint's /metrics (Caddy 2.6: by server, handler, code and method; no host)
+		server.put("metrics", Map.of());
+		return server;
+	}
+
+	private Map<String, Object> tlsPolicy() {
+		Map<String, Object> issuer = new LinkedHashMap<>();
+		issuer.put("module", settings.certificateIssuer());
+		if (settings.certificateIssuer().equals("acme") && settings.acmeEmail() != null) {
+			issuer.put("email", settings.acmeEmail());
+		}
+		return Map.of("@id", TLS_POLICY_ID, "issuers", List.of(issuer));
+	}
+
+	private String serverPath() {
+		return "/config/apps/http/servers/" + settings.server();
+	}
+
+	private boolean exists(String path) {
+		HttpResponse<String> response = send("GET", path, null);
+		if (missing(response)) {
+			return false;
+		}
+		if (response.statusCode() != 200) {
+			throw refused("read " + path, response);
+		}
+		JsonNode node = parse(response.body());
+		return node != null && !node.isNull();
+	}
+
+	/** Caddy's answers for a path its config does not have. */
+	private static boolean missing(HttpResponse<String> response) {
+		return response.statusCode() == 404
+				|| (response.statusCode() == 400 && response.body() != null && response.body().contains("traversal"));
+	}
+
+	private void create(String path, Object body) {
+		HttpResponse<String> response = send("PUT", path, body);
+		if (response.statusCode() != 200) {
+			throw refused("create " + path, response);
+		}
+	}
+
+	private HttpResponse<String> send(String method, String path, Object body) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(settings.adminUrl() + path)).timeout(TIMEOUT);
+		try {
+			if (body == null) {
+				request.method(method, HttpRequest.BodyPublishers.noBody());
+			}
+			else {
+				request.header("Content-Type", "application/json")
+					.method(method, HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body)));
+			}
+		}
+		catch (JsonProcessingException e) {
+			throw new IllegalStateException("cannot write a router config", e);
+		}
+		calls.incrementAndGet();
+		boolean change = !method.equals("GET");
+		if (change) {
+			changes.lock();
+		}
+		try {
+			HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+			int status = response.statusCode();
+			if (status == 502 || status == 503 || status == 504) {
+				throw new RetryableException("router admin API answered " + status + " to " + method + " " + path);
+			}
+			if (change && status >= 400 && lostRace(response.body())) {
+				throw new RetryableException("router config changed under " + method + " " + path + ": "
+						+ response.body().strip());
+			}
+			return response;
+		}
+		catch (HttpTimeoutException e) {
+			throw new RetryableException("router admin API timed out: " + method + " " + path, e);
+		}
+		catch (IOException e) {
+			throw new RetryableException("router admin API unreachable at " + settings.adminUrl() + ": " + e, e);
+		}
+		catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+			throw new RetryableException("interrupted while calling the router", e);
+		}
+		finally {
+			if (change) {
+				changes.unlock();
+			}
+		}
+	}
+
+	/** Caddy's answers when an {@code /id/} path resolved against a config that changed before it was applied. */
+	private static boolean lostRace(String body) {
+		return body != null && (body.contains("index out of bounds") || body.contains("duplicate ID"));
+	}
+
+	private JsonNode parse(String body) {
+		try {
+			return body == null || body.isBlank() ? null : json.readTree(body);
+		}
+		catch (JsonProcessingException e) {
+			throw new RouterException("the router answered something that is not JSON: " + e.getOriginalMessage());
+		}
+	}
+
+	private static RouterException refused(String what, HttpResponse<String> response) {
+		String body = response.body() == null ? "" : response.body();
+		return new RouterException("the router refused to " + what + ": " + response.statusCode() + " "
+				+ (body.length() > 300 ? body.substring(0, 300) : body).strip());
+	}
+
+}

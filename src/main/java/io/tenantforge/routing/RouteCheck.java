@@ -1,0 +1,173 @@
+package io.tenantforge.routing;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.tenantforge.tenant.TenantLocks;
+import io.tenantforge.tenant.TenantLocks.TenantLock;
+import io.tenantforge.support.TransientFaults;
+import io.tenantforge.tenant.ResourceLedger;
+import io.tenantforge.tenant.Tenant;
+import io.tenantforge.tenant.TenantDomains;
+import io.tenantforge.tenant.TenantStore;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * The router's part of the health sweep (the sweep, {@code health.RouteSweep}, puts the result into its report): one admin-API read of every route, then each missing or drifted route of a
+ * settled tenant set again (one call each, under the tenant's lock; a tenant the reconciler holds is left to it),
+ * and every route of no live tenant reported as an orphan, removed only under the rules of the other orphans
+ * ({@code tenantforge.sweep.remove-orphans} on, and the ownership record giving the route to a tenant that is gone).
+ * A router that restarted empty gets its server and every route back in this one sweep.
+ */
+@Component
+public class RouteCheck {
+
+	private static final Logger log = LoggerFactory.getLogger(RouteCheck.class);
+
+	private final RoutingProperties settings;
+
+	private final TenantRouter router;
+
+	private final CaddyGateway gateway;
+
+	private final TenantStore store;
+
+	private final TenantDomains domains;
+
+	private final TenantLocks locks;
+
+	private final ResourceLedger ledger;
+
+	/** What one check found and did. */
+	public record Result(boolean reachable, String note, int observed, List<String> repaired, List<Orphan> orphans,
+			int adminCalls) {
+	}
+
+	/** A route of no live tenant, and what the check did about it. */
+	public record Orphan(String kind, String name, String claimedBy, String owner, String action) {
+	}
+
+	RouteCheck(RoutingProperties settings, TenantRouter router, CaddyGateway gateway, TenantStore store,
+			TenantDomains domains, TenantLocks locks, ResourceLedger ledger) {
+		this.settings = settings;
+		this.router = router;
+		this.gateway = gateway;
+		this.store = store;
+		this.domains = domains;
+		this.locks = locks;
+		this.ledger = ledger;
+	}
+
+	/** True when tenants are routed at all: with routing off there is nothing to check. */
+	public boolean enabled() {
+		return settings.enabled();
+	}
+
+	/**
+	 * One check of every route; never throws: an unreachable router is a result (not reachable, with the reason).
+	 * @param removeOrphans whether orphans the ownership record gives to a tenant that is gone may be removed
+	 */
+	public Result check(boolean removeOrphans) {
+		long callsBefore = gateway.calls();
+		try {
+			return run(callsBefore, removeOrphans);
+		}
+		catch (RuntimeException e) {
+			String why = TransientFaults.isTransient(e) ? "router unreachable: " : "router check failed: ";
+			log.warn("Route sweep: {}{}", why, e.getMessage());
+			return new Result(false, why + e.getMessage(), 0, List.of(), List.of(),
+					(int) (gateway.calls() - callsBefore));
+		}
+	}
+
+	private Result run(long callsBefore, boolean removeOrphans) {
+		List<Tenant> tenants = store.findAll();
+		Map<String, List<String>> allDomains = domains.all();
+		Optional<List<JsonNode>> observed = router.observe();
+		String note = "observed";
+		if (observed.isEmpty()) {
+			// a router that restarted with nothing but its bootstrap config
+			gateway.ensureServer();
+			note = "router had no tenantforge server (restarted?): server created";
+		}
+		List<JsonNode> routes = observed.orElse(List.of());
+		RouteDrift drift = router.drift(tenants, allDomains, routes);
+		List<String> repaired = new ArrayList<>();
+		for (RouteDrift.Repair repair : drift.repairs()) {
+			Optional<TenantLock> lock = locks.tryLock(repair.tenantId());
+			if (lock.isEmpty()) {
+				continue; // the reconciler has the tenant and sets its route itself
+			}
+			try (TenantLock held = lock.get()) {
+				if (repair.spec().isPresent()) {
+					router.set(repair.spec().get());
+				}
+				else {
+					router.deleteRoute(RouteSpec.routeId(repair.tenantId()));
+				}
+				repaired.add(repair.tenantId() + ": " + repair.reason());
+				log.warn("Tenant {}: {}; repaired", repair.tenantId(), repair.reason());
+			}
+			catch (RuntimeException e) {
+				repaired.add(repair.tenantId() + ": " + repair.reason() + "; repair failed: " + e.getMessage());
+			}
+		}
+		Set<String> live = tenants.stream()
+			.filter(t -> !(t.status() == io.tenantforge.tenant.TenantStatus.DELETED))
+			.map(Tenant::id)
+			.collect(Collectors.toSet());
+		List<Orphan> orphans = new ArrayList<>();
+		for (RouteDrift.OrphanRoute orphan : drift.orphans()) {
+			String owner = orphan.id() == null ? null : ledger.owner(TenantRouter.LEDGER_KIND, orphan.id()).orElse(null);
+			String action;
+			if (owner == null) {
+				action = "reported; never removed: the ownership record does not have it";
+			}
+			else if (live.contains(owner) || !RouteSpec.routeId(owner).equals(orphan.id())) {
+				action = "reported; never removed: the ownership record names tenant " + owner
+						+ ", whose route this is not";
+			}
+			else if (!removeOrphans) {
+				action = "reported (tenantforge.sweep.remove-orphans is off)";
+			}
+			else {
+				action = removeUnderLock(orphan, owner);
+			}
+			log.warn("Orphan route {} (hosts {}, ownership record: {}): {}", orphan.name(), orphan.hosts(), owner,
+					action);
+			orphans.add(new Orphan(TenantRouter.LEDGER_KIND, orphan.name(), orphan.claimedBy(), owner, action));
+		}
+		return new Result(true, note, routes.size(), repaired, orphans, (int) (gateway.calls() - callsBefore));
+	}
+
+	/** As for the other orphans: under the owner's lock, after checking again that it is still an orphan. */
+	private String removeUnderLock(RouteDrift.OrphanRoute orphan, String owner) {
+		Optional<TenantLock> lock = locks.tryLock(owner);
+		if (lock.isEmpty()) {
+			return "reported; not removed now: tenant " + owner + " is being reconciled";
+		}
+		try (TenantLock held = lock.get()) {
+			boolean ownerLive = store.find(owner).map(t -> t.status() != io.tenantforge.tenant.TenantStatus.DELETED)
+				.orElse(false);
+			if (ownerLive || !ledger.owns(owner, TenantRouter.LEDGER_KIND, orphan.id())) {
+				return "reported; not removed: under the lock of tenant " + owner + " it is no longer an orphan";
+			}
+			router.deleteRoute(orphan.id());
+			ledger.release(owner, TenantRouter.LEDGER_KIND, orphan.id());
+			return "removed";
+		}
+		catch (RuntimeException e) {
+			return "removal failed: " + e.getMessage();
+		}
+	}
+
+}

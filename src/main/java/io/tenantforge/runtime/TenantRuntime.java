@@ -1,0 +1,65 @@
+package io.tenantforge.runtime;
+
+import java.util.List;
+import java.util.Optional;
+
+import io.tenantforge.tenant.Tenant;
+import io.tenantforge.tenant.TenantNames;
+import io.tenantforge.tenant.Tier;
+
+/**
+ * The container resource of a tenant, whatever runs it ({@code tenantforge.runtime.driver}): {@code docker} (one
+ * container per tenant on one engine, {@link TenantContainerProvisioner}) or {@code swarm} (one single-replica Swarm
+ * service per tenant across a cluster, {@link SwarmDriver}). The reconciler applies and deletes through it, the
+ * fleet sweep observes, audits drift and restarts through it; each driver owns its engine calls and classifies
+ * their faults once: transient ones as {@code RetryableException}, the rest as {@code StepFailedException}.
+ */
+public interface TenantRuntime {
+
+	/** Apply: makes the tenant's container run as its tier says (updated in place on a tier change); its port. */
+	int ensure(Tenant tenant, Tier tier);
+
+	/** Suspend: stops the tenant's container (Swarm: scales to 0); its configuration stays for resume. */
+	void stop(Tenant tenant);
+
+	/** Delete: removes the container and its secrets, as far as the ownership record gives them to the tenant. */
+	void remove(Tenant tenant);
+
+	/** Observe: every container (service) labelled as tenantforge's, with a fixed number of engine calls. */
+	List<ManagedContainer> listManaged();
+
+	/** Drift: how the container differs from its tier (limits, reservations; Swarm also image); empty if as told. */
+	Optional<String> limitsDrift(ManagedContainer container, Tier tier);
+
+	/** Restarts a sick container in place (Swarm: a forced update, which replaces the task). */
+	void restart(ManagedContainer container);
+
+	/** What the running container uses now; empty when it is not running (or runs on another node). */
+	Optional<Usage> usage(TenantNames names);
+
+	/** Engine calls the sweep's observation made for a fleet whose limits of {@code audited} tenants were audited. */
+	int observationCalls(int audited);
+
+	/**
+	 * Engine objects labelled as tenantforge's besides the containers (Swarm: secrets and networks) whose tenant is
+	 * none of {@code liveTenants}: reported as orphans by the sweep, never removed by it (the ownership record does
+	 * not name them). A fixed number of engine calls.
+	 */
+	default List<Stray> strays(java.util.Set<String> liveTenants) {
+		return List.of();
+	}
+
+	/** An engine object of no live tenant: its kind (e.g. {@code swarm-secret}), name and tenant label. */
+	record Stray(String kind, String name, String tenant) {
+	}
+
+	/** Whether containers run on several nodes ({@link ManagedContainer#node()} says which). */
+	default boolean placesOnNodes() {
+		return false;
+	}
+
+	/** What a running container uses. */
+	record Usage(long memoryBytes, long processes) {
+	}
+
+}
