@@ -5,8 +5,6 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.tenantforge.intake.IntakeResult;
-import io.tenantforge.intake.TenantOrder;
 import io.tenantforge.support.ConflictException;
 import io.tenantforge.support.InvalidOrderException;
 import io.tenantforge.support.NotFoundException;
@@ -42,37 +40,39 @@ public class Clones {
 		this.jdbc = jdbc;
 	}
 
-	/** A clone's source must be a backup of that tenant that opens with this control plane's key: else 400. */
-	public TenantOrder check(TenantOrder order) {
-		TenantOrder.CloneSource from = order.from();
-		if (from == null) {
-			return order;
+	/**
+	 * A clone's source ({@code sourceTenant}, {@code backupId}; both null for an order that is no clone) must be a
+	 * backup of that tenant that opens with this control plane's key: else 400 naming {@code from.backup}. The intake
+	 * route calls this with the order's fields (intake and backup are features of one layer: neither imports the
+	 * other).
+	 */
+	public void check(String sourceTenant, String backupId) {
+		if (sourceTenant == null || backupId == null) {
+			return;
 		}
 		try {
-			if (ledger.ownerOfBackup(from.backup()).filter(owner -> !owner.equals(from.tenant())).isPresent()) {
-				throw new BackupRefusedException("backup " + from.backup() + " is not a backup of tenant '"
-						+ from.tenant() + "'");
+			if (ledger.ownerOfBackup(backupId).filter(owner -> !owner.equals(sourceTenant)).isPresent()) {
+				throw new BackupRefusedException("backup " + backupId + " is not a backup of tenant '" + sourceTenant
+						+ "'");
 			}
-			BackupStore.StoredBackup stored = store.read(from.tenant(), from.backup());
-			seals.open(stored.manifest(), from.tenant(), stored.files());
+			BackupStore.StoredBackup stored = store.read(sourceTenant, backupId);
+			seals.open(stored.manifest(), sourceTenant, stored.files());
 		}
 		catch (NotFoundException | ConflictException e) {
 			throw new InvalidOrderException("from.backup", e.getMessage());
 		}
-		return order;
 	}
 
-	/** Records the seed of a tenant this order made; an order seen before (or without a source) records nothing. */
-	public IntakeResult requested(TenantOrder.CloneSource from, IntakeResult result) {
-		if (from != null && result.created()) {
+	/** Records the seed of a tenant an order made ({@code created}); an order seen before records nothing. */
+	public void requested(String sourceTenant, String backupId, String tenantId, boolean created) {
+		if (sourceTenant != null && backupId != null && created) {
 			jdbc.update("INSERT INTO tenant_seeds (tenant_id, source_tenant, backup_id) VALUES (?, ?, ?) "
 					+ "ON CONFLICT (tenant_id) DO UPDATE SET source_tenant = EXCLUDED.source_tenant, "
 					+ "backup_id = EXCLUDED.backup_id, state = 'PENDING', reason = NULL, finished_at = NULL",
-					result.tenantId(), from.tenant(), from.backup());
-			log.info("Tenant {} is a clone: seeded from backup {} of {} once it is ACTIVE", result.tenantId(),
-					from.backup(), from.tenant());
+					tenantId, sourceTenant, backupId);
+			log.info("Tenant {} is a clone: seeded from backup {} of {} once it is ACTIVE", tenantId, backupId,
+					sourceTenant);
 		}
-		return result;
 	}
 
 	/**

@@ -14,7 +14,7 @@ import io.tenantforge.cache.TenantCacheProvisioner;
 import io.tenantforge.database.TenantDatabaseProvisioner;
 import io.tenantforge.tenant.TenantLocks;
 import io.tenantforge.tenant.TenantLocks.TenantLock;
-import io.tenantforge.runtime.TenantContainerProvisioner;
+import io.tenantforge.runtime.TenantRuntime;
 import io.tenantforge.support.ConflictException;
 import io.tenantforge.support.InvalidOrderException;
 import io.tenantforge.support.NotFoundException;
@@ -61,7 +61,7 @@ public class Restores {
 
 	private final NamespaceBackups namespaces;
 
-	private final TenantContainerProvisioner containers;
+	private final TenantRuntime containers;
 
 	private final TenantCacheProvisioner cache;
 
@@ -75,7 +75,7 @@ public class Restores {
 
 	public Restores(TenantStore tenants, TenantLocks locks, RestoreLedger ledger, BackupStore store,
 			BackupSeals seals, SchemaBackups schemas, NamespaceBackups namespaces,
-			TenantContainerProvisioner containers, TenantCacheProvisioner cache, TenantDatabaseProvisioner database,
+			TenantRuntime containers, TenantCacheProvisioner cache, TenantDatabaseProvisioner database,
 			ObjectMapper json, BackupProperties properties, org.springframework.jdbc.core.JdbcTemplate jdbc) {
 		this.properties = properties;
 		this.jdbc = jdbc;

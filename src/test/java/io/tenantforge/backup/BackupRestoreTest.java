@@ -316,6 +316,8 @@ class BackupRestoreTest {
 				request(backup))
 			.statusCode()).isEqualTo(403);
 		assertThat(api.get("/api/v1/tenants/no-such-tenant/backups").statusCode()).isEqualTo(404);
+		assertThat(api.post("/api/v1/tenants/no-such-tenant/backups", null).statusCode()).isEqualTo(404);
+		assertThat(api.post("/api/v1/tenants/no-such-tenant/restore", request(backup)).statusCode()).isEqualTo(404);
 		assertThat(api.post("/api/v1/tenants/" + BETA + "/restore", "{\"backup\":\"../../etc\"}").statusCode())
 			.isEqualTo(400);
 	}
