@@ -13,6 +13,16 @@ public record TenantOrder(String name, String subdomain, String tier, String ord
 		this(name, subdomain, tier, orderId, null);
 	}
 
+	/** The tenant a clone's backup is of; null for an order that is no clone. */
+	public String fromTenant() {
+		return from == null ? null : from.tenant();
+	}
+
+	/** The backup a clone is seeded from; null for an order that is no clone. */
+	public String fromBackup() {
+		return from == null ? null : from.backup();
+	}
+
 	/** A backup of another tenant that a new tenant is seeded from. */
 	public record CloneSource(String tenant, String backup) {
 	}
