@@ -116,6 +116,11 @@ public class RolloutService {
 		return view(rollout);
 	}
 
+	/** The newest rollouts, newest first. */
+	public List<RolloutView> list() {
+		return rollouts.recent(20).stream().map(this::view).toList();
+	}
+
 	public RolloutView get(@Header("id") String id) {
 		return view(find(id));
 	}

@@ -21,6 +21,7 @@ import io.tenantforge.tenant.DesiredState;
 import io.tenantforge.tenant.Tenant;
 import io.tenantforge.tenant.TenantLocks;
 import io.tenantforge.tenant.TenantLocks.TenantLock;
+import io.tenantforge.tenant.TenantStatus;
 import io.tenantforge.tenant.TenantStore;
 import io.tenantforge.tenant.TenantVersions;
 import io.tenantforge.tenant.TenantVersions.Version;
@@ -100,7 +101,11 @@ class TenantUpgrade {
 		MDC.put(Mdc.TENANT, entry.tenantId());
 		try (TenantLock held = lock.get()) {
 			Optional<Tenant> found = tenants.find(entry.tenantId());
-			if (found.isEmpty() || found.get().desiredState() != DesiredState.ACTIVE) {
+			if (found.isEmpty()) {
+				rollouts.step(rollout.id(), entry.tenantId(), Step.SKIPPED, "deleted");
+				return Outcome.SKIPPED;
+			}
+			if (found.get().desiredState() != DesiredState.ACTIVE) {
 				if (entry.step() == Step.PENDING) {
 					rollouts.step(rollout.id(), entry.tenantId(), Step.SKIPPED, "no longer to be ACTIVE");
 					return Outcome.SKIPPED;
@@ -109,8 +114,12 @@ class TenantUpgrade {
 			else if (entry.step() == Step.PENDING && found.get().generation() != found.get().observedGeneration()) {
 				return Outcome.WAITING; // the reconciler has work to finish first
 			}
-			return upgrade(rollout, entry, found.orElseThrow(
-					() -> new StepFailedException("tenant " + entry.tenantId() + " vanished mid-upgrade")));
+			else if (entry.step() == Step.PENDING && found.get().status() != TenantStatus.ACTIVE) {
+				rollouts.step(rollout.id(), entry.tenantId(), Step.SKIPPED, "was " + found.get().status()
+						+ " when its turn came");
+				return Outcome.SKIPPED;
+			}
+			return upgrade(rollout, entry, found.get());
 		}
 		finally {
 			MDC.remove(Mdc.TENANT);

@@ -103,7 +103,7 @@ public class TenantVersions {
 				rs.getString("schema_version")), rs.getBoolean("pinned"), rs.getString("held_reason"),
 				rs.getString("tier"), TenantStatus.valueOf(rs.getString("status")),
 				rs.getTimestamp("created_at").toInstant(), (Integer) rs.getObject("port"), rs.getBoolean("settled")
-						&& "ACTIVE".equals(rs.getString("desired_state")));
+						&& "ACTIVE".equals(rs.getString("desired_state")) && "ACTIVE".equals(rs.getString("status")));
 	}
 
 	/** An image and a tenant schema version; a null image is the configured default. */
@@ -113,7 +113,7 @@ public class TenantVersions {
 	/**
 	 * A tenant's entry of the ledger, with what a rollout plans by.
 	 *
-	 * @param settledActive the tenant is to be ACTIVE and its newest generation is reconciled
+	 * @param settledActive the tenant is to be ACTIVE, is ACTIVE, and its newest generation is reconciled
 	 */
 	public record TenantVersion(String tenantId, Version version, boolean pinned, String heldReason, String tier,
 			TenantStatus status, Instant createdAt, Integer port, boolean settledActive) {
