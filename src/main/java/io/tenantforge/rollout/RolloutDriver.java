@@ -17,8 +17,9 @@ import io.tenantforge.tenant.TenantVersions.Version;
 import org.springframework.stereotype.Component;
 
 /**
- * Advances the running rollout, one tenant per tick of the {@code rollout-tick} timer, on one control plane at a
- * time (an advisory lock): the first unfinished tenant of the current wave is upgraded ({@link TenantUpgrade});
+ * Advances the running rollout by one batch per tick of the {@code rollout-tick} timer, on one control plane at a
+ * time (an advisory lock): the first {@code maxUnavailable} (at most {@value #MAX_PARALLEL}) unfinished tenants of
+ * the current wave are upgraded side by side ({@link TenantUpgrade}) and the tick waits for them;
  * a wave whose tenants are all finished moves the rollout to the next; once {@code failureThreshold} tenants have
  * failed it halts, touching nothing else; after the last wave it completes and its version becomes the fleet's
  * current one (what new orders take). Everything it decides by is in the database, so a control plane started after
@@ -30,7 +31,18 @@ public class RolloutDriver {
 	/** The advisory lock key of the driver: not a possible tenant slug. */
 	static final String LOCK_KEY = "~rollout-driver";
 
+	/** At most this many tenants upgrade at once, whatever {@code maxUnavailable} says. */
+	static final int MAX_PARALLEL = 8;
+
 	private static final Logger log = LoggerFactory.getLogger(RolloutDriver.class);
+
+	/** The threads of tenants upgraded side by side (daemon: a stopping control plane does not wait for them). */
+	private final java.util.concurrent.ExecutorService workers = java.util.concurrent.Executors
+		.newFixedThreadPool(MAX_PARALLEL, runnable -> {
+			Thread thread = new Thread(runnable, "rollout-upgrade");
+			thread.setDaemon(true);
+			return thread;
+		});
 
 	private final RolloutStore rollouts;
 
@@ -87,10 +99,13 @@ public class RolloutDriver {
 					rollouts.currentWave(rollout.id(), wave);
 					log.info("Rollout {}: wave {} ({}) begins", rollout.id(), wave + 1, rollout.waves().get(wave));
 				}
-				Outcome outcome = upgrade.run(rollout, next.get());
-				metrics.counted(outcome);
-				if (outcome == Outcome.FAILED && failed + 1 >= rollout.failureThreshold()) {
-					halt(rollout, failed + 1, rollouts.entries(rollout.id()));
+				List<Entry> batch = entries.stream()
+					.filter(e -> e.wave() == current && !e.step().finished())
+					.limit(Math.min(rollout.maxUnavailable(), MAX_PARALLEL))
+					.toList();
+				long failedNow = failed + upgradeAll(rollout, batch).stream().filter(o -> o == Outcome.FAILED).count();
+				if (failedNow >= rollout.failureThreshold()) {
+					halt(rollout, failedNow, rollouts.entries(rollout.id()));
 				}
 				return;
 			}
@@ -101,6 +116,37 @@ public class RolloutDriver {
 			log.info("Rollout {} COMPLETED: {} at schema {} is the fleet's version", rollout.id(), rollout.image(),
 					rollout.schemaVersion());
 		}
+	}
+
+	/**
+	 * Upgrades the batch, at most {@code maxUnavailable} tenants of one wave at once (each under its own lock), and
+	 * waits for all of them: a failure among them halts the rollout before the next batch starts.
+	 */
+	private List<Outcome> upgradeAll(Rollout rollout, List<Entry> batch) {
+		if (batch.size() == 1) {
+			Outcome outcome = upgrade.run(rollout, batch.get(0));
+			metrics.counted(outcome);
+			return List.of(outcome);
+		}
+		List<java.util.concurrent.Future<Outcome>> running = batch.stream()
+			.map(entry -> workers.submit(() -> upgrade.run(rollout, entry)))
+			.toList();
+		List<Outcome> outcomes = new java.util.ArrayList<>();
+		for (java.util.concurrent.Future<Outcome> future : running) {
+			try {
+				Outcome outcome = future.get();
+				metrics.counted(outcome);
+				outcomes.add(outcome);
+			}
+			catch (java.util.concurrent.ExecutionException e) {
+				log.warn("Rollout {}: a tenant upgrade stopped: {}", rollout.id(), e.getCause().getMessage());
+			}
+			catch (InterruptedException e) {
+				Thread.currentThread().interrupt();
+				return outcomes;
+			}
+		}
+		return outcomes;
 	}
 
 	private void halt(Rollout rollout, long failed, List<Entry> entries) {

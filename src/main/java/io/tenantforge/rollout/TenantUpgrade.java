@@ -148,8 +148,7 @@ class TenantUpgrade {
 				versions.recordSchema(tenantId, schema);
 				log.info("Rollout {}: tenant {} at schema {} ({} migrations applied)", id, tenantId, schema, applied);
 				requireSchema(rollout.image(), schema);
-				candidate = ports.sparePort(rollouts.reservedPorts());
-				rollouts.candidatePort(id, tenantId, candidate);
+				candidate = spareCandidatePort(id, tenantId);
 				step = next(id, tenantId, Step.STARTING);
 			}
 			if (step == Step.STARTING) {
@@ -182,6 +181,13 @@ class TenantUpgrade {
 		log.info("Rollout {}: tenant {} on {} at schema {}, port {}", id, tenantId, target.image(),
 				versions.find(tenantId).orElseThrow().version().schemaVersion(), candidate);
 		return Outcome.DONE;
+	}
+
+	/** Picks and records a candidate port; one at a time, so tenants upgraded side by side never share one. */
+	private synchronized int spareCandidatePort(long rolloutId, String tenantId) {
+		int port = ports.sparePort(rollouts.reservedPorts());
+		rollouts.candidatePort(rolloutId, tenantId, port);
+		return port;
 	}
 
 	/** Back on the old container: port and route to it again, the new container removed, the tenant held. */
