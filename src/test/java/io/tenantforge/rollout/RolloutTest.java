@@ -230,7 +230,8 @@ class RolloutTest {
 	@Test
 	void aPausedRolloutStartsNoFurtherTenantAndAnAbortedOneLeavesEveryTenantOnOneContainer() {
 		fleetAt(new Version(V1, "1"), FLEET.subList(0, 3));
-		HttpResponse<String> started = startRollout(V2, "2", "[\"1\",\"100%\"]", 1);
+		// one at a time: aborted after the canary, the last tenant is never started
+		HttpResponse<String> started = startRollout(V2, "2", "[\"1\",\"100%\"]", 1, 1);
 		assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
 		String location = started.headers().firstValue("Location").orElseThrow();
 
@@ -259,7 +260,12 @@ class RolloutTest {
 			assertThat(imageOf(slug)).as(slug).isEqualTo(version.image());
 			assertThat(api.tenant(slug).get("status").asText()).isEqualTo("ACTIVE");
 		}
-		assertThat(rollout.findValuesAsText("step")).containsOnly("DONE", "PENDING");
+		assertThat(rollout.findValuesAsText("step")).isSubsetOf("DONE", "PENDING").contains("PENDING");
+		for (JsonNode tenant : rollout.findValues("tenants").stream().flatMap(w -> java.util.stream.StreamSupport
+			.stream(w.spliterator(), false)).toList()) {
+			String slug = tenant.get("id").asText();
+			assertThat(imageOf(slug)).as(slug).isEqualTo(tenant.get("step").asText().equals("DONE") ? V2 : V1);
+		}
 		assertThat(versions.current()).as("an aborted rollout does not become the fleet's version")
 			.isEqualTo(new Version(null, "1"));
 	}
@@ -319,8 +325,14 @@ class RolloutTest {
 	}
 
 	private HttpResponse<String> startRollout(String image, String schema, String waves, int failureThreshold) {
+		return startRollout(image, schema, waves, failureThreshold, 2);
+	}
+
+	private HttpResponse<String> startRollout(String image, String schema, String waves, int failureThreshold,
+			int maxUnavailable) {
 		return api.post("/api/v1/fleet/rollouts", "{\"image\":\"" + image + "\",\"schemaVersion\":\"" + schema
-				+ "\",\"waves\":" + waves + ",\"maxUnavailable\":2,\"failureThreshold\":" + failureThreshold + "}");
+				+ "\",\"waves\":" + waves + ",\"maxUnavailable\":" + maxUnavailable + ",\"failureThreshold\":"
+				+ failureThreshold + "}");
 	}
 
 	private JsonNode awaitState(String location, String state) {
