@@ -3,7 +3,7 @@ package io.tenantforge.health;
 import java.util.List;
 
 /** The health sweep's verdict on the whole fleet, before it acts. */
-public record FleetAssessment(List<Verdict> verdicts, List<Orphan> orphans) {
+record FleetAssessment(List<Verdict> verdicts, List<Orphan> orphans) {
 
 	/** Where a tenant stands for the sweep. */
 	public enum State {

@@ -31,7 +31,7 @@ import io.tenantforge.tenant.TierCatalog;
  * Decides, from one observation of the fleet, which tenants are healthy, which are degraded and why, and which
  * resources are orphans. No I/O: everything it needs is in the {@link Observation}.
  */
-public final class FleetClassifier {
+final class FleetClassifier {
 
 	private FleetClassifier() {
 	}

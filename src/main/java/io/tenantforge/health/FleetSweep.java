@@ -4,19 +4,13 @@ import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Date;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
@@ -24,16 +18,12 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 import io.tenantforge.cache.TenantCacheProvisioner;
-import io.tenantforge.cache.TenantCacheProvisioner.AclSnapshot;
-import io.tenantforge.database.DatabaseCatalog;
-import io.tenantforge.database.TenantDatabaseProperties;
 import io.tenantforge.database.TenantDatabaseProvisioner;
 import io.tenantforge.health.FleetAssessment.Orphan;
 import io.tenantforge.health.FleetAssessment.Problem;
 import io.tenantforge.health.FleetAssessment.Repair;
 import io.tenantforge.health.FleetAssessment.State;
 import io.tenantforge.health.FleetAssessment.Verdict;
-import io.tenantforge.health.FleetClassifier.Observation;
 import io.tenantforge.health.FleetReport.Calls;
 import io.tenantforge.health.FleetReport.DegradedTenant;
 import io.tenantforge.health.FleetReport.OrphanReport;
@@ -42,7 +32,6 @@ import io.tenantforge.tenant.TenantLocks;
 import io.tenantforge.tenant.TenantLocks.TenantLock;
 import io.tenantforge.runtime.ManagedContainer;
 import io.tenantforge.runtime.TenantRuntime;
-import io.tenantforge.security.TenantSecrets;
 import io.tenantforge.support.ConflictException;
 import io.tenantforge.support.Mdc;
 import io.tenantforge.tenant.Condition;
@@ -54,19 +43,17 @@ import io.tenantforge.tenant.TenantStore;
 import io.tenantforge.tenant.TierCatalog;
 
 import org.apache.camel.Header;
-import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
 /**
- * The fleet health sweep: observes every tenant with a fixed number of calls (one labelled container list, one
- * catalog query, one ACL list, a few control-plane queries; the tenants' {@code /health} in parallel), classifies
+ * The fleet health sweep: observes every tenant with a fixed number of calls ({@link FleetObserver}), classifies
  * them ({@link FleetClassifier}), hands drifted tenants to the reconciler, restarts sick containers within a budget,
  * reports orphans (and removes those the ownership record gives to a gone tenant, when allowed), and records the
  * report. One sweep at a time across all nodes: Quartz's cluster fires each schedule once, and an advisory lock
  * keeps a manual sweep from overlapping it.
  */
 @Component
-public class FleetSweep implements DisposableBean {
+public class FleetSweep {
 
 	/** Quartz's header with the time a firing was scheduled for (set by camel-quartz). */
 	public static final String SCHEDULED_FIRE_TIME = "scheduledFireTime";
@@ -89,13 +76,7 @@ public class FleetSweep implements DisposableBean {
 
 	private final TenantDatabaseProvisioner database;
 
-	private final TenantDatabaseProperties databaseProperties;
-
 	private final TenantCacheProvisioner cache;
-
-	private final TenantSecrets secrets;
-
-	private final TenantHealthProbe probe;
 
 	private final ResourceLedger ledger;
 
@@ -107,37 +88,26 @@ public class FleetSweep implements DisposableBean {
 
 	private final SweepProperties properties;
 
-	private final ExecutorService probes;
+	private final FleetObserver observer;
 
 	private final String instance = ManagementFactory.getRuntimeMXBean().getName();
 
-	/** The last tenant whose limits were audited: the audit goes round the fleet from here. */
-	private volatile String auditCursor = "";
-
-	public FleetSweep(TenantStore store, TenantLocks locks, TierCatalog tiers, TenantRuntime containers,
-			TenantDatabaseProvisioner database, TenantDatabaseProperties databaseProperties,
-			TenantCacheProvisioner cache, TenantSecrets secrets, TenantHealthProbe probe, ResourceLedger ledger,
-			RestartBudget budget, FleetReports reports, SweepMetrics metrics, SweepProperties properties) {
+	public FleetSweep(FleetObserver observer, TenantStore store, TenantLocks locks, TierCatalog tiers,
+			TenantRuntime containers, TenantDatabaseProvisioner database, TenantCacheProvisioner cache,
+			ResourceLedger ledger, RestartBudget budget, FleetReports reports, SweepMetrics metrics,
+			SweepProperties properties) {
+		this.observer = observer;
 		this.store = store;
 		this.locks = locks;
 		this.tiers = tiers;
 		this.containers = containers;
 		this.database = database;
-		this.databaseProperties = databaseProperties;
 		this.cache = cache;
-		this.secrets = secrets;
-		this.probe = probe;
 		this.ledger = ledger;
 		this.budget = budget;
 		this.reports = reports;
 		this.metrics = metrics;
 		this.properties = properties;
-		AtomicInteger threads = new AtomicInteger();
-		this.probes = Executors.newFixedThreadPool(properties.getProbeConcurrency(), task -> {
-			Thread thread = new Thread(task, "sweep-probe-" + threads.incrementAndGet());
-			thread.setDaemon(true);
-			return thread;
-		});
 	}
 
 	/**
@@ -176,16 +146,9 @@ public class FleetSweep implements DisposableBean {
 	}
 
 	private FleetReport run(String trigger, Instant started) {
-		List<Tenant> tenants = store.findAll();
-		List<ManagedContainer> seenContainers = containers.listManaged();
-		DatabaseCatalog catalog = database.catalog();
-		AclSnapshot acl = cache.snapshot();
-		// a secret that will not decrypt is its tenant's problem (DEGRADED, left for an operator), not the sweep's
-		TenantSecrets.Readout sealed = secrets.readAll();
-
-		Map<String, ManagedContainer> running = seenContainers.stream()
-			.filter(ManagedContainer::running)
-			.collect(Collectors.toMap(ManagedContainer::name, c -> c, (a, b) -> a));
+		FleetObserver.Seen seen = observer.observe();
+		List<Tenant> tenants = seen.observation().tenants();
+		Map<String, ManagedContainer> running = seen.running();
 		// where each tenant runs (Swarm: a node), for the tenant API; one statement, nothing on a single engine
 		Set<String> known = tenants.stream().map(Tenant::id).collect(Collectors.toSet());
 		Map<String, String> placements = running.values().stream()
@@ -194,20 +157,9 @@ public class FleetSweep implements DisposableBean {
 		if (containers.placesOnNodes()) {
 			store.recordPlacements(placements);
 		}
-		List<Tenant> serving = tenants.stream()
-			.filter(FleetClassifier::checked)
-			.filter(t -> t.port() != null)
-			.filter(t -> Optional.ofNullable(running.get(t.names().containerName()))
-				.map(c -> t.id().equals(c.tenant()))
-				.orElse(false))
-			.sorted(Comparator.comparing(Tenant::id))
-			.toList();
-		Map<String, Optional<String>> health = probeAll(serving, sealed.named(TenantSecrets.HEALTH_TOKEN));
-		Map<String, Optional<String>> limits = auditLimits(serving, running);
-
-		FleetAssessment assessment = FleetClassifier.assess(new Observation(tenants, seenContainers, catalog, acl,
-				sealed.named(TenantSecrets.REDIS_PASSWORD), sealed.unreadable(), health, limits,
-				databaseProperties.databaseName()), tiers);
+		Map<String, Optional<String>> health = seen.observation().probes();
+		Map<String, Optional<String>> limits = seen.observation().limits();
+		FleetAssessment assessment = FleetClassifier.assess(seen.observation(), tiers);
 
 		Map<String, Tenant> byId = tenants.stream().collect(Collectors.toMap(Tenant::id, t -> t));
 		Map<String, List<Instant>> restarts = budget.recent();
@@ -358,48 +310,6 @@ public class FleetSweep implements DisposableBean {
 	}
 
 	/**
-	 * Every serving tenant's {@code /health}, at most {@code probeConcurrency} at once, each answer checked for the
-	 * tenant's identity proof (its health token, by tenant id).
-	 */
-	private Map<String, Optional<String>> probeAll(List<Tenant> serving, Map<String, String> healthTokens) {
-		Map<String, CompletableFuture<Optional<String>>> pending = new LinkedHashMap<>();
-		for (Tenant tenant : serving) {
-			pending.put(tenant.id(), CompletableFuture
-				.supplyAsync(() -> probe.probe(tenant.id(), tenant.port(), healthTokens.get(tenant.id()),
-						properties.getProbeTimeout()), probes));
-		}
-		Map<String, Optional<String>> results = new HashMap<>();
-		pending.forEach((id, future) -> results.put(id, future.join()));
-		return results;
-	}
-
-	/** The limits of the next {@code limitsAuditPerSweep} serving containers, round the fleet. */
-	private Map<String, Optional<String>> auditLimits(List<Tenant> serving, Map<String, ManagedContainer> running) {
-		int quota = Math.min(properties.getLimitsAuditPerSweep(), serving.size());
-		if (quota == 0) {
-			return Map.of();
-		}
-		String cursor = auditCursor;
-		List<Tenant> next = new ArrayList<>(serving.stream().filter(t -> t.id().compareTo(cursor) > 0).toList());
-		for (Tenant tenant : serving) {
-			if (next.size() >= quota) {
-				break;
-			}
-			if (tenant.id().compareTo(cursor) <= 0) {
-				next.add(tenant);
-			}
-		}
-		Map<String, Optional<String>> drift = new HashMap<>();
-		for (Tenant tenant : next.subList(0, quota)) {
-			// a tenant of a tier no longer configured is judged (and reported) by the classifier
-			tiers.find(tenant.tier()).ifPresent(tier -> drift.put(tenant.id(),
-					containers.limitsDrift(running.get(tenant.names().containerName()), tier)));
-			auditCursor = tenant.id();
-		}
-		return drift;
-	}
-
-	/**
 	 * Decides about every orphan by the tenant the ownership record gives it to; removes it only when removal is on,
 	 * the record has it, and that tenant is gone: then under that tenant's lock, after checking again that it still
 	 * is (a reconcile of a re-ordered tenant of the same id must not lose a resource it has just claimed).
@@ -472,11 +382,6 @@ public class FleetSweep implements DisposableBean {
 		catch (RuntimeException e) {
 			return new OrphanAction.RemovalFailed(e.getMessage());
 		}
-	}
-
-	@Override
-	public void destroy() {
-		probes.shutdownNow();
 	}
 
 }

@@ -17,7 +17,7 @@ import org.springframework.stereotype.Component;
  * the budget holds across nodes and restarts of the control plane: no flapping restart loop.
  */
 @Component
-public class RestartBudget {
+class RestartBudget {
 
 	private final JdbcTemplate jdbc;
 

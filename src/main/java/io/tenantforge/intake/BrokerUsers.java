@@ -21,7 +21,7 @@ import org.springframework.stereotype.Component;
  * printed).
  */
 @Component
-public class BrokerUsers {
+class BrokerUsers {
 
 	private final PasswordEncoder encoder = PasswordEncoderFactories.createDelegatingPasswordEncoder();
 

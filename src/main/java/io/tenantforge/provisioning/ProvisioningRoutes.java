@@ -14,7 +14,7 @@ import org.springframework.stereotype.Component;
 @Component
 class ProvisioningRoutes extends RouteBuilder {
 
-	static final String RECONCILE = "seda:reconcile";
+	static final String RECONCILE = "{{tenantforge.provisioning.reconcile-endpoint}}";
 
 	@Override
 	public void configure() {

@@ -28,7 +28,6 @@ import io.tenantforge.security.TenantSecrets;
 import io.tenantforge.support.Headers;
 import io.tenantforge.support.Mdc;
 import io.tenantforge.support.Metrics;
-import io.tenantforge.support.TransientFaults;
 import io.tenantforge.tenant.Condition;
 import io.tenantforge.tenant.DesiredState;
 import io.tenantforge.tenant.Tenant;
@@ -87,6 +86,8 @@ public class Reconciler {
 
 	private final TenantRouter router;
 
+	private final Rollback rollback;
+
 	private final io.tenantforge.tenant.TenantVersions versions;
 
 	/**
@@ -103,8 +104,9 @@ public class Reconciler {
 	public Reconciler(TenantStore store, TenantLocks locks, TierCatalog tiers, ProvisioningProperties properties,
 			TenantDatabaseProvisioner database, SchemaArchiver archiver, TenantCacheProvisioner cache,
 			TenantRuntime containers, TenantHealthProbe health, TenantSecrets secrets, Metrics metrics,
-			TenantRouter router, io.tenantforge.tenant.TenantVersions versions) {
+			TenantRouter router, Rollback rollback, io.tenantforge.tenant.TenantVersions versions) {
 		this.router = router;
+		this.rollback = rollback;
 		this.versions = versions;
 		this.store = store;
 		this.locks = locks;
@@ -271,7 +273,7 @@ public class Reconciler {
 		Tenant tenant = claimed.withConditions(current.conditions());
 		String tenantId = tenant.id();
 		String step = FailingStep.of(tenant);
-		String message = cause == null ? "unknown failure" : cause.getMessage();
+		String message = FailurePolicy.messageOf(cause);
 		if (current.generation() > tenant.generation()) {
 			log.info("Tenant {}: generation {} abandoned ({}); generation {} runs next with its own steps", tenantId,
 					tenant.generation(), message, current.generation());
@@ -289,10 +291,10 @@ public class Reconciler {
 				.isFalse(Condition.CONTAINER_READY, "NoSuitableNode", unschedulable.get().getMessage())));
 			return;
 		}
-		boolean beforeDeadline = Instant.now().isBefore(tenant.generationChangedAt().plus(properties.deadline()));
-		if (cause != null && TransientFaults.isTransient(cause) && beforeDeadline) {
-			int attempts = tenant.attempts() + 1;
-			Duration wait = properties.backoff(attempts);
+		FailurePolicy.Outcome outcome = FailurePolicy.decide(cause, tenant, Instant.now(), properties);
+		if (outcome instanceof FailurePolicy.Retry retry) {
+			int attempts = retry.attempts();
+			Duration wait = retry.delay();
 			log.warn("Tenant {}: reconcile attempt {} failed in {} ({}); next attempt in {}s", tenantId, attempts,
 					step, message, wait.toSeconds());
 			store.scheduleRetry(tenantId, tenant.generation(), attempts, wait,
@@ -300,11 +302,10 @@ public class Reconciler {
 							+ message + "; next attempt in " + wait.toSeconds() + "s")));
 			return;
 		}
-		String reason = beforeDeadline ? message
-				: "not done within the deadline of " + properties.deadline().toSeconds() + "s: " + message;
+		String reason = ((FailurePolicy.Fail) outcome).reason();
 		List<Condition> conditions = tenant.withCondition(Condition.isFalse(step, "StepFailed", reason));
 		if (tenant.desiredState() == DesiredState.ACTIVE && current.activatedAt() == null) {
-			conditions = rollBack(tenant, step, conditions);
+			conditions = rollback.rollBack(tenant, step, conditions);
 		}
 		log.warn("Tenant {} FAILED in {}: {}", tenantId, step, reason);
 		store.markObserved(tenantId, tenant.generation(), TenantStatus.FAILED, conditions);
@@ -341,34 +342,6 @@ public class Reconciler {
 		Instant now = Instant.now();
 		return store.findDue(100).stream().filter(id -> queuedByResync.compute(id,
 				(key, since) -> since == null || since.plus(REQUEUE_AFTER).isBefore(now) ? now : since) == now).toList();
-	}
-
-	private List<Condition> rollBack(Tenant tenant, String failedStep, List<Condition> conditions) {
-		List<Condition> result = new ArrayList<>();
-		try {
-			router.delete(tenant);
-			containers.remove(tenant);
-			cache.remove(tenant);
-			database.remove(tenant);
-			secrets.forget(tenant.id());
-			store.releasePort(tenant.id());
-			for (Condition condition : conditions) {
-				result.add(condition.type().equals(failedStep) ? condition
-						: Condition.isFalse(condition.type(), "RolledBack",
-								"removed after " + failedStep + " failed for good"));
-			}
-			log.info("Rolled back what tenant {} had been given", tenant.id());
-			return result;
-		}
-		catch (RuntimeException e) {
-			log.error("Rollback of tenant {} incomplete: {}", tenant.id(), e.getMessage());
-			for (Condition condition : conditions) {
-				result.add(condition.type().equals(failedStep) ? new Condition(condition.type(), condition.status(),
-						condition.reason(), condition.message() + " (rollback incomplete: " + e.getMessage() + ")",
-						condition.lastTransitionTime()) : condition);
-			}
-			return result;
-		}
 	}
 
 	private static List<Condition> merge(Tenant tenant, List<Condition> changes) {

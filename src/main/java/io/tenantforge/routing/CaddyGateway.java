@@ -26,6 +26,11 @@ import org.springframework.stereotype.Component;
  * faults are classified. Unreachable, timed out, or 502/503/504: {@link RetryableException} (transient: a
  * router restarting); any other refusal: {@link RouterException} (permanent: a config Caddy rejects). Every tenant
  * route carries an {@code @id}, so a change is one call on {@code /id/<id>}; the whole server's routes are one read.
+ * <p>
+ * Caddy resolves {@code /id/<id>} to an array index before it takes its config lock, so two changes at once can
+ * race (seen: {@code array index out of bounds} when several tenants were deleted at once). Changes from this
+ * control plane are therefore made one at a time; one that still lost such a race (another control plane's change
+ * in between) is transient, and retried.
  */
 @Component
 class CaddyGateway {
@@ -42,6 +47,9 @@ class CaddyGateway {
 	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
 	private final AtomicLong calls = new AtomicLong();
+
+	/** One config change at a time (see the class comment); reads need no lock. */
+	private final java.util.concurrent.locks.ReentrantLock changes = new java.util.concurrent.locks.ReentrantLock(true);
 
 	CaddyGateway(RoutingProperties settings, ObjectMapper json) {
 		this.settings = settings;
@@ -211,11 +219,19 @@ class CaddyGateway {
 			throw new IllegalStateException("cannot write a router config", e);
 		}
 		calls.incrementAndGet();
+		boolean change = !method.equals("GET");
+		if (change) {
+			changes.lock();
+		}
 		try {
 			HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
 			int status = response.statusCode();
 			if (status == 502 || status == 503 || status == 504) {
 				throw new RetryableException("router admin API answered " + status + " to " + method + " " + path);
+			}
+			if (change && status >= 400 && lostRace(response.body())) {
+				throw new RetryableException("router config changed under " + method + " " + path + ": "
+						+ response.body().strip());
 			}
 			return response;
 		}
@@ -229,6 +245,16 @@ class CaddyGateway {
 			Thread.currentThread().interrupt();
 			throw new RetryableException("interrupted while calling the router", e);
 		}
+		finally {
+			if (change) {
+				changes.unlock();
+			}
+		}
+	}
+
+	/** Caddy's answers when an {@code /id/} path resolved against a config that changed before it was applied. */
+	private static boolean lostRace(String body) {
+		return body != null && (body.contains("index out of bounds") || body.contains("duplicate ID"));
 	}
 
 	private JsonNode parse(String body) {

@@ -3,6 +3,7 @@ package io.tenantforge.runtime;
 import io.tenantforge.tenant.TenantServiceUrls;
 import io.tenantforge.security.TenantSecrets;
 import io.tenantforge.tenant.ResourceLedger;
+import io.tenantforge.tenant.TenantServiceUrls;
 import io.tenantforge.tenant.TierCatalog;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;

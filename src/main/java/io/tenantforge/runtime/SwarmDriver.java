@@ -25,6 +25,7 @@ import io.tenantforge.support.StepFailedException;
 import io.tenantforge.tenant.ResourceLedger;
 import io.tenantforge.tenant.Tenant;
 import io.tenantforge.tenant.TenantNames;
+import io.tenantforge.tenant.TenantServiceUrls;
 import io.tenantforge.tenant.Tier;
 import io.tenantforge.tenant.TierCatalog;
 
@@ -44,6 +45,8 @@ public class SwarmDriver implements TenantRuntime {
 			"running");
 
 	private static final Set<String> FAILED = Set.of("failed", "rejected");
+
+	private static final Set<String> RUNNING = Set.of("running", "starting");
 
 	/** Orphan kinds of the swarm driver besides services (which are reported as containers). */
 	public static final String SWARM_SECRET = "swarm-secret";
@@ -321,7 +324,9 @@ public class SwarmDriver implements TenantRuntime {
 		else {
 			String taskState = task.get().path("Status").path("State").asText();
 			node = nodeNames.get(task.get().path("NodeID").asText());
-			state = "running".equals(taskState) ? "running" : taskState;
+			// starting: the container runs, Docker's first health check is still due (it may be a minute away); the
+			// sweep's own /health probe judges it
+			state = RUNNING.contains(taskState) ? "running" : taskState;
 			status.append("task ").append(taskState);
 			if (node != null) {
 				status.append(" on ").append(node);
@@ -416,7 +421,7 @@ public class SwarmDriver implements TenantRuntime {
 			.forEach(s -> ours.add(s.path("ID").asText()));
 		for (JsonNode task : engine.tasks(null)) {
 			if (ours.contains(task.path("ServiceID").asText())
-					&& "running".equals(task.path("Status").path("State").asText())) {
+					&& RUNNING.contains(task.path("Status").path("State").asText())) {
 				running.merge(task.path("NodeID").asText(), 1, Integer::sum);
 			}
 		}

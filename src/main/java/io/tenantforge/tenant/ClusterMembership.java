@@ -26,7 +26,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * simply the new one.
  */
 @Component
-public class ClusterMembership implements DisposableBean {
+class ClusterMembership implements DisposableBean {
 
 	static final int HEARTBEAT_SECONDS = 10;
 

@@ -138,8 +138,9 @@ public class TenantStore {
 	/** The node each tenant's container runs on, as the newest sweep saw it (tenant id → node). */
 	public java.util.Map<String, String> placements() {
 		java.util.Map<String, String> nodes = new java.util.HashMap<>();
+		// a row callback (a one-argument lambda returning a value would be taken for a ResultSetExtractor)
 		jdbc.query("SELECT tenant_id, node FROM tenant_placements",
-				(java.sql.ResultSet rs) -> nodes.put(rs.getString(1), rs.getString(2)));
+				(org.springframework.jdbc.core.RowCallbackHandler) rs -> nodes.put(rs.getString(1), rs.getString(2)));
 		return nodes;
 	}
 

@@ -81,7 +81,7 @@ class SwarmLifecycleIT {
 				purge.purge(TENANT, WAITING);
 			}
 			if (nodeLabelled) {
-				docker("node", "update", "--label-rm", "tier", "self");
+				docker("node", "update", "--label-rm", "tier", nodeId());
 			}
 		}
 		finally {
@@ -110,7 +110,8 @@ class SwarmLifecycleIT {
 		assertThat(resources.path("Reservations").path("NanoCPUs").asLong()).isEqualTo(100_000_000L);
 		JsonNode container = spec.path("TaskTemplate").path("ContainerSpec");
 		assertThat(container.path("ReadOnly").asBoolean()).isTrue();
-		assertThat(container.path("HealthCheck").path("Test").toString()).contains("/health");
+		// the engine writes the health check back as "Healthcheck"
+		assertThat(container.path("Healthcheck").path("Test").toString()).contains("/health");
 		assertThat(spec.path("TaskTemplate").path("RestartPolicy").path("Condition").asText()).isEqualTo("any");
 		// secrets: Docker secrets mounted as the same files the docker driver writes, never environment values
 		List<String> files = container.path("Secrets").findValuesAsText("Name");
@@ -144,6 +145,9 @@ class SwarmLifecycleIT {
 		// drift: a memory limit changed by hand is put back by the sweep, through the reconciler
 		docker("service", "update", "--detach", "--limit-memory", "96m", SERVICE);
 		assertThat(memoryLimit()).isEqualTo(96L * 1024 * 1024);
+		// the engine replaces the task (stop-first): the sweep is to see the new one running with the wrong limit
+		await().atMost(STEP).pollInterval(Duration.ofMillis(500)).until(() -> docker("service", "ps", SERVICE, "--filter",
+				"desired-state=running", "--format", "{{.CurrentState}}").strip().matches("(Running|Starting).*"));
 		assertThat(controlPlane.post("/api/v1/fleet/sweep", "").body()).contains(TENANT).contains("limits drifted");
 		await().atMost(STEP).pollInterval(Duration.ofMillis(500))
 			.until(() -> memoryLimit() == 128L * 1024 * 1024 && "ACTIVE".equals(controlPlane.status(TENANT)));
@@ -172,8 +176,10 @@ class SwarmLifecycleIT {
 				+ "|failed tasks|non-zero exit");
 
 		// services and secrets labelled as tenantforge's of no tenant are orphans, reported and left alone
+		java.nio.file.Path content = java.nio.file.Files.writeString(
+				java.nio.file.Path.of("target/" + GHOST + "-secret").toAbsolutePath(), "not a tenant's");
 		docker("secret", "create", "--label", "io.tenantforge.managed-by=tenantforge", "--label",
-				"io.tenantforge.tenant=" + GHOST, "tenant-" + GHOST + "-s", "/dev/null");
+				"io.tenantforge.tenant=" + GHOST, "tenant-" + GHOST + "-s", content.toString());
 		docker("service", "create", "--detach", "--name", "tenant-" + GHOST, "--label",
 				"io.tenantforge.managed-by=tenantforge", "--label", "io.tenantforge.tenant=" + GHOST, "--replicas", "0",
 				"tenantforge/tenant-smoke:dev");
@@ -202,7 +208,7 @@ class SwarmLifecycleIT {
 
 		// a node qualifies: the tenant is placed there and becomes ACTIVE without anyone asking again
 		nodeLabelled = true;
-		docker("node", "update", "--label-add", "tier=enterprise", "self");
+		docker("node", "update", "--label-add", "tier=enterprise", nodeId());
 		await().atMost(STEP).pollInterval(Duration.ofMillis(500)).until(() -> "ACTIVE".equals(
 				controlPlane.status(WAITING)));
 
@@ -218,6 +224,10 @@ class SwarmLifecycleIT {
 
 	private static String tenant(String id) {
 		return controlPlane.get("/api/v1/tenants/" + id).map(r -> r.body()).orElse("");
+	}
+
+	private static String nodeId() {
+		return docker("info", "--format", "{{.Swarm.NodeID}}").strip();
 	}
 
 	private static String tenant() {

@@ -6,11 +6,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.tenantforge.support.InvalidOrderException.FieldError;
+import io.tenantforge.support.UnitTest;
+
+import io.tenantforge.support.UnitTest;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+@UnitTest
 class HostnamesTest {
 
 	private static final String BASE = "tenants.test";

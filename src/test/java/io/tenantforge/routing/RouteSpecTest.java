@@ -14,10 +14,14 @@ import io.tenantforge.tenant.DesiredState;
 import io.tenantforge.tenant.PublicUrls;
 import io.tenantforge.tenant.Tenant;
 import io.tenantforge.tenant.TenantStatus;
+import io.tenantforge.support.UnitTest;
+
+import io.tenantforge.support.UnitTest;
 
 import org.junit.jupiter.api.Test;
 
 /** The desired route and the sweep's drift, without a router: pure functions of tenants, domains and routes. */
+@UnitTest
 class RouteSpecTest {
 
 	private static final PublicUrls URLS = new PublicUrls(true, "tenants.test", 23443);

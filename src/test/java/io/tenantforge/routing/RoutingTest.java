@@ -94,6 +94,14 @@ class RoutingTest {
 		assertThat(api.tenant(A).get("domains").toString()).isEqualTo("[\"shop.routa.example\"]");
 		assertThat(client.status("shop.routa.example", "/health")).isEqualTo(200);
 		assertThat(client.status(own, "/health")).isEqualTo(200);
+
+		// the scrape target: the router's request metrics on its admin endpoint (all tenants together in Caddy 2.6)
+		String metrics = java.net.http.HttpClient.newHttpClient()
+			.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(routing.adminUrl() + "/metrics")).build(),
+					HttpResponse.BodyHandlers.ofString())
+			.body();
+		assertThat(metrics).containsPattern(
+				"caddy_http_requests_total\\{handler=\"reverse_proxy\",server=\"tenantforge\"} [1-9]");
 	}
 
 	@Test

@@ -147,7 +147,8 @@ class SwarmClusterTest {
 			// drain the node with the most tenants: they run again on the others, within the cap
 			String drained = perNode.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
 			docker(hosts.get(0), "node", "update", "--availability", "drain", drained);
-			Map<String, String> after = awaitAllServing(driver, fleet);
+			// the drain takes effect task by task: wait until every tenant serves once and none on the drained node
+			Map<String, String> after = awaitAllServing(driver, fleet, drained);
 			assertThat(after.values()).doesNotContain(drained);
 			assertThat(after.values().stream().collect(Collectors.groupingBy(n -> n, Collectors.counting())).values())
 				.allMatch(count -> count <= CAP);
@@ -186,18 +187,26 @@ class SwarmClusterTest {
 	 * tenant id → node id.
 	 */
 	private Map<String, String> awaitAllServing(SwarmDriver driver, List<Tenant> tenants) {
+		return awaitAllServing(driver, tenants, null);
+	}
+
+	/** Every tenant with exactly one running task answering /health, none of them on {@code avoided} (if given). */
+	private Map<String, String> awaitAllServing(SwarmDriver driver, List<Tenant> tenants, String avoided) {
 		Map<String, String> placed = new HashMap<>();
 		try {
 			await().atMost(SETTLE).pollInterval(Duration.ofSeconds(1)).until(() -> {
 				placed.clear();
 				for (Tenant tenant : tenants) {
 					List<JsonNode> running = driver.engine().tasks(tenant.names().containerName()).stream()
-						.filter(t -> "running".equals(t.path("Status").path("State").asText()))
+						.filter(SwarmClusterTest::runs)
 						.toList();
 					if (running.size() != 1) {
 						return false;
 					}
 					String node = running.get(0).path("NodeID").asText();
+					if (node.equals(avoided)) {
+						return false;
+					}
 					TestHost host = nodes.get(node);
 					if (host == null || !host.run(Duration.ofSeconds(5), "curl", "-s", "-m", "2",
 							"http://127.0.0.1:" + tenant.port() + "/health").output().strip().equals("ok")) {
@@ -218,8 +227,14 @@ class SwarmClusterTest {
 
 	private static long runningTasks(SwarmDriver driver, Tenant tenant) {
 		return driver.engine().tasks(tenant.names().containerName()).stream()
-			.filter(t -> "running".equals(t.path("Status").path("State").asText()))
+			.filter(SwarmClusterTest::runs)
 			.count();
+	}
+
+	/** A task whose container runs: running, or starting (Docker's first health check still due). */
+	private static boolean runs(JsonNode task) {
+		String state = task.path("Status").path("State").asText();
+		return state.equals("running") || state.equals("starting");
 	}
 
 	/** The control plane's swarm driver with this context's ledger and secrets, on the test swarm's manager. */
