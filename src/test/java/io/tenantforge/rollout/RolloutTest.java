@@ -74,6 +74,9 @@ class RolloutTest {
 	@Autowired
 	DockerClient docker;
 
+	@Autowired
+	io.micrometer.core.instrument.MeterRegistry registry;
+
 	private RouterClient client;
 
 	@BeforeEach
@@ -101,6 +104,7 @@ class RolloutTest {
 	@Test
 	void v1ToV2InWavesUpgradesEveryTenantOnceWithNoFailedRequestThroughTheRouter() throws Exception {
 		fleetAt(new Version(V1, "1"), FLEET);
+		double doneBefore = upgrades("done");
 		for (String slug : FLEET) {
 			assertThat(imageOf(slug)).isEqualTo(V1);
 			assertThat(client.get(host(slug), "/version").body()).isEqualTo("v1");
@@ -167,6 +171,7 @@ class RolloutTest {
 						+ "table_name = 'customers' AND column_name = 'notes'", Long.class, schema)).isEqualTo(1);
 			assertThat(api.tenant(slug).get("status").asText()).isEqualTo("ACTIVE");
 		}
+		assertThat(upgrades("done") - doneBefore).as("tenantforge_rollout_upgrades_total{outcome=done}").isEqualTo(6);
 		JsonNode ledger = api.read(api.get("/api/v1/fleet/versions").body());
 		assertThat(ledger.get("current").get("image").asText()).isEqualTo(V2);
 		assertThat(ledger.get("current").get("schemaVersion").asText()).isEqualTo("2");
@@ -359,6 +364,13 @@ class RolloutTest {
 			.map(Container::getNames)
 			.map(names -> names[0].replaceFirst("^/", ""))
 			.toList();
+	}
+
+	private double upgrades(String outcome) {
+		io.micrometer.core.instrument.Counter counter = registry.find("tenantforge.rollout.upgrades")
+			.tag("outcome", outcome)
+			.counter();
+		return counter == null ? 0 : counter.count();
 	}
 
 	private static String host(String slug) {
