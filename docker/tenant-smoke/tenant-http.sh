@@ -7,6 +7,8 @@
 #   GET /health?nonce=N       -> 200 {"status":"ok","tenant":"<TENANT_ID>","nonce":"N","proof":"<hex>"}
 #                                proof = lowercase hex SHA-256 of (health token || N): the token is the file
 #                                $HEALTH_TOKEN_FILE, N is 16-128 characters of [A-Za-z0-9_-] chosen by the prober.
+#   GET /redis-ping           -> 200 "PONG" after AUTH as $REDIS_USER with the password read from $REDIS_PASSWORD_FILE
+#                                on this request (re-read on every use: rotation), 503 with Redis's refusal otherwise
 #   /health while /tmp/www/health is missing -> 404 (how tests break a tenant's health); anything else -> 404.
 #
 # Not an HMAC: busybox has sha256sum but no HMAC, and building one in sh needs binary XOR. With a fresh prober-chosen
@@ -41,6 +43,22 @@ path=${target%%\?*}
 query=
 case $target in *\?*) query=${target#*\?} ;; esac
 [ "$path" = /version ] && respond 200 OK "${TENANT_SMOKE_VERSION:-dev}"
+if [ "$path" = /redis-ping ]; then
+  # Reads the password file anew on every use (the product-image contract): after a credential rotation, the next
+  # request logs in with the new password. printf is a builtin: the password is on no command line.
+  [ -n "${REDIS_USER:-}" ] && [ -n "${TENANT_REDIS_HOST:-}" ] || respond 404 'Not Found' 'no Redis configured'
+  password=
+  [ -f "${REDIS_PASSWORD_FILE:-}" ] && IFS= read -r password <"$REDIS_PASSWORD_FILE"
+  password=${password%"$CR"}
+  case $password in '' | *[!A-Za-z0-9_-]*) respond 503 'Service Unavailable' 'the Redis password file is unreadable' ;; esac
+  reply=$(printf 'AUTH %s %s\r\nPING\r\nQUIT\r\n' "$REDIS_USER" "$password" |
+    $BB timeout 5 $BB nc -w 3 "$TENANT_REDIS_HOST" "$TENANT_REDIS_PORT" 2>/dev/null | $BB tr -d '\r')
+  password=
+  case $reply in "+OK
++PONG"*) respond 200 OK 'PONG' ;; esac
+  respond 503 'Service Unavailable' "Redis refused: ${reply%%
+*}"
+fi
 [ "$path" = /health ] || respond 404 'Not Found' 'not found'
 [ -f /tmp/www/health ] || respond 404 'Not Found' 'not found'
 

@@ -148,6 +148,8 @@ fi
 if [ -n "${REDIS_USER:-}" ]; then
   parse_endpoint "$REDIS_URL" 6379 || die $EX_USAGE "REDIS_URL is not redis://user@host:port"
   wait_for_port Redis "$ep_host" "$ep_port"
+  # for tenant-http.sh's /redis-ping, which logs in anew on every request
+  export TENANT_REDIS_HOST="$ep_host" TENANT_REDIS_PORT="$ep_port"
   key="${REDIS_NAMESPACE}smoke:started"
   # printf is a shell builtin: the password never shows up in a process's command line.
   reply=$(printf 'AUTH %s %s\r\nSET %s %s\r\nQUIT\r\n' "$REDIS_USER" "$redis_password" "$key" "$($BB date +%s)" |

@@ -40,7 +40,7 @@ public class TenantDatabaseProvisioner {
 	private static final Logger log = LoggerFactory.getLogger(TenantDatabaseProvisioner.class);
 
 	/** Marks roles and schemas tenantforge created, so a same-named one made by someone else is never touched. */
-	static final String OWNER_MARK = "managed-by=tenantforge tenant=";
+	public static final String OWNER_MARK = "managed-by=tenantforge tenant=";
 
 	/** Serialises DDL that rewrites shared catalog rows (GRANT ON DATABASE): "tuple concurrently updated". */
 	private static final long DDL_LOCK = 0x7465_6e61_6e74L;

@@ -56,6 +56,11 @@ public class ApiResponses {
 		}
 	}
 
+	/** 201 with the body as JSON: something made at once (a backup). */
+	public void created(Exchange exchange) {
+		respond(exchange, 201, JSON, exchange.getMessage().getBody());
+	}
+
 	/** 200 with the body, a YAML document, as it is. */
 	public void okYaml(Exchange exchange) {
 		String document = exchange.getMessage().getBody(String.class);

@@ -39,7 +39,10 @@ public class OrderParser {
 
 	static final int MAX_NAME_LENGTH = 100;
 
-	private static final Set<String> FIELDS = Set.of("name", "subdomain", "tier", "orderId");
+	private static final Set<String> FIELDS = Set.of("name", "subdomain", "tier", "orderId", "from");
+
+	/** A backup id as the backup store names them (io.tenantforge.backup.BackupIds). */
+	private static final Pattern BACKUP_ID = Pattern.compile("^[0-9]{8}T[0-9]{6}Z-[0-9a-f]{8}$");
 
 	private static final Pattern ORDER_ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$");
 
@@ -128,7 +131,7 @@ public class OrderParser {
 		for (Iterator<String> names = root.fieldNames(); names.hasNext();) {
 			String field = names.next();
 			if (!FIELDS.contains(field)) {
-				errors.add(new FieldError(field, "is not a field of an order (name, subdomain, tier, orderId)"));
+				errors.add(new FieldError(field, "is not a field of an order (name, subdomain, tier, orderId, from)"));
 			}
 		}
 		String name = text(root, "name", true, errors);
@@ -148,10 +151,45 @@ public class OrderParser {
 		if (orderId != null && !ORDER_ID.matcher(orderId).matches()) {
 			errors.add(new FieldError("orderId", "must be 1-64 characters of letters, digits and . _ : -"));
 		}
+		TenantOrder.CloneSource from = cloneSource(root.get("from"), subdomain, errors);
 		if (!errors.isEmpty()) {
 			throw new InvalidOrderException(errors);
 		}
-		return new TenantOrder(name, subdomain, tier, orderId);
+		return new TenantOrder(name, subdomain, tier, orderId, from);
+	}
+
+	/** {@code "from":{"tenant":"acme","backup":"<id>"}}: a backup of another tenant to seed the new one from. */
+	private static TenantOrder.CloneSource cloneSource(JsonNode from, String subdomain, List<FieldError> errors) {
+		if (from == null || from.isNull()) {
+			return null;
+		}
+		if (!from.isObject()) {
+			errors.add(new FieldError("from", "must be an object {\"tenant\",\"backup\"}"));
+			return null;
+		}
+		for (Iterator<String> names = from.fieldNames(); names.hasNext();) {
+			String field = names.next();
+			if (!field.equals("tenant") && !field.equals("backup")) {
+				errors.add(new FieldError("from." + field, "is not a field of from (tenant, backup)"));
+			}
+		}
+		JsonNode tenant = from.get("tenant");
+		JsonNode backup = from.get("backup");
+		if (tenant == null || !tenant.isTextual()) {
+			errors.add(new FieldError("from.tenant", "required: the id of the tenant the backup is of"));
+		}
+		else {
+			TenantNames.problemWith(tenant.asText())
+				.ifPresent(problem -> errors.add(new FieldError("from.tenant", problem)));
+			if (tenant.asText().equals(subdomain)) {
+				errors.add(new FieldError("from.tenant", "is the tenant ordered: a clone is of another tenant"));
+			}
+		}
+		if (backup == null || !backup.isTextual() || !BACKUP_ID.matcher(backup.asText()).matches()) {
+			errors.add(new FieldError("from.backup", "required: a backup id (like 20261201T103000Z-3fa9c2d1)"));
+		}
+		return tenant != null && backup != null ? new TenantOrder.CloneSource(tenant.asText(), backup.asText())
+				: null;
 	}
 
 	private static String utf8(byte[] body) {

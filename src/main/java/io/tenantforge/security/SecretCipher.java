@@ -66,6 +66,47 @@ public class SecretCipher {
 	}
 
 	/**
+	 * Seals bytes (a backup's parts) like {@link #encrypt}: a fresh nonce, the context as associated data, so that
+	 * what was sealed for one context (tenant) never opens for another.
+	 */
+	public byte[] seal(byte[] plaintext, String context) {
+		try {
+			byte[] nonce = new byte[NONCE_BYTES];
+			random.nextBytes(nonce);
+			Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+			cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
+			cipher.updateAAD(context.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+			byte[] sealed = cipher.doFinal(plaintext);
+			return ByteBuffer.allocate(nonce.length + sealed.length).put(nonce).put(sealed).array();
+		}
+		catch (GeneralSecurityException e) {
+			throw new IllegalStateException("cannot encrypt", e);
+		}
+	}
+
+	/**
+	 * Opens what {@link #seal} sealed for the same context.
+	 *
+	 * @throws UnreadableSecretException when it was sealed under another key or for another context, or is damaged
+	 */
+	public byte[] open(byte[] ciphertext, String context) {
+		if (ciphertext == null || ciphertext.length < NONCE_BYTES + TAG_BITS / 8) {
+			throw new UnreadableSecretException("cannot decrypt " + context + ": too short to be sealed", null);
+		}
+		try {
+			Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+			cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, ciphertext, 0, NONCE_BYTES));
+			cipher.updateAAD(context.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+			return cipher.doFinal(ciphertext, NONCE_BYTES, ciphertext.length - NONCE_BYTES);
+		}
+		catch (GeneralSecurityException e) {
+			throw new UnreadableSecretException("cannot decrypt " + context
+					+ ": not sealed with this control plane's key for this context (another key, another tenant, "
+					+ "or damaged)", e);
+		}
+	}
+
+	/**
 	 * Decrypts what {@link #encrypt} sealed for the same context (tenant and secret name).
 	 *
 	 * @throws UnreadableSecretException when it was sealed under another key or for another context, or is damaged

@@ -63,6 +63,18 @@ public class TenantSecrets {
 	}
 
 	/**
+	 * Replaces the tenant's secret of that name by a fresh one (credential rotation) and returns it; from now on
+	 * {@link #getOrCreate} gives the new value.
+	 */
+	public String replace(String tenantId, String name) {
+		String value = generate();
+		jdbc.update("INSERT INTO tenant_secrets (tenant_id, name, ciphertext) VALUES (?, ?, ?) "
+				+ "ON CONFLICT (tenant_id, name) DO UPDATE SET ciphertext = EXCLUDED.ciphertext", tenantId, name,
+				cipher.encrypt(value, tenantId + "/" + name));
+		return value;
+	}
+
+	/**
 	 * Every tenant's secrets in one query (the health sweep compares ACL passwords). A row that does not decrypt is
 	 * reported for its tenant, never thrown: one tenant's bad data does not stop the sweep of the others.
 	 */

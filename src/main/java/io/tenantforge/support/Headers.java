@@ -15,4 +15,10 @@ public final class Headers {
 	private Headers() {
 	}
 
+	/** What started a backup ({@code scheduled} or {@code api}): the backup routes. */
+	public static final String BACKUP_TRIGGER = "TenantforgeBackupTrigger";
+
+	/** The restore job a restore route works on. */
+	public static final String RESTORE_JOB = "TenantforgeRestoreJob";
+
 }

@@ -12,8 +12,13 @@ public final class Sha256 {
 	}
 
 	public static String hex(String text) {
+		return hex(text.getBytes(StandardCharsets.UTF_8));
+	}
+
+	/** Lowercase hex SHA-256 of bytes (a backup part's checksum). */
+	public static String hex(byte[] bytes) {
 		try {
-			return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+			return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
 		}
 		catch (NoSuchAlgorithmException e) {
 			throw new IllegalStateException("SHA-256 is part of every Java runtime", e);

@@ -154,10 +154,12 @@ class ContainerSpecTest {
 		assertThat(TenantContainerProvisioner.classify("acme", "img:1",
 				new NotFoundException("Status 404: {\"message\":\"No such image: img:1\"}")))
 			.isInstanceOf(StepFailedException.class).hasMessageContaining("image img:1 not found");
-		// a container removed between two calls is not a missing image
+		// a container removed between two calls is not a missing image: the next attempt reads the world again
 		assertThat(TenantContainerProvisioner.classify("acme", "img:1",
 				new NotFoundException("Status 404: {\"message\":\"No such container: 0123\"}")))
-			.hasMessageNotContaining("image img:1 not found").hasMessageContaining("No such container");
+			.isInstanceOf(RetryableException.class)
+			.hasMessageNotContaining("image img:1 not found")
+			.hasMessageContaining("No such container");
 		assertThat(SwarmEngine.classify(503, "GET /services", "This node is not a swarm manager."))
 			.isInstanceOf(StepFailedException.class);
 		assertThat(SwarmEngine.classify(500, "POST /services/create", "rpc error: timeout"))

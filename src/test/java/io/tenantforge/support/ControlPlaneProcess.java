@@ -93,6 +93,9 @@ public final class ControlPlaneProcess implements AutoCloseable {
 				"--tenantforge.intake.orders-dir=" + WORK_DIR.resolve("orders"),
 				"--tenantforge.runtime.secrets-dir=" + WORK_DIR.resolve("secrets"),
 				"--tenantforge.database.archive-dir=" + WORK_DIR.resolve("archive"),
+				"--tenantforge.backup.dir=" + WORK_DIR.resolve("backups"),
+				// scheduled backups stay out of the process tests' way (as the sweep's schedule does in-process)
+				"--tenantforge.backup.schedule-cron=0 0 0 1 1 ? 2099",
 				"--tenantforge.runtime.port-range-start=22000", "--tenantforge.runtime.port-range-end=22999",
 				"--tenantforge.provisioning.resync-interval=1000",
 				// the test profile's producer, so tests send orders as OutsideBroker does

@@ -1,0 +1,94 @@
+package io.tenantforge.backup;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * The newest outcome of each tenant's backups ({@code tenant_backup_outcomes}), as metrics
+ * ({@code tenantforge_backup_last_success_seconds{tenant}}, {@code tenantforge_backup_last_failure_seconds{tenant}},
+ * epoch seconds, 0 for never) and as the {@code scheduledBackups} health indicator: DOWN, naming each tenant and the reason,
+ * while a tenant's newest scheduled backup failed after its newest success.
+ */
+@Component("scheduledBackupsHealthIndicator")
+public class BackupOutcomes implements HealthIndicator {
+
+	private final JdbcTemplate jdbc;
+
+	private final MeterRegistry meters;
+
+	private final Set<String> registered = ConcurrentHashMap.newKeySet();
+
+	public BackupOutcomes(JdbcTemplate jdbc, MeterRegistry meters) {
+		this.jdbc = jdbc;
+		this.meters = meters;
+	}
+
+	public void success(String tenant, String trigger, Instant at) {
+		jdbc.update("INSERT INTO tenant_backup_outcomes (tenant_id, last_success_at, last_trigger) VALUES (?, ?, ?) "
+				+ "ON CONFLICT (tenant_id) DO UPDATE SET last_success_at = EXCLUDED.last_success_at, "
+				+ "last_trigger = EXCLUDED.last_trigger", tenant, Timestamp.from(at), trigger);
+		register(tenant);
+	}
+
+	public void rotated(String tenant, Instant at) {
+		jdbc.update("INSERT INTO tenant_backup_outcomes (tenant_id, last_rotated_at) VALUES (?, ?) "
+				+ "ON CONFLICT (tenant_id) DO UPDATE SET last_rotated_at = EXCLUDED.last_rotated_at", tenant,
+				Timestamp.from(at));
+	}
+
+	public void failure(String tenant, String trigger, String reason) {
+		jdbc.update("INSERT INTO tenant_backup_outcomes (tenant_id, last_failure_at, last_failure, last_trigger) "
+				+ "VALUES (?, now(), ?, ?) ON CONFLICT (tenant_id) DO UPDATE SET last_failure_at = now(), "
+				+ "last_failure = EXCLUDED.last_failure, last_trigger = EXCLUDED.last_trigger", tenant, reason, trigger);
+		register(tenant);
+	}
+
+	@Override
+	public Health health() {
+		List<Map<String, Object>> failing = jdbc.queryForList("SELECT tenant_id, last_failure, last_failure_at "
+				+ "FROM tenant_backup_outcomes WHERE last_trigger = 'schedule' AND last_failure_at IS NOT NULL "
+				+ "AND (last_success_at IS NULL OR last_failure_at > last_success_at) ORDER BY tenant_id");
+		if (failing.isEmpty()) {
+			return Health.up().build();
+		}
+		Map<String, Object> details = new LinkedHashMap<>();
+		failing.forEach(row -> details.put((String) row.get("tenant_id"),
+				row.get("last_failure") + " (at " + ((Timestamp) row.get("last_failure_at")).toInstant() + ")"));
+		return Health.down().withDetail("failedScheduledBackups", details).build();
+	}
+
+	private void register(String tenant) {
+		if (registered.add(tenant)) {
+			Gauge.builder("tenantforge.backup.last.success", this, o -> o.epochSeconds(tenant, "last_success_at"))
+				.tag("tenant", tenant)
+				.baseUnit("seconds")
+				.description("when the tenant's newest backup succeeded (epoch seconds; 0: never)")
+				.register(meters);
+			Gauge.builder("tenantforge.backup.last.failure", this, o -> o.epochSeconds(tenant, "last_failure_at"))
+				.tag("tenant", tenant)
+				.baseUnit("seconds")
+				.description("when the tenant's newest backup failed (epoch seconds; 0: never)")
+				.register(meters);
+		}
+	}
+
+	private double epochSeconds(String tenant, String column) {
+		List<Timestamp> at = jdbc.queryForList("SELECT " + column + " FROM tenant_backup_outcomes WHERE tenant_id = ?",
+				Timestamp.class, tenant);
+		return at.isEmpty() || at.get(0) == null ? 0 : at.get(0).toInstant().getEpochSecond();
+	}
+
+}
