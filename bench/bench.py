@@ -5,7 +5,8 @@ Starts target/tenantforge-*.jar as its own process (own databases, ports and fol
 markdown table and writes CSV under target/bench/. Every tenant it creates is removed again. All traffic goes to
 127.0.0.1. Run on demand (not part of the test suite):  bash bench/run.sh
 Sizes: SINGLE (30 one-at-a-time tenants), BURST (200 orders dropped on the queue), RAW_PARALLEL (8),
-INTAKE_SECONDS (10), SWEEP_SIZES (50,200,500; empty to skip the sweep scenario); JAVA_OPTS and EXTRA_ARGS
+INTAKE_SECONDS (10), SWEEP_SIZES (50,200,500; empty to skip the sweep scenario and the no-op rollout check at each
+size, scenario 6); JAVA_OPTS and EXTRA_ARGS
 (control-plane arguments) for the way it is run.
 """
 import base64
@@ -259,7 +260,29 @@ def sweep_scenario():
             calls["tenantsDatabase"] + calls["controlPlaneDatabase"], None, "count", "constant")
         add("5 sweep", f"{label}: Redis calls (report / INFO commandstats)", calls["redis"], max(redis_deltas), "count", "constant")
         add("5 sweep", f"{label}: /health probes (parallel)", calls["healthProbes"], None, "count", "= tenants")
+        rollout_noop_scenario(size)
     delete_all(fleet)
+
+
+def rollout_noop_scenario(size):
+    """6: a no-op version check of the whole fleet: the ledger in one query, and a rollout to the version every
+    tenant is at already (planned from that one query: no tenant to upgrade, no migration run)."""
+    began = time.monotonic()
+    code, body = request("GET", "/api/v1/fleet/versions")
+    ledger_ms = (time.monotonic() - began) * 1000
+    if code != 200:
+        raise RuntimeError(f"GET /fleet/versions answered {code}: {body}")
+    current = json.loads(body)["current"]
+    began = time.monotonic()
+    code, body = request("POST", "/api/v1/fleet/rollouts", {"image": current["image"],
+                         "schemaVersion": current["schemaVersion"], "waves": ["1", "10%", "100%"]})
+    noop_ms = (time.monotonic() - began) * 1000
+    if code != 202:
+        raise RuntimeError(f"no-op rollout answered {code}: {body}")
+    planned = json.loads(body)["tenants"]
+    add("6 rollout", f"{size} tenants: GET /fleet/versions (one ledger query)", ledger_ms, None, "ms", "< 1000 ms")
+    add("6 rollout", f"{size} tenants: no-op rollout checked and planned", noop_ms, None, "ms", "< 1000 ms")
+    add("6 rollout", f"{size} tenants: tenants to upgrade in the no-op rollout", planned, None, "count", "0")
 
 
 def single_scenario():

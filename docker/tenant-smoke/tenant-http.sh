@@ -3,6 +3,7 @@
 # so the smoke image speaks the little HTTP it needs itself.
 #
 #   GET /health               -> 200 "ok"  (Docker's HEALTHCHECK, humans)
+#   GET /version              -> 200 the image's version (build-arg SMOKE_VERSION: v1, v2, ...; dev otherwise)
 #   GET /health?nonce=N       -> 200 {"status":"ok","tenant":"<TENANT_ID>","nonce":"N","proof":"<hex>"}
 #                                proof = lowercase hex SHA-256 of (health token || N): the token is the file
 #                                $HEALTH_TOKEN_FILE, N is 16-128 characters of [A-Za-z0-9_-] chosen by the prober.
@@ -41,6 +42,7 @@ method=${1:-} target=${2:-}
 path=${target%%\?*}
 query=
 case $target in *\?*) query=${target#*\?} ;; esac
+[ "$path" = /version ] && respond 200 OK "${TENANT_SMOKE_VERSION:-dev}"
 if [ "$path" = /redis-ping ]; then
   # Reads the password file anew on every use (the product-image contract): after a credential rotation, the next
   # request logs in with the new password. printf is a builtin: the password is on no command line.

@@ -35,8 +35,8 @@ import org.junit.jupiter.api.Test;
  * other;</li>
  * <li>{@code health}: the probe and the fleet sweep, which observe the resources;</li>
  * <li>{@code provisioning} (the reconciler, which runs the resources' steps, the health probe and the router),
- * {@code intake} (order channels: they only record desired state) and {@code backup} (backups, restores and
- * rotations across the database, cache and runtime);</li>
+ * {@code intake} (order channels: they only record desired state) and {@code rollout} (canary rollouts of the
+ * image and tenant schemas, which orchestrate the resources' steps and the health probe as the reconciler does);</li>
  * <li>{@code posture}: the host posture check reads every part's settings; {@code backup} (backups, restores,
  * clones from an order, credential rotation) works on every resource of one tenant and on orders.</li>
  * </ol>
@@ -50,7 +50,7 @@ class ArchitectureTest {
 
 	/** Layer of each package that is not a resource; a resource (any other package) is layer 2. */
 	private static final Map<String, Integer> LAYERS = Map.of("support", 0, "tenant", 1, "security", 1, "health", 3,
-			"provisioning", 4, "intake", 4, "backup", 5, "posture", 5);
+			"provisioning", 4, "intake", 4, "rollout", 4, "backup", 5, "posture", 5);
 
 	private static final int RESOURCE = 2;
 

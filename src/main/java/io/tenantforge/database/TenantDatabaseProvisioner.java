@@ -74,8 +74,16 @@ public class TenantDatabaseProvisioner {
 		this.secrets = secrets;
 	}
 
-	/** Makes the tenant's role and schema exist as its tier says, then migrates the schema. */
+	/** Makes the tenant's role and schema exist as its tier says, then migrates the schema (every migration). */
 	public void ensure(Tenant tenant, Tier tier) {
+		ensure(tenant, tier, null);
+	}
+
+	/**
+	 * Makes the tenant's role and schema exist as its tier says, then migrates the schema up to {@code schemaTarget}
+	 * (a tenant migration version; null: all of them). A schema already past the target is left as it is.
+	 */
+	public void ensure(Tenant tenant, Tier tier, String schemaTarget) {
 		TenantNames names = tenant.names();
 		String role = names.databaseRole();
 		String password = secrets.getOrCreate(tenant.id(), TenantSecrets.DATABASE_PASSWORD);
@@ -93,7 +101,7 @@ public class TenantDatabaseProvisioner {
 			throw SqlFaults.classify("database step for " + tenant.id(), e);
 		}
 		long prepared = System.nanoTime();
-		migrate(names);
+		migrate(names, schemaTarget);
 		log.debug("database step of {}: role and schema {} ms, migrations {} ms", tenant.id(),
 				(prepared - began) / 1_000_000, (System.nanoTime() - prepared) / 1_000_000);
 	}
@@ -346,19 +354,42 @@ public class TenantDatabaseProvisioner {
 		return "'" + pg.escapeLiteral(value) + "'";
 	}
 
+	/**
+	 * A rollout's schema step: the tenant's migrations up to {@code schemaTarget} applied as the tenant role (Flyway
+	 * {@code target}); safe to repeat. How many ran.
+	 */
+	public int migrateTo(Tenant tenant, String schemaTarget) {
+		return migrate(tenant.names(), schemaTarget);
+	}
+
+	/** The tenant migration versions on the classpath ({@code db/tenant}), oldest first. */
+	public java.util.List<String> schemaVersions() {
+		return migrationSettings.getResourceProvider()
+			.getResources("V", new String[] { ".sql" })
+			.stream()
+			.map(r -> r.getFilename().substring(1, r.getFilename().indexOf("__")).replace('_', '.'))
+			.map(org.flywaydb.core.api.MigrationVersion::fromVersion)
+			.sorted()
+			.map(org.flywaydb.core.api.MigrationVersion::getVersion)
+			.toList();
+	}
+
 	/** Applies the tenant's migrations as the tenant role, on a pooled connection (see {@link RoleDataSource}). */
-	private void migrate(TenantNames names) {
+	private int migrate(TenantNames names, String schemaTarget) {
 		try {
-			var result = Flyway.configure()
+			var configuration = Flyway.configure()
 				.configuration(migrationSettings)
 				.dataSource(new RoleDataSource(tenants, names.databaseRole()))
 				.schemas(names.databaseSchema())
-				.defaultSchema(names.databaseSchema())
-				.load()
-				.migrate();
+				.defaultSchema(names.databaseSchema());
+			if (schemaTarget != null) {
+				configuration.target(schemaTarget);
+			}
+			var result = configuration.load().migrate();
 			if (result.migrationsExecuted > 0) {
 				log.info("Applied {} tenant migrations to {}", result.migrationsExecuted, names.databaseSchema());
 			}
+			return result.migrationsExecuted;
 		}
 		catch (FlywayException e) {
 			Throwable cause = e.getCause();

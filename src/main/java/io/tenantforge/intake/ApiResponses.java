@@ -79,6 +79,16 @@ public class ApiResponses {
 		exchange.getMessage().setHeader("Location", "/api/v1/tenants/" + view.id());
 	}
 
+	/** Exchange property: the Location of what {@link #accepted} answers with. */
+	public static final String LOCATION = "TenantforgeLocation";
+
+	/** 202 with the body as JSON and a {@code Location} (exchange property {@value #LOCATION}). */
+	public void accepted(Exchange exchange) {
+		String location = exchange.getProperty(LOCATION, String.class);
+		respond(exchange, 202, JSON, exchange.getMessage().getBody());
+		exchange.getMessage().setHeader("Location", location);
+	}
+
 	/** 202 with the tenant whose new desired state was recorded. */
 	public void changeAccepted(Exchange exchange) {
 		Tenant tenant = exchange.getMessage().getBody(Tenant.class);

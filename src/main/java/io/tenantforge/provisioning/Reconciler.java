@@ -88,6 +88,8 @@ public class Reconciler {
 
 	private final Rollback rollback;
 
+	private final io.tenantforge.tenant.TenantVersions versions;
+
 	/**
 	 * Tenants the resync timer has queued and no reconciler has taken yet, with when; after {@link #REQUEUE_AFTER}
 	 * one is queued again, in case its message was lost.
@@ -102,9 +104,10 @@ public class Reconciler {
 	public Reconciler(TenantStore store, TenantLocks locks, TierCatalog tiers, ProvisioningProperties properties,
 			TenantDatabaseProvisioner database, SchemaArchiver archiver, TenantCacheProvisioner cache,
 			TenantRuntime containers, TenantHealthProbe health, TenantSecrets secrets, Metrics metrics,
-			TenantRouter router, Rollback rollback) {
+			TenantRouter router, Rollback rollback, io.tenantforge.tenant.TenantVersions versions) {
 		this.router = router;
 		this.rollback = rollback;
+		this.versions = versions;
 		this.store = store;
 		this.locks = locks;
 		this.tiers = tiers;
@@ -152,7 +155,9 @@ public class Reconciler {
 	}
 
 	public Tenant database(Tenant tenant) {
-		timed("database", () -> database.ensure(tenant, tierOf(tenant)));
+		// the tenant's version: the fleet's current one at its first provisioning, then only a rollout moves it
+		String schema = versions.assign(tenant.id()).version().schemaVersion();
+		timed("database", () -> database.ensure(tenant, tierOf(tenant), schema));
 		return next("database", record(tenant, Condition.isTrue(Condition.DATABASE_READY, "Provisioned",
 				"role and schema " + tenant.names().databaseSchema() + " ready, migrations applied")));
 	}
@@ -164,7 +169,8 @@ public class Reconciler {
 	}
 
 	public Tenant container(Tenant tenant) {
-		int port = metrics.step("container", () -> containers.ensure(tenant, tierOf(tenant)));
+		String image = versions.assign(tenant.id()).version().image();
+		int port = metrics.step("container", () -> containers.ensure(tenant, tierOf(tenant), image));
 		return next("container", record(tenant.withPort(port), Condition.isTrue(Condition.CONTAINER_READY,
 				"Running", "container " + tenant.names().containerName() + " running on 127.0.0.1:" + port)));
 	}
@@ -245,6 +251,7 @@ public class Reconciler {
 			case DELETED -> {
 				secrets.forget(tenant.id());
 				store.releasePort(tenant.id());
+				versions.forget(tenant.id()); // ordered again, it starts at the fleet's current version
 				store.markObserved(tenant.id(), tenant.generation(), TenantStatus.DELETED, merge(tenant,
 						List.of(Condition.isFalse(Condition.HEALTHY, "Deleted", "tenant deprovisioned"))));
 				log.info("Tenant {} is DELETED", tenant.id());

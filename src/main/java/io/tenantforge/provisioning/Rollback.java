@@ -38,8 +38,12 @@ class Rollback {
 
 	private final TenantStore store;
 
+	private final io.tenantforge.tenant.TenantVersions versions;
+
 	Rollback(TenantRouter router, TenantRuntime containers, TenantCacheProvisioner cache,
-			TenantDatabaseProvisioner database, TenantSecrets secrets, TenantStore store) {
+			TenantDatabaseProvisioner database, TenantSecrets secrets, TenantStore store,
+			io.tenantforge.tenant.TenantVersions versions) {
+		this.versions = versions;
 		this.router = router;
 		this.containers = containers;
 		this.cache = cache;
@@ -61,6 +65,7 @@ class Rollback {
 			database.remove(tenant);
 			secrets.forget(tenant.id());
 			store.releasePort(tenant.id());
+			versions.forget(tenant.id()); // ordered again, it starts clean at the fleet's version of then
 			for (Condition condition : conditions) {
 				result.add(condition.type().equals(failedStep) ? condition
 						: Condition.isFalse(condition.type(), "RolledBack",

@@ -27,6 +27,12 @@ public final class ContainerSpecs {
 
 	public static final String MANAGED_BY = "tenantforge";
 
+	/** Image label: the lowest tenant schema version the image needs (a rollout refuses an older schema). */
+	public static final String LABEL_MIN_SCHEMA = "io.tenantforge.min-schema";
+
+	/** Name suffix of a rollout's new container while it runs beside the tenant's old one. */
+	public static final String CANDIDATE_SUFFIX = "-next";
+
 	/** The address a tenant's server binds inside its container ({@code 127.0.0.1} with host networking). */
 	static final String LISTEN_ADDRESS = "LISTEN_ADDRESS";
 
@@ -50,7 +56,13 @@ public final class ContainerSpecs {
 	}
 
 	public ContainerSpec desired(Tenant tenant, Tier tier, int port) {
-		return new ContainerSpec(tenant.names().containerName(), runtime.getImage(), userOf(tier),
+		return desired(tenant, tier, port, null);
+	}
+
+	/** The container of {@code image} (null: the configured {@code tenantforge.runtime.image}). */
+	public ContainerSpec desired(Tenant tenant, Tier tier, int port, String image) {
+		return new ContainerSpec(tenant.names().containerName(), image == null ? runtime.getImage() : image,
+				userOf(tier),
 				environment(tenant, port), labels(tenant), limits(tier), health(tier, port), SECRET_FILES, port,
 				runtime.getTmpfsSize(), runtime.getLogMaxSize(), runtime.getLogMaxFiles(), tier.nodeLabels());
 	}

@@ -50,6 +50,22 @@ public class PortAllocator {
 				+ properties.getPortRangeEnd());
 	}
 
+	/**
+	 * A port for a rollout's candidate container: in the range, held by no tenant, none of {@code reserved} (other
+	 * candidates'), and free on loopback now. Recorded by the caller before the container is created.
+	 */
+	public int sparePort(java.util.Collection<Integer> reserved) {
+		Set<Integer> taken = new HashSet<>(store.assignedPorts());
+		taken.addAll(reserved);
+		for (int port = properties.getPortRangeStart(); port <= properties.getPortRangeEnd(); port++) {
+			if (!taken.contains(port) && freeOnLoopback(port)) {
+				return port;
+			}
+		}
+		throw new StepFailedException("no free port left in " + properties.getPortRangeStart() + "-"
+				+ properties.getPortRangeEnd() + " for a rollout's new container");
+	}
+
 	private static boolean freeOnLoopback(int port) {
 		try (ServerSocket socket = new ServerSocket()) {
 			socket.setReuseAddress(true);

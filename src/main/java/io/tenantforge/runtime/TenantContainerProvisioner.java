@@ -102,6 +102,11 @@ public class TenantContainerProvisioner implements TenantRuntime {
 	 */
 	@Override
 	public int ensure(Tenant tenant, Tier tier) {
+		return ensure(tenant, tier, null);
+	}
+
+	@Override
+	public int ensure(Tenant tenant, Tier tier, String image) {
 		TenantNames names = tenant.names();
 		int port = ports.portOf(tenant);
 		Optional<InspectContainerResponse> existing = inspectSafely(names);
@@ -115,7 +120,7 @@ public class TenantContainerProvisioner implements TenantRuntime {
 		if (isolated()) {
 			claim(tenant.id(), ResourceLedger.NETWORK, names.networkName());
 		}
-		ContainerSpec spec = specs.desired(tenant, tier, port);
+		ContainerSpec spec = specs.desired(tenant, tier, port, image);
 		RuntimeUser user = spec.user();
 		Map<String, String> files = new LinkedHashMap<>();
 		spec.secretFiles().forEach((file, secret) -> files.put(file, secrets.getOrCreate(tenant.id(), secret)));
@@ -134,7 +139,7 @@ public class TenantContainerProvisioner implements TenantRuntime {
 				if (isolated()) {
 					ensureNetwork(tenant);
 				}
-				id = create(tenant, spec);
+				id = create(tenant, spec, names.containerName());
 				running = false;
 			}
 			long created = System.nanoTime();
@@ -220,6 +225,103 @@ public class TenantContainerProvisioner implements TenantRuntime {
 			}
 			return null;
 		});
+	}
+
+	@Override
+	public Optional<String> minSchema(String image) {
+		return onEngine(image, () -> {
+			try {
+				Map<String, String> labels = docker.inspectImageCmd(image).exec().getConfig().getLabels();
+				return Optional.ofNullable(labels == null ? null : labels.get(ContainerSpecs.LABEL_MIN_SCHEMA));
+			}
+			catch (NotFoundException missing) {
+				throw new StepFailedException("image " + image + " not found", missing);
+			}
+		});
+	}
+
+	@Override
+	public void startCandidate(Tenant tenant, Tier tier, String image, int port) {
+		TenantNames names = tenant.names();
+		String name = names.containerName() + ContainerSpecs.CANDIDATE_SUFFIX;
+		claim(tenant.id(), ResourceLedger.CONTAINER, name);
+		ContainerSpec spec = specs.desired(tenant, tier, port, image);
+		onEngine(names, () -> {
+			Optional<InspectContainerResponse> existing = inspect(name);
+			if (existing.isPresent()) {
+				requireOurs(existing.get(), names, name);
+				boolean same = image.equals(existing.get().getConfig().getImage()) && java.util.Arrays
+					.asList(existing.get().getConfig().getEnv()).contains("PORT=" + port);
+				if (!same) {
+					docker.removeContainerCmd(existing.get().getId()).withForce(true).exec();
+					existing = Optional.empty();
+				}
+			}
+			String id = existing.isPresent() ? existing.get().getId() : create(tenant, spec, name);
+			try {
+				docker.startContainerCmd(id).exec();
+				log.info("Started candidate container {} of {} on 127.0.0.1:{}", name, image, port);
+			}
+			catch (NotModifiedException runningAlready) {
+				// a rollout that crashed after starting it
+			}
+			return null;
+		});
+	}
+
+	@Override
+	public void removeCandidate(Tenant tenant) {
+		TenantNames names = tenant.names();
+		String name = names.containerName() + ContainerSpecs.CANDIDATE_SUFFIX;
+		onEngine(names, () -> {
+			Optional<InspectContainerResponse> existing = inspect(name);
+			if (existing.isPresent() && isOurs(existing.get(), names)) {
+				try {
+					docker.removeContainerCmd(existing.get().getId()).withForce(true).exec();
+					log.info("Removed candidate container {}", name);
+				}
+				catch (NotFoundException goneMeanwhile) {
+					// nothing to do
+				}
+			}
+			return null;
+		});
+		ledger.release(tenant.id(), ResourceLedger.CONTAINER, name);
+	}
+
+	@Override
+	public void promoteCandidate(Tenant tenant) {
+		TenantNames names = tenant.names();
+		String name = names.containerName() + ContainerSpecs.CANDIDATE_SUFFIX;
+		onEngine(names, () -> {
+			Optional<InspectContainerResponse> candidate = inspect(name);
+			if (candidate.isEmpty()) {
+				return null; // promoted already (a rollout that crashed after the rename)
+			}
+			requireOurs(candidate.get(), names, name);
+			Optional<InspectContainerResponse> old = inspect(names.containerName());
+			if (old.isPresent()) {
+				requireOurs(old.get(), names);
+				try {
+					docker.removeContainerCmd(old.get().getId()).withForce(true).exec();
+					log.info("Removed the old container {}", names.containerName());
+				}
+				catch (NotFoundException goneMeanwhile) {
+					// nothing to do
+				}
+			}
+			docker.renameContainerCmd(candidate.get().getId()).withName(names.containerName()).exec();
+			log.info("Container {} is now {}", name, names.containerName());
+			return null;
+		});
+		ledger.release(tenant.id(), ResourceLedger.CONTAINER, name);
+	}
+
+	private static void requireOurs(InspectContainerResponse container, TenantNames names, String name) {
+		if (!isOurs(container, names)) {
+			throw new StepFailedException("container " + name + " exists and is not managed by tenantforge for "
+					+ names + ": left untouched");
+		}
 	}
 
 	/** Suspend: stops the container; it stays, with its configuration, for resume. */
@@ -458,12 +560,12 @@ public class TenantContainerProvisioner implements TenantRuntime {
 	}
 
 	/** Created with docker-java: camel-docker's containercreate can set neither labels nor a health check. */
-	private String create(Tenant tenant, ContainerSpec spec) {
+	private String create(Tenant tenant, ContainerSpec spec, String name) {
 		TenantNames names = tenant.names();
 		int port = spec.port();
 		try {
 			String id = docker.createContainerCmd(spec.image())
-				.withName(names.containerName())
+				.withName(name)
 				.withExposedPorts(isolated() ? List.of(ExposedPort.tcp(port)) : List.of())
 				.withUser(spec.user().spec())
 				.withLabels(spec.labels())
@@ -472,13 +574,12 @@ public class TenantContainerProvisioner implements TenantRuntime {
 				.withHostConfig(hostConfig(names, spec.limits(), spec.user(), port))
 				.exec()
 				.getId();
-			log.info("Created container {} ({}) from {}", names.containerName(), id.substring(0, 12),
-					runtime.getImage());
+			log.info("Created container {} ({}) from {}", name, id.substring(0, 12), spec.image());
 			return id;
 		}
 		catch (ConflictException sameName) {
 			// created meanwhile by a reconciler that crashed or raced us: use it if it is ours
-			InspectContainerResponse existing = docker.inspectContainerCmd(names.containerName()).exec();
+			InspectContainerResponse existing = docker.inspectContainerCmd(name).exec();
 			requireOurs(existing, names);
 			return existing.getId();
 		}

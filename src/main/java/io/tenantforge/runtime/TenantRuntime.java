@@ -19,6 +19,44 @@ public interface TenantRuntime {
 	/** Apply: makes the tenant's container run as its tier says (updated in place on a tier change); its port. */
 	int ensure(Tenant tenant, Tier tier);
 
+	/**
+	 * Apply with the image the tenant's version names (the version ledger); {@code image} null: the configured
+	 * {@code tenantforge.runtime.image}. A container that exists keeps its image: only a rollout replaces it.
+	 */
+	default int ensure(Tenant tenant, Tier tier, String image) {
+		return ensure(tenant, tier);
+	}
+
+	/**
+	 * The lowest tenant schema version the image needs (its label {@value ContainerSpecs#LABEL_MIN_SCHEMA}), with one
+	 * image inspect; empty when it declares none. An image the engine does not have fails the step.
+	 */
+	default Optional<String> minSchema(String image) {
+		throw new io.tenantforge.support.StepFailedException("rollouts need the docker driver");
+	}
+
+	/**
+	 * A rollout's new container, started beside the tenant's running one: named
+	 * {@code <container>}{@value ContainerSpecs#CANDIDATE_SUFFIX}, of {@code image}, serving on {@code port}, labelled
+	 * like the tenant's; safe to repeat (an existing candidate of another image or port is replaced).
+	 */
+	default void startCandidate(Tenant tenant, Tier tier, String image, int port) {
+		throw new io.tenantforge.support.StepFailedException("rollouts need the docker driver");
+	}
+
+	/** Removes the rollout's candidate container of the tenant, if there is one; safe to repeat. */
+	default void removeCandidate(Tenant tenant) {
+		throw new io.tenantforge.support.StepFailedException("rollouts need the docker driver");
+	}
+
+	/**
+	 * The candidate becomes the tenant's container: the old one removed, the candidate renamed to the tenant's
+	 * container name. Safe to repeat: with no candidate left, nothing to do.
+	 */
+	default void promoteCandidate(Tenant tenant) {
+		throw new io.tenantforge.support.StepFailedException("rollouts need the docker driver");
+	}
+
 	/** Suspend: stops the tenant's container (Swarm: scales to 0); its configuration stays for resume. */
 	void stop(Tenant tenant);
 

@@ -198,6 +198,15 @@ public class TenantStore {
 		jdbc.update("UPDATE tenants SET port = NULL WHERE id = ?", id);
 	}
 
+	/**
+	 * Moves the tenant to another port (a rollout's switch to its new container, or back); false when it is not on
+	 * {@code from} any more.
+	 */
+	public boolean movePort(String id, int from, int to) {
+		return jdbc.update("UPDATE tenants SET port = ?, updated_at = now() WHERE id = ? AND port = ?", to, id,
+				from) == 1;
+	}
+
 	public List<Integer> assignedPorts() {
 		return jdbc.queryForList("SELECT port FROM tenants WHERE port IS NOT NULL", Integer.class);
 	}

@@ -48,11 +48,13 @@ public final class ServicePurge {
 	public void purge(String... slugs) {
 		for (String slug : slugs) {
 			String role = "tenant_" + slug.replace('-', '_');
-			try {
-				docker.removeContainerCmd("tenant-" + slug).withForce(true).exec();
-			}
-			catch (NotFoundException gone) {
-				// nothing to remove
+			for (String container : List.of("tenant-" + slug, "tenant-" + slug + "-next")) {
+				try {
+					docker.removeContainerCmd(container).withForce(true).exec();
+				}
+				catch (NotFoundException gone) {
+					// nothing to remove
+				}
 			}
 			tenants.execute("DROP SCHEMA IF EXISTS \"" + role + "\" CASCADE");
 			if (!tenants.queryForList("SELECT 1 FROM pg_roles WHERE rolname = ?", role).isEmpty()) {
@@ -75,6 +77,9 @@ public final class ServicePurge {
 				controlPlane.update("DELETE FROM tenant_secrets WHERE tenant_id = ?", slug);
 				if (tableExists("tenant_restarts")) {
 					controlPlane.update("DELETE FROM tenant_restarts WHERE tenant_id = ?", slug);
+				}
+				if (tableExists("rollout_tenants")) {
+					controlPlane.update("DELETE FROM rollout_tenants WHERE tenant_id = ?", slug);
 				}
 				controlPlane.update("DELETE FROM tenants WHERE id = ?", slug);
 			}
