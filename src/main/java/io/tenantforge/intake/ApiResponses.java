@@ -80,7 +80,7 @@ public class ApiResponses {
 	}
 
 	/** Exchange property: the Location of what {@link #accepted} answers with. */
-	public static final String LOCATION = "TenantforgeLocation";
+	public static final String LOCATION = io.tenantforge.support.Headers.LOCATION;
 
 	/** 202 with the body as JSON and a {@code Location} (exchange property {@value #LOCATION}). */
 	public void accepted(Exchange exchange) {

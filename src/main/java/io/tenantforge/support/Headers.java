@@ -21,4 +21,7 @@ public final class Headers {
 	/** The restore job a restore route works on. */
 	public static final String RESTORE_JOB = "TenantforgeRestoreJob";
 
+	/** The Location an API answer (201/202) points at: set by a route, written by ApiResponses. */
+	public static final String LOCATION = "TenantforgeLocation";
+
 }
