@@ -4,7 +4,10 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
-/** The tenantforge control plane: intake routes, the reconciler and the health sweep in one Spring Boot app. */
+/**
+ * The tenantforge control plane: intake routes, the reconciler and the health sweep in
+ * one Spring Boot app.
+ */
 @SpringBootApplication
 @ConfigurationPropertiesScan
 public class TenantforgeApplication {

@@ -22,33 +22,39 @@ import io.tenantforge.support.UnitTest;
 import org.junit.jupiter.api.Test;
 
 /**
- * The package arrows of {@code io.tenantforge}, checked on the compiled production classes. Each feature package
- * has a layer; a class may depend only on packages of a lower layer (never sideways, never up), so there are no
- * cycles:
+ * The package arrows of {@code io.tenantforge}, checked on the compiled production
+ * classes. Each feature package has a layer; a class may depend only on packages of a
+ * lower layer (never sideways, never up), so there are no cycles:
  * <ol start="0">
- * <li>{@code support}: exceptions, headers, metrics, the retry policy: depends on no feature;</li>
- * <li>{@code tenant} (the model, names, store, ledger, locks, the contracts resources share) and {@code security}
- * (secrets, API users);</li>
- * <li>the resources, one family per external thing: {@code database}, {@code cache}, {@code runtime},
- * {@code routing}, and every
- * package not named below (a new resource package such as a router or backups lands here): never on each
- * other;</li>
+ * <li>{@code support}: exceptions, headers, metrics, the retry policy: depends on no
+ * feature;</li>
+ * <li>{@code tenant} (the model, names, store, ledger, locks, the contracts resources
+ * share) and {@code security} (secrets, API users);</li>
+ * <li>the resources, one family per external thing: {@code database}, {@code cache},
+ * {@code runtime}, {@code routing}, and every package not named below (a new resource
+ * package such as a router or backups lands here): never on each other;</li>
  * <li>{@code health}: the probe and the fleet sweep, which observe the resources;</li>
- * <li>{@code provisioning} (the reconciler, which runs the resources' steps, the health probe and the router),
- * {@code intake} (order channels: they only record desired state) and {@code rollout} (canary rollouts of the
- * image and tenant schemas, which orchestrate the resources' steps and the health probe as the reconciler does);</li>
- * <li>{@code posture}: the host posture check reads every part's settings; {@code backup} (backups, restores,
- * clones from an order, credential rotation) works on every resource of one tenant and on orders.</li>
+ * <li>{@code provisioning} (the reconciler, which runs the resources' steps, the health
+ * probe and the router), {@code intake} (order channels: they only record desired state)
+ * and {@code rollout} (canary rollouts of the image and tenant schemas, which orchestrate
+ * the resources' steps and the health probe as the reconciler does);</li>
+ * <li>{@code posture}: the host posture check reads every part's settings; {@code backup}
+ * (backups, restores, clones from an order, credential rotation) works on every resource
+ * of one tenant and on orders.</li>
  * </ol>
- * What one resource needs from another goes through {@code tenant} (e.g. {@link io.tenantforge.tenant.TenantServiceUrls},
- * implemented by {@code provisioning} from the database and cache settings).
+ * What one resource needs from another goes through {@code tenant} (e.g.
+ * {@link io.tenantforge.tenant.TenantServiceUrls}, implemented by {@code provisioning}
+ * from the database and cache settings).
  */
 @UnitTest
 class ArchitectureTest {
 
 	private static final String ROOT = "io.tenantforge";
 
-	/** Layer of each package that is not a resource; a resource (any other package) is layer 2. */
+	/**
+	 * Layer of each package that is not a resource; a resource (any other package) is
+	 * layer 2.
+	 */
 	private static final Map<String, Integer> LAYERS = Map.of("support", 0, "tenant", 1, "security", 1, "health", 3,
 			"provisioning", 4, "intake", 4, "rollout", 4, "backup", 5, "posture", 5);
 
@@ -75,7 +81,8 @@ class ArchitectureTest {
 
 	@Test
 	void eachFeatureLayerIsFixedHere() {
-		// a package the table does not name is a resource; these are the resources of today
+		// a package the table does not name is a resource; these are the resources of
+		// today
 		org.assertj.core.api.Assertions.assertThat(List.of("database", "cache", "runtime", "routing"))
 			.allMatch(feature -> layerOf(feature) == RESOURCE);
 	}
@@ -93,7 +100,10 @@ class ArchitectureTest {
 			.check(PRODUCTION);
 	}
 
-	/** The feature a class belongs to: the first package below {@code io.tenantforge}; empty for the root. */
+	/**
+	 * The feature a class belongs to: the first package below {@code io.tenantforge};
+	 * empty for the root.
+	 */
 	static Optional<String> featureOf(JavaClass type) {
 		String name = type.getPackageName();
 		if (!name.startsWith(ROOT + ".")) {

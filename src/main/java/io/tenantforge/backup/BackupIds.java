@@ -8,8 +8,9 @@ import java.util.HexFormat;
 import java.util.regex.Pattern;
 
 /**
- * Backup ids: {@code <UTC time>-<random hex>}, e.g. {@code 20261201T103000Z-3fa9c2d1}. They sort by time, name a
- * folder of the store, and are checked before they are ever used as one (a path from a request body).
+ * Backup ids: {@code <UTC time>-<random hex>}, e.g. {@code 20261201T103000Z-3fa9c2d1}.
+ * They sort by time, name a folder of the store, and are checked before they are ever
+ * used as one (a path from a request body).
  */
 public final class BackupIds {
 

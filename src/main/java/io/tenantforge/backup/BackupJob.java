@@ -7,7 +7,8 @@ import java.util.Map;
 import io.tenantforge.tenant.Tenant;
 
 /**
- * A backup under way, as the steps of the backup route hand it on: the tenant, then what each step read or made.
+ * A backup under way, as the steps of the backup route hand it on: the tenant, then what
+ * each step read or made.
  *
  * @param trigger api or schedule
  */

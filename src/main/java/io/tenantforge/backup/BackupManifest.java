@@ -6,9 +6,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What a backup holds, in clear ({@code manifest.json} beside the sealed parts): whose it is, when, the tenant
- * schema's migration version, counts and sizes, and the SHA-256 of every sealed part. Never a value of the tenant's
- * data nor a secret: those are only in the sealed parts.
+ * What a backup holds, in clear ({@code manifest.json} beside the sealed parts): whose it
+ * is, when, the tenant schema's migration version, counts and sizes, and the SHA-256 of
+ * every sealed part. Never a value of the tenant's data nor a secret: those are only in
+ * the sealed parts.
  *
  * @param format the layout version of the backup ({@value #FORMAT})
  * @param rows rows per table of the tenant's schema when it was dumped
@@ -55,8 +56,9 @@ public record BackupManifest(int format, String id, String tenant, Instant creat
 	}
 
 	/**
-	 * The associated data a part is sealed with: the tenant id first (a backup of one tenant never opens as
-	 * another's), then the backup and part (a part never opens in place of another).
+	 * The associated data a part is sealed with: the tenant id first (a backup of one
+	 * tenant never opens as another's), then the backup and part (a part never opens in
+	 * place of another).
 	 */
 	public static String context(String tenant, String backupId, String part) {
 		return "backup/" + tenant + "/" + backupId + "/" + part;

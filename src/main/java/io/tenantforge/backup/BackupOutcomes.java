@@ -17,10 +17,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * The newest outcome of each tenant's backups ({@code tenant_backup_outcomes}), as metrics
- * ({@code tenantforge_backup_last_success_seconds{tenant}}, {@code tenantforge_backup_last_failure_seconds{tenant}},
- * epoch seconds, 0 for never) and as the {@code scheduledBackups} health indicator: DOWN, naming each tenant and the reason,
- * while a tenant's newest scheduled backup failed after its newest success.
+ * The newest outcome of each tenant's backups ({@code tenant_backup_outcomes}), as
+ * metrics ({@code tenantforge_backup_last_success_seconds{tenant}},
+ * {@code tenantforge_backup_last_failure_seconds{tenant}}, epoch seconds, 0 for never)
+ * and as the {@code scheduledBackups} health indicator: DOWN, naming each tenant and the
+ * reason, while a tenant's newest scheduled backup failed after its newest success.
  */
 @Component("scheduledBackupsHealthIndicator")
 public class BackupOutcomes implements HealthIndicator {
@@ -44,15 +45,18 @@ public class BackupOutcomes implements HealthIndicator {
 	}
 
 	public void rotated(String tenant, Instant at) {
-		jdbc.update("INSERT INTO tenant_backup_outcomes (tenant_id, last_rotated_at) VALUES (?, ?) "
-				+ "ON CONFLICT (tenant_id) DO UPDATE SET last_rotated_at = EXCLUDED.last_rotated_at", tenant,
-				Timestamp.from(at));
+		jdbc.update(
+				"INSERT INTO tenant_backup_outcomes (tenant_id, last_rotated_at) VALUES (?, ?) "
+						+ "ON CONFLICT (tenant_id) DO UPDATE SET last_rotated_at = EXCLUDED.last_rotated_at",
+				tenant, Timestamp.from(at));
 	}
 
 	public void failure(String tenant, String trigger, String reason) {
-		jdbc.update("INSERT INTO tenant_backup_outcomes (tenant_id, last_failure_at, last_failure, last_trigger) "
-				+ "VALUES (?, now(), ?, ?) ON CONFLICT (tenant_id) DO UPDATE SET last_failure_at = now(), "
-				+ "last_failure = EXCLUDED.last_failure, last_trigger = EXCLUDED.last_trigger", tenant, reason, trigger);
+		jdbc.update(
+				"INSERT INTO tenant_backup_outcomes (tenant_id, last_failure_at, last_failure, last_trigger) "
+						+ "VALUES (?, now(), ?, ?) ON CONFLICT (tenant_id) DO UPDATE SET last_failure_at = now(), "
+						+ "last_failure = EXCLUDED.last_failure, last_trigger = EXCLUDED.last_trigger",
+				tenant, reason, trigger);
 		register(tenant);
 	}
 

@@ -12,9 +12,10 @@ import io.tenantforge.support.Sha256;
 import org.springframework.stereotype.Component;
 
 /**
- * Seals a backup's parts with the control plane's secret key (AES-256-GCM, the tenant id first in the associated
- * data) and opens them again, refusing with the reason a backup of another tenant, a part whose bytes differ from
- * the manifest's checksum, or one that does not open for the tenant it claims to be of.
+ * Seals a backup's parts with the control plane's secret key (AES-256-GCM, the tenant id
+ * first in the associated data) and opens them again, refusing with the reason a backup
+ * of another tenant, a part whose bytes differ from the manifest's checksum, or one that
+ * does not open for the tenant it claims to be of.
  */
 @Component
 public class BackupSeals {
@@ -42,8 +43,8 @@ public class BackupSeals {
 	}
 
 	/**
-	 * Opens every part of the manifest (file name → bytes as read from the store) as a backup of {@code tenant}.
-	 *
+	 * Opens every part of the manifest (file name → bytes as read from the store) as a
+	 * backup of {@code tenant}.
 	 * @throws BackupRefusedException with the reason, before anything is changed
 	 */
 	public Map<String, byte[]> open(BackupManifest manifest, String tenant, Map<String, byte[]> files) {

@@ -14,10 +14,14 @@ import io.tenantforge.support.StepFailedException;
 import org.springframework.stereotype.Component;
 
 /**
- * The folder backup store: {@code <dir>/<tenant>/<backup id>/} holds {@code manifest.json} and one
- * {@code <part>.sealed} file per part. The backup route writes the files through Camel's {@code file:} component
- * (manifest last: a folder without one is an unfinished backup); this bean names them and reads a backup back
- * whole for a restore (a file consumer polls a folder, a restore reads named files on request: hence a bean).
+ * The folder backup store: {@code
+ *
+<dir>
+ * /<tenant>/<backup id>/} holds {@code manifest.json} and one {@code <part>.sealed} file
+ * per part. The backup route writes the files through Camel's {@code file:} component
+ * (manifest last: a folder without one is an unfinished backup); this bean names them and
+ * reads a backup back whole for a restore (a file consumer polls a folder, a restore
+ * reads named files on request: hence a bean).
  */
 @Component
 public class BackupStore {
@@ -56,7 +60,6 @@ public class BackupStore {
 
 	/**
 	 * Reads the backup {@code backupId} from the folder of {@code tenant}.
-	 *
 	 * @throws NotFoundException when there is no finished backup of that id there
 	 * @throws BackupRefusedException when its manifest cannot be read
 	 */
@@ -71,10 +74,8 @@ public class BackupStore {
 			manifest = json.readValue(Files.readAllBytes(manifestFile), BackupManifest.class);
 		}
 		catch (IOException e) {
-			throw new BackupRefusedException("backup " + backupId + ": its manifest cannot be read (" + e.getMessage()
-				.lines()
-				.findFirst()
-				.orElse("") + ")");
+			throw new BackupRefusedException("backup " + backupId + ": its manifest cannot be read ("
+					+ e.getMessage().lines().findFirst().orElse("") + ")");
 		}
 		if (!backupId.equals(manifest.id())) {
 			throw new BackupRefusedException("backup " + backupId + ": its manifest names backup '" + manifest.id()

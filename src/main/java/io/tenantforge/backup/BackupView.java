@@ -13,7 +13,9 @@ public record BackupView(String id, String tenant, String trigger, Instant creat
 				manifest.schemaVersion(), manifest.sizeBytes(), manifest.rowCount(), manifest.keys());
 	}
 
-	/** The creation time as JDBC takes it (the {@code sql:} insert of the backup route). */
+	/**
+	 * The creation time as JDBC takes it (the {@code sql:} insert of the backup route).
+	 */
 	public OffsetDateTime createdAtUtc() {
 		return createdAt.atOffset(ZoneOffset.UTC);
 	}

@@ -24,8 +24,9 @@ import org.apache.camel.Header;
 import org.springframework.stereotype.Component;
 
 /**
- * The steps of a backup, called in order by the {@code backup-*} routes: begin, dump the schema, read the namespace,
- * seal; the route writes the files to the store and records the backup. Also shapes the list of a tenant's backups.
+ * The steps of a backup, called in order by the {@code backup-*} routes: begin, dump the
+ * schema, read the namespace, seal; the route writes the files to the store and records
+ * the backup. Also shapes the list of a tenant's backups.
  */
 @Component
 public class Backups {
@@ -91,7 +92,10 @@ public class Backups {
 		return job.withNamespace(namespaces.capture(job.tenant().names()));
 	}
 
-	/** Seals the parts and writes the manifest: the files the route puts into the store, manifest last. */
+	/**
+	 * Seals the parts and writes the manifest: the files the route puts into the store,
+	 * manifest last.
+	 */
 	public BackupJob seal(BackupJob job) {
 		Map<String, byte[]> parts = new LinkedHashMap<>();
 		parts.put(BackupManifest.SCHEMA, job.schemaDump());
@@ -103,8 +107,8 @@ public class Backups {
 				job.trigger(), job.schemaVersion(), job.rows(), job.namespace().entries().size(),
 				sealed.stream().map(BackupSeals.SealedPart::entry).toList());
 		List<BackupStore.BackupFile> files = new ArrayList<>();
-		sealed.forEach(p -> files.add(new BackupStore.BackupFile(BackupStore.pathOf(tenant, job.id(), p.file()),
-				p.bytes())));
+		sealed.forEach(
+				p -> files.add(new BackupStore.BackupFile(BackupStore.pathOf(tenant, job.id(), p.file()), p.bytes())));
 		files.add(new BackupStore.BackupFile(BackupStore.pathOf(tenant, job.id(), BackupStore.MANIFEST),
 				store.manifestBytes(manifest)));
 		return job.sealed(files, manifest);
@@ -113,12 +117,15 @@ public class Backups {
 	/** The backup as the API shows it, once its files are in the store. */
 	public BackupView written(BackupJob job) {
 		BackupView view = BackupView.of(job.manifest());
-		log.info("Backed up tenant {} as {}: {} rows, {} keys, {} bytes sealed", view.tenant(), view.id(),
-				view.rows(), view.keys(), view.sizeBytes());
+		log.info("Backed up tenant {} as {}: {} rows, {} keys, {} bytes sealed", view.tenant(), view.id(), view.rows(),
+				view.keys(), view.sizeBytes());
 		return view;
 	}
 
-	/** Rows of {@code tenant_backups} (the {@code sql:} query of the list route) as the API shows them. */
+	/**
+	 * Rows of {@code tenant_backups} (the {@code sql:} query of the list route) as the
+	 * API shows them.
+	 */
 	public List<BackupView> views(List<Map<String, Object>> rows) {
 		return rows.stream()
 			.map(row -> new BackupView((String) row.get("id"), (String) row.get("tenant_id"),

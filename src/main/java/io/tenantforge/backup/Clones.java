@@ -14,11 +14,12 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Clones: an order with {@code "from":{"tenant","backup"}} makes a new tenant like any other (its own role, ACL user,
- * container), which is then seeded from that backup by a restore into it ({@code clone-seed} route): the backup's
- * schema under the new tenant's name and owner, its keys under the new tenant's prefix. The backup is checked before
- * the order is recorded, so a bad one refuses the order (400 naming {@code from.backup}); afterwards the two tenants
- * share nothing.
+ * Clones: an order with {@code "from":{"tenant","backup"}} makes a new tenant like any
+ * other (its own role, ACL user, container), which is then seeded from that backup by a
+ * restore into it ({@code clone-seed} route): the backup's schema under the new tenant's
+ * name and owner, its keys under the new tenant's prefix. The backup is checked before
+ * the order is recorded, so a bad one refuses the order (400 naming {@code from.backup});
+ * afterwards the two tenants share nothing.
  */
 @Component
 public class Clones {
@@ -41,10 +42,11 @@ public class Clones {
 	}
 
 	/**
-	 * A clone's source ({@code sourceTenant}, {@code backupId}; both null for an order that is no clone) must be a
-	 * backup of that tenant that opens with this control plane's key: else 400 naming {@code from.backup}. The intake
-	 * route calls this with the order's fields (intake and backup are features of one layer: neither imports the
-	 * other).
+	 * A clone's source ({@code sourceTenant}, {@code backupId}; both null for an order
+	 * that is no clone) must be a backup of that tenant that opens with this control
+	 * plane's key: else 400 naming {@code from.backup}. The intake route calls this with
+	 * the order's fields (intake and backup are features of one layer: neither imports
+	 * the other).
 	 */
 	public void check(String sourceTenant, String backupId) {
 		if (sourceTenant == null || backupId == null) {
@@ -52,8 +54,8 @@ public class Clones {
 		}
 		try {
 			if (ledger.ownerOfBackup(backupId).filter(owner -> !owner.equals(sourceTenant)).isPresent()) {
-				throw new BackupRefusedException("backup " + backupId + " is not a backup of tenant '" + sourceTenant
-						+ "'");
+				throw new BackupRefusedException(
+						"backup " + backupId + " is not a backup of tenant '" + sourceTenant + "'");
 			}
 			BackupStore.StoredBackup stored = store.read(sourceTenant, backupId);
 			seals.open(stored.manifest(), sourceTenant, stored.files());
@@ -63,12 +65,16 @@ public class Clones {
 		}
 	}
 
-	/** Records the seed of a tenant an order made ({@code created}); an order seen before records nothing. */
+	/**
+	 * Records the seed of a tenant an order made ({@code created}); an order seen before
+	 * records nothing.
+	 */
 	public void requested(String sourceTenant, String backupId, String tenantId, boolean created) {
 		if (sourceTenant != null && backupId != null && created) {
-			jdbc.update("INSERT INTO tenant_seeds (tenant_id, source_tenant, backup_id) VALUES (?, ?, ?) "
-					+ "ON CONFLICT (tenant_id) DO UPDATE SET source_tenant = EXCLUDED.source_tenant, "
-					+ "backup_id = EXCLUDED.backup_id, state = 'PENDING', reason = NULL, finished_at = NULL",
+			jdbc.update(
+					"INSERT INTO tenant_seeds (tenant_id, source_tenant, backup_id) VALUES (?, ?, ?) "
+							+ "ON CONFLICT (tenant_id) DO UPDATE SET source_tenant = EXCLUDED.source_tenant, "
+							+ "backup_id = EXCLUDED.backup_id, state = 'PENDING', reason = NULL, finished_at = NULL",
 					tenantId, sourceTenant, backupId);
 			log.info("Tenant {} is a clone: seeded from backup {} of {} once it is ACTIVE", tenantId, backupId,
 					sourceTenant);
@@ -76,8 +82,9 @@ public class Clones {
 	}
 
 	/**
-	 * Tenants whose seed is due: ACTIVE with their reconcile done. A seed whose restore finished (a control plane
-	 * that died after it) is marked seeded first, never run twice.
+	 * Tenants whose seed is due: ACTIVE with their reconcile done. A seed whose restore
+	 * finished (a control plane that died after it) is marked seeded first, never run
+	 * twice.
 	 */
 	public List<String> due() {
 		jdbc.update("UPDATE tenant_seeds s SET state = 'SEEDED', finished_at = now() WHERE state = 'PENDING' AND "
@@ -95,8 +102,8 @@ public class Clones {
 	}
 
 	/**
-	 * A seed that failed: refused or undone for good (FAILED, with the reason); anything else (the tenant busy, a
-	 * service down) is tried again on the next round.
+	 * A seed that failed: refused or undone for good (FAILED, with the reason); anything
+	 * else (the tenant busy, a service down) is tried again on the next round.
 	 */
 	public void failed(Exchange exchange) {
 		Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);

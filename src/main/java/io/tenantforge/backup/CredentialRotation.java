@@ -27,15 +27,18 @@ import org.apache.camel.Header;
 import org.springframework.stereotype.Component;
 
 /**
- * The steps of a credential rotation, called in order by the {@code credentials-rotate} route, under the tenant's
- * reconcile lock. Redis first gets the new password beside the old one (an ACL user holds several); then the new
- * secrets are stored, the database role's password changed (open sessions stay: PostgreSQL authenticates only at
- * connect) and the secret files rewritten in place atomically (temporary file and rename in the same folder), so a
- * product that reads its files on each new connection uses the new ones from then on; after a grace period the old
- * Redis password is removed. Afterwards PostgreSQL and Redis refuse the old passwords.
+ * The steps of a credential rotation, called in order by the {@code credentials-rotate}
+ * route, under the tenant's reconcile lock. Redis first gets the new password beside the
+ * old one (an ACL user holds several); then the new secrets are stored, the database
+ * role's password changed (open sessions stay: PostgreSQL authenticates only at connect)
+ * and the secret files rewritten in place atomically (temporary file and rename in the
+ * same folder), so a product that reads its files on each new connection uses the new
+ * ones from then on; after a grace period the old Redis password is removed. Afterwards
+ * PostgreSQL and Redis refuse the old passwords.
  * <p>
- * A crash part-way leaves the stored secrets as the truth: the next reconcile of the tenant sets the role's password,
- * the ACL user (with only the stored password) and the files from them.
+ * A crash part-way leaves the stored secrets as the truth: the next reconcile of the
+ * tenant sets the role's password, the ACL user (with only the stored password) and the
+ * files from them.
  */
 @Component
 public class CredentialRotation {
@@ -82,7 +85,8 @@ public class CredentialRotation {
 	}
 
 	/**
-	 * A rotation under way: the tenant, and the hash of the Redis password it replaces (never a password itself).
+	 * A rotation under way: the tenant, and the hash of the Redis password it replaces
+	 * (never a password itself).
 	 */
 	public record RotationJob(Tenant tenant, String oldRedisHash, Instant startedAt, long graceMillis) {
 
@@ -97,7 +101,10 @@ public class CredentialRotation {
 	public record RotationView(String tenant, List<String> rotated, Instant rotatedAt) {
 	}
 
-	/** The tenant must be ACTIVE and settled (409 otherwise, and while a reconcile or restore holds its lock). */
+	/**
+	 * The tenant must be ACTIVE and settled (409 otherwise, and while a reconcile or
+	 * restore holds its lock).
+	 */
 	public RotationJob begin(@Header("id") String id, Exchange exchange) {
 		Tenant tenant = tenants.find(id).orElseThrow(() -> new NotFoundException("no tenant '" + id + "'"));
 		if (tenant.desiredState() != DesiredState.ACTIVE || tenant.observedGeneration() != tenant.generation()) {
@@ -121,8 +128,9 @@ public class CredentialRotation {
 	}
 
 	/**
-	 * The new database password, stored, set on the role, then both secret files rewritten (the role first: the window
-	 * in which a new connection with the old file is refused is the time to rename two files).
+	 * The new database password, stored, set on the role, then both secret files
+	 * rewritten (the role first: the window in which a new connection with the old file
+	 * is refused is the time to rename two files).
 	 */
 	public RotationJob changeDatabasePassword(RotationJob job) {
 		String id = job.tenant().id();
@@ -134,7 +142,10 @@ public class CredentialRotation {
 		return job;
 	}
 
-	/** After the grace period: the ACL user keeps only the new password (the cache step's own rules). */
+	/**
+	 * After the grace period: the ACL user keeps only the new password (the cache step's
+	 * own rules).
+	 */
 	public RotationView removeOldRedisPassword(RotationJob job) {
 		redis.removePassword(job.tenant().names().redisUser(), job.oldRedisHash());
 		cache.ensure(job.tenant());

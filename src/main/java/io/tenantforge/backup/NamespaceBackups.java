@@ -29,15 +29,17 @@ import org.springframework.boot.autoconfigure.data.redis.RedisProperties;
 import org.springframework.stereotype.Component;
 
 /**
- * The Redis gateway of backups, the only code of the feature that talks to Redis, over a binary-safe Lettuce
- * connection of its own: reads a namespace (SCAN + DUMP + PTTL), stages a snapshot under a restore's own prefix
- * (RESTORE with the TTL), swaps it in and clears what a restore staged; adds and removes an ACL user's passwords for
- * a credential rotation. camel-spring-redis has no SCAN, DUMP,
- * RESTORE or EVAL, hence a bean. Faults are classified here (unreachable: retry; refused: failed for good).
+ * The Redis gateway of backups, the only code of the feature that talks to Redis, over a
+ * binary-safe Lettuce connection of its own: reads a namespace (SCAN + DUMP + PTTL),
+ * stages a snapshot under a restore's own prefix (RESTORE with the TTL), swaps it in and
+ * clears what a restore staged; adds and removes an ACL user's passwords for a credential
+ * rotation. camel-spring-redis has no SCAN, DUMP, RESTORE or EVAL, hence a bean. Faults
+ * are classified here (unreachable: retry; refused: failed for good).
  * <p>
- * The swap is one Lua script, which Redis runs atomically: the live keys go, every staged key is renamed to its live
- * name (keeping its TTL), the staging marker goes. A control plane that dies before the script ran left the live keys
- * as they were; one that dies after has swapped them all. The marker tells which.
+ * The swap is one Lua script, which Redis runs atomically: the live keys go, every staged
+ * key is renamed to its live name (keeping its TTL), the staging marker goes. A control
+ * plane that dies before the script ran left the live keys as they were; one that dies
+ * after has swapped them all. The marker tells which.
  */
 @Component
 public class NamespaceBackups implements DisposableBean {
@@ -82,7 +84,10 @@ public class NamespaceBackups implements DisposableBean {
 		return "tfrestore:" + restoreId + ":staged";
 	}
 
-	/** Every key of the namespace with its TTL and DUMP payload. A key that expires while it is read is left out. */
+	/**
+	 * Every key of the namespace with its TTL and DUMP payload. A key that expires while
+	 * it is read is left out.
+	 */
 	public NamespaceSnapshot capture(TenantNames names) {
 		byte[] prefix = bytes(names.redisNamespace());
 		return run("reading the namespace of " + names, redis -> {
@@ -93,13 +98,17 @@ public class NamespaceBackups implements DisposableBean {
 				if (payload == null || ttl == null || ttl == -2) {
 					continue; // expired meanwhile
 				}
-				entries.add(new NamespaceSnapshot.Entry(Arrays.copyOfRange(key, prefix.length, key.length), ttl, payload));
+				entries
+					.add(new NamespaceSnapshot.Entry(Arrays.copyOfRange(key, prefix.length, key.length), ttl, payload));
 			}
 			return new NamespaceSnapshot(entries);
 		});
 	}
 
-	/** Writes the snapshot under the restore's staging prefix, each key with its TTL, then the marker. */
+	/**
+	 * Writes the snapshot under the restore's staging prefix, each key with its TTL, then
+	 * the marker.
+	 */
 	public void stage(NamespaceSnapshot snapshot, long restoreId) {
 		run("staging restore " + restoreId, redis -> {
 			for (NamespaceSnapshot.Entry entry : snapshot.entries()) {
@@ -116,8 +125,9 @@ public class NamespaceBackups implements DisposableBean {
 	}
 
 	/**
-	 * Replaces the tenant's namespace by the staged keys, atomically (one script); returns how many keys were
-	 * moved. Nothing happens when the marker is gone (swapped already).
+	 * Replaces the tenant's namespace by the staged keys, atomically (one script);
+	 * returns how many keys were moved. Nothing happens when the marker is gone (swapped
+	 * already).
 	 */
 	public long swap(TenantNames names, long restoreId) {
 		return run("swapping in restore " + restoreId + " for " + names, redis -> {
@@ -151,13 +161,19 @@ public class NamespaceBackups implements DisposableBean {
 		});
 	}
 
-	/** Adds a password (as its SHA-256) to the ACL user; the ones it has stay valid (credential rotation). */
+	/**
+	 * Adds a password (as its SHA-256) to the ACL user; the ones it has stay valid
+	 * (credential rotation).
+	 */
 	public void addPassword(String user, String sha256) {
 		run("adding a password to " + user,
 				redis -> redis.aclSetuser(user, io.lettuce.core.AclSetuserArgs.Builder.addHashedPassword(sha256)));
 	}
 
-	/** Removes one password (by its SHA-256) from the ACL user; connections already authenticated stay. */
+	/**
+	 * Removes one password (by its SHA-256) from the ACL user; connections already
+	 * authenticated stay.
+	 */
 	public void removePassword(String user, String sha256) {
 		run("removing a password of " + user,
 				redis -> redis.aclSetuser(user, io.lettuce.core.AclSetuserArgs.Builder.removeHashedPassword(sha256)));

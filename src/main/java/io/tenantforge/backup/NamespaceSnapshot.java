@@ -11,11 +11,12 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A tenant's Redis namespace as a backup holds it: every key (without the {@code tenant:<slug>:} prefix, so the
- * snapshot can seed another tenant) with its remaining time to live and its {@code DUMP} payload.
+ * A tenant's Redis namespace as a backup holds it: every key (without the
+ * {@code tenant:<slug>:} prefix, so the snapshot can seed another tenant) with its
+ * remaining time to live and its {@code DUMP} payload.
  * <p>
- * The bytes: {@code TFNS1}, the number of keys, then per key its length-prefixed name, its TTL in milliseconds
- * ({@code -1}: none) and its length-prefixed payload.
+ * The bytes: {@code TFNS1}, the number of keys, then per key its length-prefixed name,
+ * its TTL in milliseconds ({@code -1}: none) and its length-prefixed payload.
  */
 public record NamespaceSnapshot(List<Entry> entries) {
 
@@ -27,8 +28,10 @@ public record NamespaceSnapshot(List<Entry> entries) {
 
 	/**
 	 * @param suffix the key without the namespace prefix
-	 * @param ttlMillis the remaining TTL when it was read, or -1 for a key that does not expire
-	 * @param payload what {@code DUMP} returned (Redis's own serialisation, with its checksum)
+	 * @param ttlMillis the remaining TTL when it was read, or -1 for a key that does not
+	 * expire
+	 * @param payload what {@code DUMP} returned (Redis's own serialisation, with its
+	 * checksum)
 	 */
 	public record Entry(byte[] suffix, long ttlMillis, byte[] payload) {
 
@@ -69,7 +72,9 @@ public record NamespaceSnapshot(List<Entry> entries) {
 		return bytes.toByteArray();
 	}
 
-	/** @throws IllegalArgumentException when the bytes are not a snapshot */
+	/**
+	 * @throws IllegalArgumentException when the bytes are not a snapshot
+	 */
 	public static NamespaceSnapshot decode(byte[] bytes) {
 		try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
 			byte[] magic = in.readNBytes(MAGIC.length);

@@ -16,9 +16,10 @@ import io.tenantforge.support.RetryableException;
 import io.tenantforge.support.StepFailedException;
 
 /**
- * Runs pg_dump or pg_restore with a timeout that fires even while the program hangs: its messages go to a file, never
- * to a pipe read to its end before {@code waitFor} (which would block as long as the program does). A program that
- * outlives the timeout is killed and the run is a transient fault; a non-zero exit fails for good.
+ * Runs pg_dump or pg_restore with a timeout that fires even while the program hangs: its
+ * messages go to a file, never to a pipe read to its end before {@code waitFor} (which
+ * would block as long as the program does). A program that outlives the timeout is killed
+ * and the run is a transient fault; a non-zero exit fails for good.
  */
 final class Processes {
 
@@ -44,10 +45,11 @@ final class Processes {
 				throw new RetryableException(what + " did not finish within " + timeout.toSeconds() + "s: killed");
 			}
 			if (process.exitValue() != 0) {
-				// the messages may quote the tenant's data (a failing COPY line): the log has them, the answer not
+				// the messages may quote the tenant's data (a failing COPY line): the log
+				// has them, the answer not
 				log.warn("{} exited {}: {}", what, process.exitValue(), tail(messages));
-				throw new StepFailedException(what + " exited " + process.exitValue() + " (its messages are in the "
-						+ "control-plane log)");
+				throw new StepFailedException(
+						what + " exited " + process.exitValue() + " (its messages are in the " + "control-plane log)");
 			}
 		}
 		catch (IOException e) {

@@ -3,8 +3,9 @@ package io.tenantforge.backup;
 import io.tenantforge.tenant.Tenant;
 
 /**
- * A restore under way, as the steps of the restore route hand it on: the tenant restored, the backup opened and
- * checked (its parts in clear), and once recorded, the restore's id.
+ * A restore under way, as the steps of the restore route hand it on: the tenant restored,
+ * the backup opened and checked (its parts in clear), and once recorded, the restore's
+ * id.
  */
 public record RestoreJob(Tenant tenant, String backupId, String sourceTenant, BackupManifest manifest,
 		byte[] schemaDump, NamespaceSnapshot namespace, long restoreId) {

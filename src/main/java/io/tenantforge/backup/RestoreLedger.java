@@ -10,7 +10,10 @@ import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
-/** The restores' progress in the control-plane database ({@code tenant_restores}) and the backups' owners. */
+/**
+ * The restores' progress in the control-plane database ({@code tenant_restores}) and the
+ * backups' owners.
+ */
 @Component
 public class RestoreLedger {
 
@@ -31,9 +34,10 @@ public class RestoreLedger {
 	/** Records a new restore in STAGING; 409 when the tenant has an unfinished one. */
 	public long open(String tenant, String backupId, String sourceTenant) {
 		try {
-			return jdbc.queryForObject("INSERT INTO tenant_restores (tenant_id, backup_id, source_tenant, phase) "
-					+ "VALUES (?, ?, ?, ?) RETURNING id", Long.class, tenant, backupId, sourceTenant,
-					RestorePhase.STAGING.name());
+			return jdbc.queryForObject(
+					"INSERT INTO tenant_restores (tenant_id, backup_id, source_tenant, phase) "
+							+ "VALUES (?, ?, ?, ?) RETURNING id",
+					Long.class, tenant, backupId, sourceTenant, RestorePhase.STAGING.name());
 		}
 		catch (DuplicateKeyException e) {
 			throw new ConflictException("tenant '" + tenant + "' has a restore under way");

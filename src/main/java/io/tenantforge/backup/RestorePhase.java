@@ -3,7 +3,9 @@ package io.tenantforge.backup;
 /** How far a restore got: the last step done, in order; then how it ended. */
 public enum RestorePhase {
 
-	/** Recorded; the backup's keys are being written under the restore's staging prefix. */
+	/**
+	 * Recorded; the backup's keys are being written under the restore's staging prefix.
+	 */
 	STAGING,
 	/** Every key staged, the staging marker set. */
 	STAGED,
@@ -11,7 +13,10 @@ public enum RestorePhase {
 	PARKED,
 	/** The backup's schema restored under the tenant's name (one transaction). */
 	RESTORED,
-	/** The staged keys swapped in (one script): the commit point; from here on a restore only goes forward. */
+	/**
+	 * The staged keys swapped in (one script): the commit point; from here on a restore
+	 * only goes forward.
+	 */
 	SWAPPED,
 	/** Finished: the tenant has the backup's data. */
 	DONE,

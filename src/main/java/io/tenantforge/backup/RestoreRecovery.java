@@ -1,11 +1,13 @@
 package io.tenantforge.backup;
 
 /**
- * What to do with a restore that did not run to its end (it failed, or its control plane died), from what is
- * observed now. The Redis swap is the commit point, because it is the one step that is atomic and leaves a trace
- * (its staging marker goes with it): while the marker is there nothing of the tenant's live data has changed except
- * the schema, which is parked and can be brought back; once it is gone, every step before it has happened too, and
- * only the parked schema is left to drop. Either way the tenant ends with the old data or the new, never a mix.
+ * What to do with a restore that did not run to its end (it failed, or its control plane
+ * died), from what is observed now. The Redis swap is the commit point, because it is the
+ * one step that is atomic and leaves a trace (its staging marker goes with it): while the
+ * marker is there nothing of the tenant's live data has changed except the schema, which
+ * is parked and can be brought back; once it is gone, every step before it has happened
+ * too, and only the parked schema is left to drop. Either way the tenant ends with the
+ * old data or the new, never a mix.
  */
 public final class RestoreRecovery {
 
@@ -13,12 +15,17 @@ public final class RestoreRecovery {
 	}
 
 	public enum Decision {
-		/** Bring back the parked schema (dropping a restored one in its place), clear the staged keys. */
+
+		/**
+		 * Bring back the parked schema (dropping a restored one in its place), clear the
+		 * staged keys.
+		 */
 		UNDO,
 		/** Drop the parked schema, clear any staged leftovers: the restore is done. */
 		FINISH,
 		/** Neither the live nor the parked schema exists: not decidable here. */
 		STUCK
+
 	}
 
 	/**

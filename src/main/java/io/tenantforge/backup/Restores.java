@@ -30,13 +30,15 @@ import org.apache.camel.Header;
 import org.springframework.stereotype.Component;
 
 /**
- * The steps of a restore in place, called in order by the {@code restore-*} routes. Under the tenant's reconcile lock
- * (no reconciler, on any control plane, acts on it meanwhile): the backup is opened and checked before anything is
- * touched; the tenant is suspended; the backup's keys are staged under a prefix of the restore's own; the live schema
- * is parked under a side name and the backup's schema restored in one transaction; the staged keys are swapped in
- * (the commit point, see {@link RestoreRecovery}); the parked schema is dropped; the tenant resumes through the
- * reconciler. A step that fails undoes what was done; a control plane that dies mid-way leaves a recorded restore
- * that the recovery route finishes or undoes.
+ * The steps of a restore in place, called in order by the {@code restore-*} routes. Under
+ * the tenant's reconcile lock (no reconciler, on any control plane, acts on it
+ * meanwhile): the backup is opened and checked before anything is touched; the tenant is
+ * suspended; the backup's keys are staged under a prefix of the restore's own; the live
+ * schema is parked under a side name and the backup's schema restored in one transaction;
+ * the staged keys are swapped in (the commit point, see {@link RestoreRecovery}); the
+ * parked schema is dropped; the tenant resumes through the reconciler. A step that fails
+ * undoes what was done; a control plane that dies mid-way leaves a recorded restore that
+ * the recovery route finishes or undoes.
  */
 @Component
 public class Restores {
@@ -73,10 +75,10 @@ public class Restores {
 
 	private final org.springframework.jdbc.core.JdbcTemplate jdbc;
 
-	public Restores(TenantStore tenants, TenantLocks locks, RestoreLedger ledger, BackupStore store,
-			BackupSeals seals, SchemaBackups schemas, NamespaceBackups namespaces,
-			TenantRuntime containers, TenantCacheProvisioner cache, TenantDatabaseProvisioner database,
-			ObjectMapper json, BackupProperties properties, org.springframework.jdbc.core.JdbcTemplate jdbc) {
+	public Restores(TenantStore tenants, TenantLocks locks, RestoreLedger ledger, BackupStore store, BackupSeals seals,
+			SchemaBackups schemas, NamespaceBackups namespaces, TenantRuntime containers, TenantCacheProvisioner cache,
+			TenantDatabaseProvisioner database, ObjectMapper json, BackupProperties properties,
+			org.springframework.jdbc.core.JdbcTemplate jdbc) {
 		this.properties = properties;
 		this.jdbc = jdbc;
 		this.tenants = tenants;
@@ -93,8 +95,9 @@ public class Restores {
 	}
 
 	/**
-	 * Reads the request, then opens and checks the backup: it must be this tenant's, complete, match its checksums
-	 * and open with this control plane's key for this tenant. Nothing is changed before this has passed.
+	 * Reads the request, then opens and checks the backup: it must be this tenant's,
+	 * complete, match its checksums and open with this control plane's key for this
+	 * tenant. Nothing is changed before this has passed.
 	 */
 	public RestoreJob open(@Header("id") String tenantId, @Body byte[] body) {
 		String backupId = backupIdOf(body);
@@ -121,13 +124,14 @@ public class Restores {
 	}
 
 	/**
-	 * The seed of a clone: the backup of the source tenant recorded in its seed, opened and checked as that tenant's
-	 * (the seal's associated data is the source tenant's id), to be restored into the clone.
+	 * The seed of a clone: the backup of the source tenant recorded in its seed, opened
+	 * and checked as that tenant's (the seal's associated data is the source tenant's
+	 * id), to be restored into the clone.
 	 */
 	public RestoreJob openSeed(@Header(io.tenantforge.support.Headers.TENANT_ID) String tenantId) {
 		Tenant tenant = tenants.find(tenantId).orElseThrow(() -> new NotFoundException("no tenant '" + tenantId + "'"));
-		Map<String, Object> seed = jdbc.queryForMap("SELECT source_tenant, backup_id FROM tenant_seeds WHERE tenant_id = ?",
-				tenantId);
+		Map<String, Object> seed = jdbc
+			.queryForMap("SELECT source_tenant, backup_id FROM tenant_seeds WHERE tenant_id = ?", tenantId);
 		String source = (String) seed.get("source_tenant");
 		String backupId = (String) seed.get("backup_id");
 		BackupStore.StoredBackup stored = store.read(source, backupId);
@@ -143,7 +147,10 @@ public class Restores {
 				0);
 	}
 
-	/** For a clone: the source's schema made into the clone's (its name, owner and mark); nothing for a restore. */
+	/**
+	 * For a clone: the source's schema made into the clone's (its name, owner and mark);
+	 * nothing for a restore.
+	 */
 	public RestoreJob retarget(RestoreJob job) {
 		if (!job.seed()) {
 			return job;
@@ -152,7 +159,10 @@ public class Restores {
 				job.tenant().names(), job.tenant().id(), job.restoreId()));
 	}
 
-	/** Takes the tenant's lock (409 while a reconcile or another restore holds it) and records the restore. */
+	/**
+	 * Takes the tenant's lock (409 while a reconcile or another restore holds it) and
+	 * records the restore.
+	 */
 	public RestoreJob begin(RestoreJob job, Exchange exchange) {
 		TenantLock lock = locks.tryLock(job.tenant().id())
 			.orElseThrow(() -> new ConflictException("tenant '" + job.tenant().id()
@@ -172,7 +182,10 @@ public class Restores {
 		return recorded;
 	}
 
-	/** Stops the container and locks the role and ACL user: nothing writes while the data changes. */
+	/**
+	 * Stops the container and locks the role and ACL user: nothing writes while the data
+	 * changes.
+	 */
 	public RestoreJob suspend(RestoreJob job) {
 		containers.stop(job.tenant());
 		cache.disable(job.tenant());
@@ -215,8 +228,9 @@ public class Restores {
 	}
 
 	/**
-	 * A step failed: undoes what the restore did (or finishes it, if it got past its commit point), then fails the
-	 * request with the reason. A restore not yet recorded changed nothing.
+	 * A step failed: undoes what the restore did (or finishes it, if it got past its
+	 * commit point), then fails the request with the reason. A restore not yet recorded
+	 * changed nothing.
 	 */
 	public void undo(Exchange exchange) {
 		Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
@@ -232,7 +246,10 @@ public class Restores {
 				});
 	}
 
-	/** Gives the lock back and has the reconciler bring the tenant back to its desired state (it resumes). */
+	/**
+	 * Gives the lock back and has the reconciler bring the tenant back to its desired
+	 * state (it resumes).
+	 */
 	public void release(Exchange exchange) {
 		TenantLock lock = exchange.getProperty(LOCK, TenantLock.class);
 		RestoreJob job = exchange.getProperty(JOB, RestoreJob.class);
@@ -241,7 +258,8 @@ public class Restores {
 		}
 		exchange.removeProperty(LOCK);
 		try {
-			// an unsettled restore (a service was down for the undo too) keeps the tenant suspended: the recovery
+			// an unsettled restore (a service was down for the undo too) keeps the tenant
+			// suspended: the recovery
 			// route settles it and resumes the tenant then
 			if (ledger.find(job.restoreId()).map(r -> r.phase().finished()).orElse(false)) {
 				resume(job.tenant().id());
@@ -253,8 +271,9 @@ public class Restores {
 	}
 
 	/**
-	 * Finishes or undoes one unfinished restore of a control plane that died: only when no one holds the tenant's
-	 * lock (a live restore holds it throughout). Returns the tenant id when it settled one, else null.
+	 * Finishes or undoes one unfinished restore of a control plane that died: only when
+	 * no one holds the tenant's lock (a live restore holds it throughout). Returns the
+	 * tenant id when it settled one, else null.
 	 */
 	public String recover(RestoreLedger.RestoreView restore) {
 		Optional<TenantLock> lock = locks.tryLock(restore.tenant());
@@ -274,7 +293,10 @@ public class Restores {
 		}
 	}
 
-	/** Applies {@link RestoreRecovery#decide} to what is observed now; returns how the restore ended. */
+	/**
+	 * Applies {@link RestoreRecovery#decide} to what is observed now; returns how the
+	 * restore ended.
+	 */
 	private RestorePhase settle(long restoreId, TenantNames names, String reason) {
 		RestorePhase phase = ledger.find(restoreId).map(RestoreLedger.RestoreView::phase).orElseThrow();
 		boolean live = schemas.schemaExists(names.databaseSchema());
@@ -306,7 +328,10 @@ public class Restores {
 		}
 	}
 
-	/** Records the phase; then the crash tests' hook may stop the restore dead, to SIGKILL it exactly there. */
+	/**
+	 * Records the phase; then the crash tests' hook may stop the restore dead, to SIGKILL
+	 * it exactly there.
+	 */
 	private void mark(RestoreJob job, RestorePhase phase) {
 		ledger.mark(job.restoreId(), phase);
 		if (phase == properties.haltAfterPhase()) {
@@ -318,7 +343,10 @@ public class Restores {
 		}
 	}
 
-	/** A new generation of the tenant's unchanged desired state: the reconciler unlocks and starts it again. */
+	/**
+	 * A new generation of the tenant's unchanged desired state: the reconciler unlocks
+	 * and starts it again.
+	 */
 	private void resume(String tenantId) {
 		tenants.find(tenantId).ifPresent(tenant -> {
 			TenantStatus status = tenant.desiredState() == DesiredState.ACTIVE ? TenantStatus.PROVISIONING

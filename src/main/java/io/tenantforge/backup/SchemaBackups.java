@@ -30,14 +30,17 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Component;
 
 /**
- * The PostgreSQL gateway of backups, the only code of the feature that talks to the tenants database: dumps a
- * tenant's schema ({@code pg_dump}, one consistent snapshot), counts its rows, and for a restore parks the live schema
- * under a side name, restores the backup in one transaction ({@code pg_restore --single-transaction}) and drops or
- * brings back the parked schema; and changes the tenant role's password for a credential rotation. SQL faults are classified here (transient: retry; else failed for good).
+ * The PostgreSQL gateway of backups, the only code of the feature that talks to the
+ * tenants database: dumps a tenant's schema ({@code pg_dump}, one consistent snapshot),
+ * counts its rows, and for a restore parks the live schema under a side name, restores
+ * the backup in one transaction ({@code pg_restore --single-transaction}) and drops or
+ * brings back the parked schema; and changes the tenant role's password for a credential
+ * rotation. SQL faults are classified here (transient: retry; else failed for good).
  * <p>
- * pg_dump and pg_restore are programs, so a bean runs them (the stack has no Camel component for processes); a dump
- * carries its schema's name, so the backup is restored under the tenant's own name while the live schema waits
- * aside, which gives what a staging schema would: the new schema appears whole or not at all.
+ * pg_dump and pg_restore are programs, so a bean runs them (the stack has no Camel
+ * component for processes); a dump carries its schema's name, so the backup is restored
+ * under the tenant's own name while the live schema waits aside, which gives what a
+ * staging schema would: the new schema appears whole or not at all.
  */
 @Component
 public class SchemaBackups {
@@ -55,12 +58,18 @@ public class SchemaBackups {
 		this.properties = properties;
 	}
 
-	/** The side name of the live schema while a restore runs: not {@code tenant_*}, so no sweep takes it for one. */
+	/**
+	 * The side name of the live schema while a restore runs: not {@code tenant_*}, so no
+	 * sweep takes it for one.
+	 */
 	public static String parkedName(long restoreId) {
 		return "tfrestore_" + restoreId;
 	}
 
-	/** {@code pg_dump --format=custom} of the tenant's schema: one transaction, a consistent snapshot. */
+	/**
+	 * {@code pg_dump --format=custom} of the tenant's schema: one transaction, a
+	 * consistent snapshot.
+	 */
 	public byte[] dump(TenantNames names) {
 		Path workDir = workDir();
 		Path file = null;
@@ -80,14 +89,17 @@ public class SchemaBackups {
 		}
 	}
 
-	/** Rows per table of the tenant's schema, exactly ({@code count(*)}), for the manifest. */
+	/**
+	 * Rows per table of the tenant's schema, exactly ({@code count(*)}), for the
+	 * manifest.
+	 */
 	public Map<String, Long> rowCounts(TenantNames names) {
 		Map<String, Long> rows = new LinkedHashMap<>();
 		try (Connection connection = tenants.getConnection()) {
 			PGConnection pg = connection.unwrap(PGConnection.class);
 			List<String> tables = new ArrayList<>();
-			try (PreparedStatement query = connection.prepareStatement("SELECT tablename FROM pg_tables "
-					+ "WHERE schemaname = ? ORDER BY tablename")) {
+			try (PreparedStatement query = connection
+				.prepareStatement("SELECT tablename FROM pg_tables " + "WHERE schemaname = ? ORDER BY tablename")) {
 				query.setString(1, names.databaseSchema());
 				try (ResultSet rs = query.executeQuery()) {
 					while (rs.next()) {
@@ -135,8 +147,9 @@ public class SchemaBackups {
 	}
 
 	/**
-	 * Brings the parked schema back under the tenant's name (the undo of {@link #park}), dropping a restored schema
-	 * in its place first, in one transaction: the tenant has its old schema whole, or the state stays as it was.
+	 * Brings the parked schema back under the tenant's name (the undo of {@link #park}),
+	 * dropping a restored schema in its place first, in one transaction: the tenant has
+	 * its old schema whole, or the state stays as it was.
 	 */
 	public void unpark(TenantNames names, long restoreId) {
 		try (Connection connection = tenants.getConnection()) {
@@ -158,7 +171,10 @@ public class SchemaBackups {
 		}
 	}
 
-	/** {@code pg_restore --single-transaction} of a dump of this tenant's schema: all of it, or nothing. */
+	/**
+	 * {@code pg_restore --single-transaction} of a dump of this tenant's schema: all of
+	 * it, or nothing.
+	 */
 	public void restore(TenantNames names, byte[] dump) {
 		Path workDir = workDir();
 		Path file = null;
@@ -179,10 +195,12 @@ public class SchemaBackups {
 	}
 
 	/**
-	 * A dump of {@code from}'s schema made into one of {@code to}'s, for a clone: restored into a scratch database
-	 * ({@code tfclone_<restore id>}, made and dropped here) as {@code to}'s role, so everything in it is that role's,
-	 * renamed to {@code to}'s schema with its mark, and dumped again. Function bodies that name their schema keep the
-	 * old name (PostgreSQL stores them as text); views, defaults and sequences follow the rename.
+	 * A dump of {@code from}'s schema made into one of {@code to}'s, for a clone:
+	 * restored into a scratch database ({@code tfclone_<restore id>}, made and dropped
+	 * here) as {@code to}'s role, so everything in it is that role's, renamed to
+	 * {@code to}'s schema with its mark, and dumped again. Function bodies that name
+	 * their schema keep the old name (PostgreSQL stores them as text); views, defaults
+	 * and sequences follow the rename.
 	 */
 	public byte[] retarget(byte[] dump, TenantNames from, TenantNames to, String toTenantId, long restoreId) {
 		String scratch = "tfclone_" + restoreId;
@@ -202,7 +220,8 @@ public class SchemaBackups {
 				Processes.run("pg_restore of " + from.databaseSchema() + " for clone " + to.slug(),
 						List.of(properties.pgRestore(), "--dbname=" + libpqUrl(scratch),
 								"--username=" + database.username(), "--role=" + to.databaseRole(), "--no-owner",
-								"--no-acl", "--single-transaction", "--exit-on-error", "--no-password", file.toString()),
+								"--no-acl", "--single-transaction", "--exit-on-error", "--no-password",
+								file.toString()),
 						passwordEnvironment(), workDir, properties.processTimeout());
 				try (Connection scratchDb = DriverManager.getConnection(jdbcUrl(scratch), database.username(),
 						database.password()); Statement rename = scratchDb.createStatement()) {
@@ -245,8 +264,9 @@ public class SchemaBackups {
 	}
 
 	/**
-	 * Sets the tenant role's password (credential rotation): the SCRAM verifier is computed here, so the password
-	 * never reaches the server's log. Sessions already open stay; new ones need the new password.
+	 * Sets the tenant role's password (credential rotation): the SCRAM verifier is
+	 * computed here, so the password never reaches the server's log. Sessions already
+	 * open stay; new ones need the new password.
 	 */
 	public void changePassword(TenantNames names, String password) {
 		try (Connection connection = tenants.getConnection()) {
@@ -278,7 +298,8 @@ public class SchemaBackups {
 	}
 
 	private static boolean exists(Connection connection, String name, boolean table) throws SQLException {
-		String sql = table ? "SELECT to_regclass(?) IS NOT NULL" : "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = ?)";
+		String sql = table ? "SELECT to_regclass(?) IS NOT NULL"
+				: "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = ?)";
 		try (PreparedStatement query = connection.prepareStatement(sql)) {
 			query.setString(1, name);
 			try (ResultSet rs = query.executeQuery()) {
@@ -301,7 +322,10 @@ public class SchemaBackups {
 		return database.url().replaceFirst("/[^/?]+(\\?|$)", "/" + databaseName + "$1");
 	}
 
-	/** The password, if any, goes to the programs through their environment, never their command line. */
+	/**
+	 * The password, if any, goes to the programs through their environment, never their
+	 * command line.
+	 */
 	private Map<String, String> passwordEnvironment() {
 		return Optional.ofNullable(database.password())
 			.filter(p -> !p.isEmpty())
@@ -313,7 +337,10 @@ public class SchemaBackups {
 		return properties.dir().toAbsolutePath().resolve(".work");
 	}
 
-	/** A file only the control plane may read: a clear dump of tenant data lives there for seconds. */
+	/**
+	 * A file only the control plane may read: a clear dump of tenant data lives there for
+	 * seconds.
+	 */
 	private static Path privateTempFile(Path dir, String prefix, String suffix) throws IOException {
 		Files.createDirectories(dir);
 		return Files.createTempFile(dir, prefix, suffix,

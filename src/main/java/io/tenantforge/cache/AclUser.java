@@ -5,15 +5,20 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * One user of {@code ACL LIST}, split into what the health sweep compares: whether it is on, its password hashes,
- * key and channel patterns, command rules, and whether it has selectors (which tenantforge never sets).
+ * One user of {@code ACL LIST}, split into what the health sweep compares: whether it is
+ * on, its password hashes, key and channel patterns, command rules, and whether it has
+ * selectors (which tenantforge never sets).
  *
- * @param commands the command rules as Redis prints them, e.g. {@code +@all -@dangerous -select}
+ * @param commands the command rules as Redis prints them, e.g.
+ * {@code +@all -@dangerous -select}
  */
 public record AclUser(String name, boolean on, boolean nopass, List<String> passwordHashes, List<String> keyPatterns,
 		List<String> channelPatterns, String commands, boolean selectors) {
 
-	/** Parses a line such as {@code user tenant_a on #<sha256> ~tenant:a:* resetchannels &tenant:a:* +@all -select}. */
+	/**
+	 * Parses a line such as
+	 * {@code user tenant_a on #<sha256> ~tenant:a:* resetchannels &tenant:a:* +@all -select}.
+	 */
 	public static AclUser parse(String line) {
 		List<String> tokens = Arrays.asList(line.strip().split("\\s+"));
 		if (tokens.size() < 2 || !tokens.get(0).equals("user")) {
@@ -50,10 +55,11 @@ public record AclUser(String name, boolean on, boolean nopass, List<String> pass
 					|| token.equals("nocommands")) {
 				commands.add(token);
 			}
-			// off, sanitize-payload, skip-sanitize-payload, resetchannels, resetkeys: nothing to compare
+			// off, sanitize-payload, skip-sanitize-payload, resetchannels, resetkeys:
+			// nothing to compare
 		}
-		return new AclUser(tokens.get(1), on, nopass, List.copyOf(passwords), List.copyOf(keys),
-				List.copyOf(channels), String.join(" ", commands), selectors);
+		return new AclUser(tokens.get(1), on, nopass, List.copyOf(passwords), List.copyOf(keys), List.copyOf(channels),
+				String.join(" ", commands), selectors);
 	}
 
 }

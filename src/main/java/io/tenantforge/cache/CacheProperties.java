@@ -5,8 +5,8 @@ import io.tenantforge.tenant.TenantNames;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * How tenants reach Redis ({@code tenantforge.cache.*}); the control plane's own connection is
- * {@code spring.data.redis.*}.
+ * How tenants reach Redis ({@code tenantforge.cache.*}); the control plane's own
+ * connection is {@code spring.data.redis.*}.
  */
 @ConfigurationProperties("tenantforge.cache")
 public record CacheProperties(String tenantHost, int tenantPort) {

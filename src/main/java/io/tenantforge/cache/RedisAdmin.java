@@ -15,14 +15,14 @@ import io.lettuce.core.output.StatusOutput;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
 
-
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.autoconfigure.data.redis.RedisProperties;
 import org.springframework.stereotype.Component;
 
 /**
- * The admin commands Spring Data Redis has no API for (ACL, namespace clean-up), over a Lettuce connection of the
- * control plane's own, with the same server and credentials as {@code spring.data.redis.*}.
+ * The admin commands Spring Data Redis has no API for (ACL, namespace clean-up), over a
+ * Lettuce connection of the control plane's own, with the same server and credentials as
+ * {@code spring.data.redis.*}.
  */
 @Component
 public class RedisAdmin implements DisposableBean {
@@ -72,7 +72,10 @@ public class RedisAdmin implements DisposableBean {
 		run(commands -> commands.aclDeluser(user));
 	}
 
-	/** Removes every key matching {@code pattern} with SCAN + UNLINK (never KEYS or FLUSHDB); returns how many. */
+	/**
+	 * Removes every key matching {@code pattern} with SCAN + UNLINK (never KEYS or
+	 * FLUSHDB); returns how many.
+	 */
 	public long unlinkMatching(String pattern) {
 		return run(commands -> {
 			long removed = 0;

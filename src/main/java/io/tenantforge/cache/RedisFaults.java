@@ -12,8 +12,9 @@ import org.springframework.dao.QueryTimeoutException;
 import org.springframework.data.redis.RedisConnectionFailureException;
 
 /**
- * The cache family's one classification of Redis failures, for Lettuce's own calls (ACL commands) and Spring Data
- * Redis's (data commands): unreachable or timed out is transient (retried with backoff), a refusal fails the step.
+ * The cache family's one classification of Redis failures, for Lettuce's own calls (ACL
+ * commands) and Spring Data Redis's (data commands): unreachable or timed out is
+ * transient (retried with backoff), a refusal fails the step.
  */
 final class RedisFaults {
 
@@ -27,8 +28,8 @@ final class RedisFaults {
 	}
 
 	/**
-	 * Wraps a Redis failure: retryable with {@code unreachable}, or a failed step with {@code refused}, each followed
-	 * by the failure's message.
+	 * Wraps a Redis failure: retryable with {@code unreachable}, or a failed step with
+	 * {@code refused}, each followed by the failure's message.
 	 */
 	static RuntimeException classify(RuntimeException e, String unreachable, String refused) {
 		return isTransient(e) ? new RetryableException(unreachable + ": " + e.getMessage(), e)

@@ -16,19 +16,26 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * The cache step: a Redis ACL user restricted to {@code tenant:<slug>:*} keys and channels, with no dangerous,
- * admin or scripting commands, and a metadata key in the namespace. Also disables (suspend) and removes
- * (deprovision) them. A same-named ACL user that the ownership record does not give this tenant is never touched.
+ * The cache step: a Redis ACL user restricted to {@code tenant:<slug>:*} keys and
+ * channels, with no dangerous, admin or scripting commands, and a metadata key in the
+ * namespace. Also disables (suspend) and removes (deprovision) them. A same-named ACL
+ * user that the ownership record does not give this tenant is never touched.
  */
 @Component
 public class TenantCacheProvisioner {
 
-	/** Commands a tenant may not run although their categories are allowed: they see or change the keyspace. */
-	static final List<String> DENIED_COMMANDS = List.of("-select", "-swapdb", "-move", "-scan", "-keys",
-			"-randomkey", "-flushdb", "-flushall", "-config", "-acl", "-script", "-eval", "-evalsha", "-function",
-			"-fcall", "-monitor", "-debug", "-object");
+	/**
+	 * Commands a tenant may not run although their categories are allowed: they see or
+	 * change the keyspace.
+	 */
+	static final List<String> DENIED_COMMANDS = List.of("-select", "-swapdb", "-move", "-scan", "-keys", "-randomkey",
+			"-flushdb", "-flushall", "-config", "-acl", "-script", "-eval", "-evalsha", "-function", "-fcall",
+			"-monitor", "-debug", "-object");
 
-	/** The throw-away user {@link #snapshot()} sets to learn how this Redis prints the command rules. */
+	/**
+	 * The throw-away user {@link #snapshot()} sets to learn how this Redis prints the
+	 * command rules.
+	 */
 	static final String REFERENCE_USER = "tenantforge-acl-reference";
 
 	private final StringRedisTemplate redis;
@@ -79,7 +86,10 @@ public class TenantCacheProvisioner {
 		}
 	}
 
-	/** Deprovision: the user and every key of the namespace, if the ownership record gives them to the tenant. */
+	/**
+	 * Deprovision: the user and every key of the namespace, if the ownership record gives
+	 * them to the tenant.
+	 */
 	public void remove(Tenant tenant) {
 		TenantNames names = tenant.names();
 		String user = names.redisUser();
@@ -94,7 +104,10 @@ public class TenantCacheProvisioner {
 		ledger.release(tenant.id(), ResourceLedger.REDIS_USER, user);
 	}
 
-	/** {@code ACL SETUSER} rules: starts from {@code reset}, the password only as its SHA-256 hash. */
+	/**
+	 * {@code ACL SETUSER} rules: starts from {@code reset}, the password only as its
+	 * SHA-256 hash.
+	 */
 	static List<String> aclRules(TenantNames names, String password) {
 		List<String> rules = new ArrayList<>(List.of("reset", "on", "#" + sha256Hex(password),
 				"~" + names.redisPattern(), "&" + names.redisPattern()));
@@ -110,9 +123,10 @@ public class TenantCacheProvisioner {
 	}
 
 	/**
-	 * Every ACL user, and the command rules of a tenant user as this Redis prints them (it rewrites and shortens
-	 * rules, differently across versions), learned from a throw-away user that is off and has no password: three
-	 * calls, whatever the size of the fleet.
+	 * Every ACL user, and the command rules of a tenant user as this Redis prints them
+	 * (it rewrites and shortens rules, differently across versions), learned from a
+	 * throw-away user that is off and has no password: three calls, whatever the size of
+	 * the fleet.
 	 */
 	public AclSnapshot snapshot() {
 		List<String> rules = new ArrayList<>(List.of("reset", "off"));
@@ -132,7 +146,10 @@ public class TenantCacheProvisioner {
 		}
 	}
 
-	/** How the tenant's ACL user differs from what the cache step sets; empty when it does not. */
+	/**
+	 * How the tenant's ACL user differs from what the cache step sets; empty when it does
+	 * not.
+	 */
 	public static List<String> drift(AclUser user, TenantNames names, String password, String expectedCommands) {
 		List<String> drift = new ArrayList<>();
 		if (!user.on()) {
@@ -163,7 +180,9 @@ public class TenantCacheProvisioner {
 	public record AclSnapshot(List<AclUser> users, String tenantCommands) {
 	}
 
-	/** The form Redis keeps an ACL password in (what {@code ACL SETUSER … #<hash>} takes). */
+	/**
+	 * The form Redis keeps an ACL password in (what {@code ACL SETUSER … #<hash>} takes).
+	 */
 	static String sha256Hex(String value) {
 		return Sha256.hex(value);
 	}

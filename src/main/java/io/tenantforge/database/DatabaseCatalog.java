@@ -9,14 +9,16 @@ import io.tenantforge.tenant.TenantNames;
 import io.tenantforge.tenant.Tier;
 
 /**
- * The {@code tenant_*} roles and schemas of the tenants database as one catalog query saw them, and how each
- * differs from what the database step makes.
+ * The {@code tenant_*} roles and schemas of the tenants database as one catalog query saw
+ * them, and how each differs from what the database step makes.
  */
 public record DatabaseCatalog(Map<String, Role> roles, Map<String, Schema> schemas) {
 
 	/**
-	 * @param mark its comment: {@code managed-by=tenantforge tenant=<slug>} when tenantforge made it
-	 * @param canConnect whether it may connect to the tenants database (granted, not through PUBLIC)
+	 * @param mark its comment: {@code managed-by=tenantforge tenant=<slug>} when
+	 * tenantforge made it
+	 * @param canConnect whether it may connect to the tenants database (granted, not
+	 * through PUBLIC)
 	 */
 	public record Role(String name, String mark, boolean canLogin, int connectionLimit, boolean canConnect) {
 	}
@@ -34,7 +36,10 @@ public record DatabaseCatalog(Map<String, Role> roles, Map<String, Schema> schem
 				? Optional.of(mark.substring(TenantDatabaseProvisioner.OWNER_MARK.length())) : Optional.empty();
 	}
 
-	/** How the tenant's role and schema differ from what the database step makes; empty when they do not. */
+	/**
+	 * How the tenant's role and schema differ from what the database step makes; empty
+	 * when they do not.
+	 */
 	public List<String> drift(String tenantId, TenantNames names, Tier tier, String databaseName) {
 		List<String> drift = new ArrayList<>();
 		Role role = roles.get(names.databaseRole());

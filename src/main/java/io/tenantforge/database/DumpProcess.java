@@ -12,9 +12,10 @@ import java.util.concurrent.TimeUnit;
 import io.tenantforge.support.RetryableException;
 
 /**
- * Runs a dump program (pg_dump) to its end or its timeout. Its messages go to a file, not to a pipe read to its end
- * before waiting: a program that hangs, or fills a pipe nobody reads, cannot keep the timeout from firing. On the
- * timeout the program is destroyed and the fault is transient (the archive step is retried).
+ * Runs a dump program (pg_dump) to its end or its timeout. Its messages go to a file, not
+ * to a pipe read to its end before waiting: a program that hangs, or fills a pipe nobody
+ * reads, cannot keep the timeout from firing. On the timeout the program is destroyed and
+ * the fault is transient (the archive step is retried).
  */
 final class DumpProcess {
 
@@ -22,8 +23,9 @@ final class DumpProcess {
 	}
 
 	/**
-	 * Runs {@code command} with {@code environment} added; its standard output and error go to {@code messages}
-	 * (deleted afterwards). Returns those messages when it exits 0 within {@code timeout}.
+	 * Runs {@code command} with {@code environment} added; its standard output and error
+	 * go to {@code messages} (deleted afterwards). Returns those messages when it exits 0
+	 * within {@code timeout}.
 	 */
 	static String run(String what, List<String> command, Map<String, String> environment, Path messages,
 			Duration timeout) throws IOException, InterruptedException {

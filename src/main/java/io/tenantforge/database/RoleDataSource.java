@@ -15,10 +15,11 @@ import com.zaxxer.hikari.HikariDataSource;
 import org.postgresql.PGConnection;
 
 /**
- * Connections of the admin pool acting as one tenant role ({@code SET ROLE}) until they go back to the pool
- * ({@code RESET ROLE}): the tenant's migrations run as the tenant, so everything they create is the tenant's, on a
- * warm connection instead of a fresh login with a SCRAM exchange per provisioning. A connection that cannot be
- * reset is evicted from the pool, never handed out again.
+ * Connections of the admin pool acting as one tenant role ({@code SET ROLE}) until they
+ * go back to the pool ({@code RESET ROLE}): the tenant's migrations run as the tenant, so
+ * everything they create is the tenant's, on a warm connection instead of a fresh login
+ * with a SCRAM exchange per provisioning. A connection that cannot be reset is evicted
+ * from the pool, never handed out again.
  */
 final class RoleDataSource implements DataSource {
 

@@ -20,8 +20,9 @@ import io.tenantforge.tenant.Tenant;
 import org.springframework.stereotype.Component;
 
 /**
- * Keeps a {@code pg_dump} (custom format) of a tenant's schema under the archive folder before deprovisioning drops
- * it. The password, if any, goes to pg_dump through its environment, never its command line.
+ * Keeps a {@code pg_dump} (custom format) of a tenant's schema under the archive folder
+ * before deprovisioning drops it. The password, if any, goes to pg_dump through its
+ * environment, never its command line.
  */
 @Component
 public class SchemaArchiver {
@@ -43,7 +44,10 @@ public class SchemaArchiver {
 		this.database = database;
 	}
 
-	/** Dumps the schema when archiving is on and the schema is there; returns the dump, or null. */
+	/**
+	 * Dumps the schema when archiving is on and the schema is there; returns the dump, or
+	 * null.
+	 */
 	public Path archive(Tenant tenant) {
 		if (!properties.archiveOnDelete() || !database.schemaExists(tenant.names())) {
 			return null;
@@ -52,9 +56,9 @@ public class SchemaArchiver {
 		try {
 			Path dir = Files.createDirectories(properties.archiveDir().toAbsolutePath());
 			Path dump = dir.resolve(tenant.id() + "-" + STAMP.format(Instant.now()) + ".dump");
-			List<String> command = List.of(properties.pgDump(), "--dbname=" + properties.url().replaceFirst("^jdbc:", ""),
-					"--username=" + properties.username(), "--schema=" + schema, "--format=custom",
-					"--file=" + dump);
+			List<String> command = List.of(properties.pgDump(),
+					"--dbname=" + properties.url().replaceFirst("^jdbc:", ""), "--username=" + properties.username(),
+					"--schema=" + schema, "--format=custom", "--file=" + dump);
 			Path messages = Files.createTempFile(dir, tenant.id() + "-pg_dump", ".log");
 			Map<String, String> environment = properties.password() == null || properties.password().isEmpty()
 					? Map.of() : Map.of("PGPASSWORD", properties.password());
@@ -63,8 +67,8 @@ public class SchemaArchiver {
 			return dump;
 		}
 		catch (IOException e) {
-			throw new StepFailedException("cannot archive schema " + schema + " with " + properties.pgDump() + ": "
-					+ e.getMessage(), e);
+			throw new StepFailedException(
+					"cannot archive schema " + schema + " with " + properties.pgDump() + ": " + e.getMessage(), e);
 		}
 		catch (InterruptedException e) {
 			Thread.currentThread().interrupt();

@@ -7,7 +7,10 @@ import io.tenantforge.support.DatabaseBootstrap;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** A small admin pool on the tenants database, which is created on first start when missing. */
+/**
+ * A small admin pool on the tenants database, which is created on first start when
+ * missing.
+ */
 @Configuration
 class TenantDatabaseConfig {
 
@@ -19,7 +22,8 @@ class TenantDatabaseConfig {
 		pool.setJdbcUrl(properties.url());
 		pool.setUsername(properties.username());
 		pool.setPassword(properties.password());
-		// reconcilers (one connection each, two while Flyway migrates a tenant) and the health sweep's catalog query
+		// reconcilers (one connection each, two while Flyway migrates a tenant) and the
+		// health sweep's catalog query
 		pool.setMaximumPoolSize(12);
 		pool.setConnectionTimeout(5_000);
 		pool.setInitializationFailTimeout(-1);

@@ -31,18 +31,25 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
- * The database step: a login role and a schema of the tenant's own in the tenants database, hardened, then the
- * tenant's migrations applied as the tenant role. Every statement is safe to repeat.
+ * The database step: a login role and a schema of the tenant's own in the tenants
+ * database, hardened, then the tenant's migrations applied as the tenant role. Every
+ * statement is safe to repeat.
  */
 @Component
 public class TenantDatabaseProvisioner {
 
 	private static final Logger log = LoggerFactory.getLogger(TenantDatabaseProvisioner.class);
 
-	/** Marks roles and schemas tenantforge created, so a same-named one made by someone else is never touched. */
+	/**
+	 * Marks roles and schemas tenantforge created, so a same-named one made by someone
+	 * else is never touched.
+	 */
 	public static final String OWNER_MARK = "managed-by=tenantforge tenant=";
 
-	/** Serialises DDL that rewrites shared catalog rows (GRANT ON DATABASE): "tuple concurrently updated". */
+	/**
+	 * Serialises DDL that rewrites shared catalog rows (GRANT ON DATABASE): "tuple
+	 * concurrently updated".
+	 */
 	private static final long DDL_LOCK = 0x7465_6e61_6e74L;
 
 	private final HikariDataSource tenants;
@@ -55,7 +62,10 @@ public class TenantDatabaseProvisioner {
 
 	private final AtomicBoolean databaseHardened = new AtomicBoolean();
 
-	/** What every tenant's Flyway run shares: the migrations, read once, and no schema creation. */
+	/**
+	 * What every tenant's Flyway run shares: the migrations, read once, and no schema
+	 * creation.
+	 */
 	private final org.flywaydb.core.api.configuration.Configuration migrationSettings = Flyway.configure()
 		.resourceProvider(TenantMigrations.load())
 		.javaMigrationClassProvider(java.util.List::of)
@@ -74,14 +84,18 @@ public class TenantDatabaseProvisioner {
 		this.secrets = secrets;
 	}
 
-	/** Makes the tenant's role and schema exist as its tier says, then migrates the schema (every migration). */
+	/**
+	 * Makes the tenant's role and schema exist as its tier says, then migrates the schema
+	 * (every migration).
+	 */
 	public void ensure(Tenant tenant, Tier tier) {
 		ensure(tenant, tier, null);
 	}
 
 	/**
-	 * Makes the tenant's role and schema exist as its tier says, then migrates the schema up to {@code schemaTarget}
-	 * (a tenant migration version; null: all of them). A schema already past the target is left as it is.
+	 * Makes the tenant's role and schema exist as its tier says, then migrates the schema
+	 * up to {@code schemaTarget} (a tenant migration version; null: all of them). A
+	 * schema already past the target is left as it is.
 	 */
 	public void ensure(Tenant tenant, Tier tier, String schemaTarget) {
 		TenantNames names = tenant.names();
@@ -106,7 +120,10 @@ public class TenantDatabaseProvisioner {
 				(prepared - began) / 1_000_000, (System.nanoTime() - prepared) / 1_000_000);
 	}
 
-	/** True when the role and schema exist and are ours (used by tests and the health sweep). */
+	/**
+	 * True when the role and schema exist and are ours (used by tests and the health
+	 * sweep).
+	 */
 	public boolean exists(TenantNames names) {
 		try (Connection connection = tenants.getConnection()) {
 			return comment(connection, "pg_roles", "rolname", names.databaseRole()).isPresent()
@@ -118,8 +135,8 @@ public class TenantDatabaseProvisioner {
 	}
 
 	/**
-	 * Every {@code tenant_*} role and schema with what the health sweep compares: one query, whatever the size of
-	 * the fleet.
+	 * Every {@code tenant_*} role and schema with what the health sweep compares: one
+	 * query, whatever the size of the fleet.
 	 */
 	public DatabaseCatalog catalog() {
 		String sql = """
@@ -183,7 +200,9 @@ public class TenantDatabaseProvisioner {
 		}
 	}
 
-	/** Suspend: the role can no longer log in, and its open sessions end; its data stays. */
+	/**
+	 * Suspend: the role can no longer log in, and its open sessions end; its data stays.
+	 */
 	public void disableLogin(Tenant tenant) {
 		String role = tenant.names().databaseRole();
 		try (Connection connection = tenants.getConnection()) {
@@ -202,8 +221,8 @@ public class TenantDatabaseProvisioner {
 	}
 
 	/**
-	 * Deprovision: drops the schema (with its data) and the role, each only if the ownership record gives it to the
-	 * tenant and it carries tenantforge's mark.
+	 * Deprovision: drops the schema (with its data) and the role, each only if the
+	 * ownership record gives it to the tenant and it carries tenantforge's mark.
 	 */
 	public void remove(Tenant tenant) {
 		TenantNames names = tenant.names();
@@ -270,7 +289,8 @@ public class TenantDatabaseProvisioner {
 		try (Statement sql = connection.createStatement()) {
 			sql.execute("SELECT pg_advisory_lock(" + DDL_LOCK + ")");
 			try {
-				sql.execute("REVOKE ALL ON DATABASE " + pg.escapeIdentifier(properties.databaseName()) + " FROM PUBLIC");
+				sql.execute(
+						"REVOKE ALL ON DATABASE " + pg.escapeIdentifier(properties.databaseName()) + " FROM PUBLIC");
 				sql.execute("REVOKE ALL ON DATABASE " + pg.escapeIdentifier(controlPlaneDatabase) + " FROM PUBLIC");
 				sql.execute("REVOKE ALL ON SCHEMA public FROM PUBLIC");
 				sql.execute("ALTER DEFAULT PRIVILEGES REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC");
@@ -309,14 +329,13 @@ public class TenantDatabaseProvisioner {
 					+ literal(pg, Long.toString(tier.postgresStatementTimeout().toMillis())));
 			sql.execute("ALTER ROLE " + quoted + " SET idle_in_transaction_session_timeout = "
 					+ literal(pg, Long.toString(properties.idleInTransactionTimeout().toMillis())));
-			sql.execute("GRANT CONNECT ON DATABASE " + pg.escapeIdentifier(properties.databaseName()) + " TO "
-					+ quoted);
+			sql.execute(
+					"GRANT CONNECT ON DATABASE " + pg.escapeIdentifier(properties.databaseName()) + " TO " + quoted);
 			sql.execute("ALTER DEFAULT PRIVILEGES FOR ROLE " + quoted + " REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC");
 		}
 	}
 
-	private void ensureSchema(Connection connection, String tenantId, String schema, String role)
-			throws SQLException {
+	private void ensureSchema(Connection connection, String tenantId, String schema, String role) throws SQLException {
 		PGConnection pg = connection.unwrap(PGConnection.class);
 		String quoted = pg.escapeIdentifier(schema);
 		Optional<String> comment = comment(connection, "pg_namespace", "nspname", schema);
@@ -334,7 +353,8 @@ public class TenantDatabaseProvisioner {
 	}
 
 	/**
-	 * The comment of a role or schema: empty when it does not exist, "" when it exists without one (not ours).
+	 * The comment of a role or schema: empty when it does not exist, "" when it exists
+	 * without one (not ours).
 	 */
 	private static Optional<String> comment(Connection connection, String catalog, String nameColumn, String name)
 			throws SQLException {
@@ -355,14 +375,16 @@ public class TenantDatabaseProvisioner {
 	}
 
 	/**
-	 * A rollout's schema step: the tenant's migrations up to {@code schemaTarget} applied as the tenant role (Flyway
-	 * {@code target}); safe to repeat. How many ran.
+	 * A rollout's schema step: the tenant's migrations up to {@code schemaTarget} applied
+	 * as the tenant role (Flyway {@code target}); safe to repeat. How many ran.
 	 */
 	public int migrateTo(Tenant tenant, String schemaTarget) {
 		return migrate(tenant.names(), schemaTarget);
 	}
 
-	/** The tenant migration versions on the classpath ({@code db/tenant}), oldest first. */
+	/**
+	 * The tenant migration versions on the classpath ({@code db/tenant}), oldest first.
+	 */
 	public java.util.List<String> schemaVersions() {
 		return migrationSettings.getResourceProvider()
 			.getResources("V", new String[] { ".sql" })
@@ -374,7 +396,10 @@ public class TenantDatabaseProvisioner {
 			.toList();
 	}
 
-	/** Applies the tenant's migrations as the tenant role, on a pooled connection (see {@link RoleDataSource}). */
+	/**
+	 * Applies the tenant's migrations as the tenant role, on a pooled connection (see
+	 * {@link RoleDataSource}).
+	 */
 	private int migrate(TenantNames names, String schemaTarget) {
 		try {
 			var configuration = Flyway.configure()

@@ -17,8 +17,9 @@ import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 
 /**
- * The tenant migrations ({@code classpath:db/tenant/*.sql}), read once at start-up and handed to every tenant's
- * Flyway run: profiling a burst showed Flyway scanning the nested jar for them again on every provisioning.
+ * The tenant migrations ({@code classpath:db/tenant/*.sql}), read once at start-up and
+ * handed to every tenant's Flyway run: profiling a burst showed Flyway scanning the
+ * nested jar for them again on every provisioning.
  */
 final class TenantMigrations implements ResourceProvider {
 
@@ -35,8 +36,7 @@ final class TenantMigrations implements ResourceProvider {
 			List<Script> scripts = new ArrayList<>();
 			for (Resource resource : new PathMatchingResourcePatternResolver()
 				.getResources("classpath:" + LOCATION + "/*.sql")) {
-				scripts.add(new Script(resource.getFilename(),
-						resource.getContentAsString(StandardCharsets.UTF_8)));
+				scripts.add(new Script(resource.getFilename(), resource.getContentAsString(StandardCharsets.UTF_8)));
 			}
 			return new TenantMigrations(List.copyOf(scripts));
 		}

@@ -14,7 +14,10 @@ record FleetAssessment(List<Verdict> verdicts, List<Orphan> orphans) {
 		DEGRADED,
 		/** Suspended on purpose: left alone. */
 		SUSPENDED,
-		/** A new generation is under way: the reconciler has it, the sweep does not interfere. */
+		/**
+		 * A new generation is under way: the reconciler has it, the sweep does not
+		 * interfere.
+		 */
 		RECONCILING,
 		/** Failed for good: waits for an operator. */
 		FAILED
@@ -22,8 +25,9 @@ record FleetAssessment(List<Verdict> verdicts, List<Orphan> orphans) {
 	}
 
 	/**
-	 * What repairs a problem: the reconciler recreates or resets missing and drifted parts; a restart revives a sick
-	 * container; a fault in the tenant's own data (a secret that will not decrypt) needs an operator.
+	 * What repairs a problem: the reconciler recreates or resets missing and drifted
+	 * parts; a restart revives a sick container; a fault in the tenant's own data (a
+	 * secret that will not decrypt) needs an operator.
 	 */
 	public enum Repair {
 
@@ -46,9 +50,10 @@ record FleetAssessment(List<Verdict> verdicts, List<Orphan> orphans) {
 	/**
 	 * A resource that looks like tenantforge's but belongs to no live tenant.
 	 *
-	 * @param kind a {@link io.tenantforge.tenant.ResourceLedger} kind: container, database-role, database-schema,
-	 * redis-user
-	 * @param claimedBy the tenant its label or mark names, if any (not proof of ownership: the ledger is)
+	 * @param kind a {@link io.tenantforge.tenant.ResourceLedger} kind: container,
+	 * database-role, database-schema, redis-user
+	 * @param claimedBy the tenant its label or mark names, if any (not proof of
+	 * ownership: the ledger is)
 	 */
 	public record Orphan(String kind, String name, String claimedBy) {
 	}

@@ -28,8 +28,9 @@ import io.tenantforge.tenant.TenantStatus;
 import io.tenantforge.tenant.TierCatalog;
 
 /**
- * Decides, from one observation of the fleet, which tenants are healthy, which are degraded and why, and which
- * resources are orphans. No I/O: everything it needs is in the {@link Observation}.
+ * Decides, from one observation of the fleet, which tenants are healthy, which are
+ * degraded and why, and which resources are orphans. No I/O: everything it needs is in
+ * the {@link Observation}.
  */
 final class FleetClassifier {
 
@@ -39,10 +40,14 @@ final class FleetClassifier {
 	/**
 	 * What one sweep saw.
 	 *
-	 * @param redisPasswords each tenant's Redis password, to compare with its ACL user's hash
-	 * @param unreadableSecrets the names of each tenant's secrets that do not decrypt, by tenant id
-	 * @param probes the problem each probed tenant's {@code /health} showed (empty: healthy), by tenant id
-	 * @param limits the limit drift of the containers audited this sweep (empty: as the tier says), by tenant id
+	 * @param redisPasswords each tenant's Redis password, to compare with its ACL user's
+	 * hash
+	 * @param unreadableSecrets the names of each tenant's secrets that do not decrypt, by
+	 * tenant id
+	 * @param probes the problem each probed tenant's {@code /health} showed (empty:
+	 * healthy), by tenant id
+	 * @param limits the limit drift of the containers audited this sweep (empty: as the
+	 * tier says), by tenant id
 	 */
 	public record Observation(List<Tenant> tenants, List<ManagedContainer> containers, DatabaseCatalog catalog,
 			AclSnapshot acl, Map<String, String> redisPasswords, Map<String, List<String>> unreadableSecrets,
@@ -78,7 +83,8 @@ final class FleetClassifier {
 				verdicts.add(verdict(tenant, seen, tiers, containers, aclUsers));
 			}
 			catch (RuntimeException e) {
-				// a fault in one tenant's data is that tenant's problem, never the whole sweep's
+				// a fault in one tenant's data is that tenant's problem, never the whole
+				// sweep's
 				verdicts.add(new Verdict(tenant.id(), State.DEGRADED, List.of(new Problem(Condition.HEALTHY,
 						"the health sweep cannot judge this tenant: " + e.getMessage(), Repair.OPERATOR))));
 			}
@@ -90,8 +96,8 @@ final class FleetClassifier {
 			Map<String, ManagedContainer> containers, Map<String, AclUser> aclUsers) {
 		if (!checked(tenant)) {
 			State state = switch (tenant.status()) {
-				case SUSPENDED -> tenant.generation() == tenant.observedGeneration() ? State.SUSPENDED
-						: State.RECONCILING;
+				case SUSPENDED ->
+					tenant.generation() == tenant.observedGeneration() ? State.SUSPENDED : State.RECONCILING;
 				case FAILED -> tenant.generation() == tenant.observedGeneration() ? State.FAILED : State.RECONCILING;
 				default -> State.RECONCILING;
 			};
@@ -118,9 +124,10 @@ final class FleetClassifier {
 						"container " + container.name() + " unhealthy (Docker health check)", Repair.RESTART));
 			}
 			Optional<String> probe = seen.probes().getOrDefault(tenant.id(), Optional.empty());
-			probe.ifPresent(problem -> problems.add(
-					new Problem(Condition.HEALTHY, "health endpoint failing: " + problem, Repair.RESTART)));
-			seen.limits().getOrDefault(tenant.id(), Optional.empty())
+			probe.ifPresent(problem -> problems
+				.add(new Problem(Condition.HEALTHY, "health endpoint failing: " + problem, Repair.RESTART)));
+			seen.limits()
+				.getOrDefault(tenant.id(), Optional.empty())
 				.ifPresent(drift -> problems.add(new Problem(Condition.CONTAINER_READY,
 						"limits drifted from tier " + tenant.tier() + ": " + drift, Repair.RECONCILE)));
 		}
@@ -129,8 +136,8 @@ final class FleetClassifier {
 		}
 		AclUser user = aclUsers.get(names.redisUser());
 		if (user == null) {
-			problems.add(new Problem(Condition.CACHE_READY, "ACL user " + names.redisUser() + " missing",
-					Repair.RECONCILE));
+			problems.add(
+					new Problem(Condition.CACHE_READY, "ACL user " + names.redisUser() + " missing", Repair.RECONCILE));
 		}
 		else {
 			List<String> drift = TenantCacheProvisioner.drift(user, names, seen.redisPasswords().get(tenant.id()),
@@ -143,7 +150,10 @@ final class FleetClassifier {
 		return new Verdict(tenant.id(), problems.isEmpty() ? State.HEALTHY : State.DEGRADED, List.copyOf(problems));
 	}
 
-	/** The condition a secret belongs to: the part of the tenant that cannot be checked or restored without it. */
+	/**
+	 * The condition a secret belongs to: the part of the tenant that cannot be checked or
+	 * restored without it.
+	 */
 	private static String conditionOf(String secret) {
 		return switch (secret) {
 			case TenantSecrets.DATABASE_PASSWORD -> Condition.DATABASE_READY;
@@ -169,15 +179,23 @@ final class FleetClassifier {
 				orphans.add(new Orphan(ResourceLedger.CONTAINER, container.name(), container.tenant()));
 			}
 		}
-		seen.catalog().roles().values().stream()
+		seen.catalog()
+			.roles()
+			.values()
+			.stream()
 			.filter(role -> !liveNames.contains(role.name()))
 			.forEach(role -> orphans.add(new Orphan(ResourceLedger.DATABASE_ROLE, role.name(),
 					DatabaseCatalog.markedFor(role.mark()).orElse(null))));
-		seen.catalog().schemas().values().stream()
+		seen.catalog()
+			.schemas()
+			.values()
+			.stream()
 			.filter(schema -> !liveNames.contains(schema.name()))
 			.forEach(schema -> orphans.add(new Orphan(ResourceLedger.DATABASE_SCHEMA, schema.name(),
 					DatabaseCatalog.markedFor(schema.mark()).orElse(null))));
-		seen.acl().users().stream()
+		seen.acl()
+			.users()
+			.stream()
 			.filter(user -> user.name().startsWith(TenantNames.PREFIX) && !liveNames.contains(user.name()))
 			.forEach(user -> orphans.add(new Orphan(ResourceLedger.REDIS_USER, user.name(), null)));
 		orphans.sort(java.util.Comparator.comparing(Orphan::kind).thenComparing(Orphan::name));

@@ -30,9 +30,10 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
 /**
- * The sweep's look at the fleet, with a fixed number of calls whatever its size: the tenants, one labelled container
- * list, one catalog query, one ACL list, every secret in one query; then the serving tenants' {@code /health} in
- * parallel and the limits of a few containers, round the fleet. It only reads; {@link FleetClassifier} decides and
+ * The sweep's look at the fleet, with a fixed number of calls whatever its size: the
+ * tenants, one labelled container list, one catalog query, one ACL list, every secret in
+ * one query; then the serving tenants' {@code /health} in parallel and the limits of a
+ * few containers, round the fleet. It only reads; {@link FleetClassifier} decides and
  * {@link FleetSweep} acts.
  */
 @Component
@@ -67,12 +68,15 @@ class FleetObserver implements DisposableBean {
 
 	private final ExecutorService probes;
 
-	/** The last tenant whose limits were audited: the audit goes round the fleet from here. */
+	/**
+	 * The last tenant whose limits were audited: the audit goes round the fleet from
+	 * here.
+	 */
 	private volatile String auditCursor = "";
 
-	FleetObserver(TenantStore store, TierCatalog tiers, TenantRuntime containers,
-			TenantDatabaseProvisioner database, TenantDatabaseProperties databaseProperties,
-			TenantCacheProvisioner cache, TenantSecrets secrets, TenantHealthProbe probe, SweepProperties properties) {
+	FleetObserver(TenantStore store, TierCatalog tiers, TenantRuntime containers, TenantDatabaseProvisioner database,
+			TenantDatabaseProperties databaseProperties, TenantCacheProvisioner cache, TenantSecrets secrets,
+			TenantHealthProbe probe, SweepProperties properties) {
 		this.store = store;
 		this.tiers = tiers;
 		this.containers = containers;
@@ -95,7 +99,8 @@ class FleetObserver implements DisposableBean {
 		List<ManagedContainer> seenContainers = containers.listManaged();
 		DatabaseCatalog catalog = database.catalog();
 		AclSnapshot acl = cache.snapshot();
-		// a secret that will not decrypt is its tenant's problem (DEGRADED, left for an operator), not the sweep's
+		// a secret that will not decrypt is its tenant's problem (DEGRADED, left for an
+		// operator), not the sweep's
 		TenantSecrets.Readout sealed = secrets.readAll();
 
 		Map<String, ManagedContainer> running = seenContainers.stream()
@@ -111,28 +116,32 @@ class FleetObserver implements DisposableBean {
 			.toList();
 		Map<String, Optional<String>> health = probeAll(serving, sealed.named(TenantSecrets.HEALTH_TOKEN));
 		Map<String, Optional<String>> limits = auditLimits(serving, running);
-		return new Seen(new Observation(tenants, seenContainers, catalog, acl,
-				sealed.named(TenantSecrets.REDIS_PASSWORD), sealed.unreadable(), health, limits,
-				databaseProperties.databaseName()), running);
+		return new Seen(
+				new Observation(tenants, seenContainers, catalog, acl, sealed.named(TenantSecrets.REDIS_PASSWORD),
+						sealed.unreadable(), health, limits, databaseProperties.databaseName()),
+				running);
 	}
 
 	/**
-	 * Every serving tenant's {@code /health}, at most {@code probeConcurrency} at once, each answer checked for the
-	 * tenant's identity proof (its health token, by tenant id).
+	 * Every serving tenant's {@code /health}, at most {@code probeConcurrency} at once,
+	 * each answer checked for the tenant's identity proof (its health token, by tenant
+	 * id).
 	 */
 	private Map<String, Optional<String>> probeAll(List<Tenant> serving, Map<String, String> healthTokens) {
 		Map<String, CompletableFuture<Optional<String>>> pending = new LinkedHashMap<>();
 		for (Tenant tenant : serving) {
-			pending.put(tenant.id(), CompletableFuture
-				.supplyAsync(() -> probe.probe(tenant.id(), tenant.port(), healthTokens.get(tenant.id()),
-						properties.getProbeTimeout()), probes));
+			pending.put(tenant.id(), CompletableFuture.supplyAsync(() -> probe.probe(tenant.id(), tenant.port(),
+					healthTokens.get(tenant.id()), properties.getProbeTimeout()), probes));
 		}
 		Map<String, Optional<String>> results = new HashMap<>();
 		pending.forEach((id, future) -> results.put(id, future.join()));
 		return results;
 	}
 
-	/** The limits of the next {@code limitsAuditPerSweep} serving containers, round the fleet. */
+	/**
+	 * The limits of the next {@code limitsAuditPerSweep} serving containers, round the
+	 * fleet.
+	 */
 	private Map<String, Optional<String>> auditLimits(List<Tenant> serving, Map<String, ManagedContainer> running) {
 		int quota = Math.min(properties.getLimitsAuditPerSweep(), serving.size());
 		if (quota == 0) {
@@ -150,9 +159,11 @@ class FleetObserver implements DisposableBean {
 		}
 		Map<String, Optional<String>> drift = new HashMap<>();
 		for (Tenant tenant : next.subList(0, quota)) {
-			// a tenant of a tier no longer configured is judged (and reported) by the classifier
-			tiers.find(tenant.tier()).ifPresent(tier -> drift.put(tenant.id(),
-					containers.limitsDrift(running.get(tenant.names().containerName()), tier)));
+			// a tenant of a tier no longer configured is judged (and reported) by the
+			// classifier
+			tiers.find(tenant.tier())
+				.ifPresent(tier -> drift.put(tenant.id(),
+						containers.limitsDrift(running.get(tenant.names().containerName()), tier)));
 			auditCursor = tenant.id();
 		}
 		return drift;

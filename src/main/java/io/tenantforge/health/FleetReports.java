@@ -14,8 +14,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
 /**
- * The sweep reports, in the control plane's database so every node of a cluster answers with the newest one,
- * whichever node ran it. Skipped sweeps (another held the lock) are recorded too, so a doubled schedule shows.
+ * The sweep reports, in the control plane's database so every node of a cluster answers
+ * with the newest one, whichever node ran it. Skipped sweeps (another held the lock) are
+ * recorded too, so a doubled schedule shows.
  */
 @Repository
 public class FleetReports {
@@ -30,17 +31,23 @@ public class FleetReports {
 	}
 
 	public void saveDone(FleetReport report, Instant scheduledAt) {
-		jdbc.update("INSERT INTO fleet_sweeps (instance, trigger, scheduled_at, started_at, finished_at, outcome, "
-				+ "report) VALUES (?, ?, ?, ?, ?, 'done', ?::jsonb)", report.instance(), report.trigger(),
-				timestamp(scheduledAt), timestamp(report.sweptAt()), timestamp(report.finishedAt()), toJson(report));
+		jdbc.update(
+				"INSERT INTO fleet_sweeps (instance, trigger, scheduled_at, started_at, finished_at, outcome, "
+						+ "report) VALUES (?, ?, ?, ?, ?, 'done', ?::jsonb)",
+				report.instance(), report.trigger(), timestamp(scheduledAt), timestamp(report.sweptAt()),
+				timestamp(report.finishedAt()), toJson(report));
 	}
 
-	/** Adds the router's part to a report saved by {@link #saveDone} (the route sweep runs after the fleet sweep). */
+	/**
+	 * Adds the router's part to a report saved by {@link #saveDone} (the route sweep runs
+	 * after the fleet sweep).
+	 */
 	public void saveRoutes(FleetReport report) {
 		try {
-			jdbc.update("UPDATE fleet_sweeps SET report = jsonb_set(report, '{routes}', ?::jsonb) WHERE instance = ? "
-					+ "AND started_at = ? AND outcome = 'done'", json.writeValueAsString(report.routes()),
-					report.instance(), timestamp(report.sweptAt()));
+			jdbc.update(
+					"UPDATE fleet_sweeps SET report = jsonb_set(report, '{routes}', ?::jsonb) WHERE instance = ? "
+							+ "AND started_at = ? AND outcome = 'done'",
+					json.writeValueAsString(report.routes()), report.instance(), timestamp(report.sweptAt()));
 		}
 		catch (JsonProcessingException e) {
 			throw new IllegalStateException(e);
@@ -48,20 +55,27 @@ public class FleetReports {
 	}
 
 	public void saveSkipped(String instance, String trigger, Instant scheduledAt, Instant startedAt) {
-		jdbc.update("INSERT INTO fleet_sweeps (instance, trigger, scheduled_at, started_at, outcome) "
-				+ "VALUES (?, ?, ?, ?, 'skipped')", instance, trigger, timestamp(scheduledAt), timestamp(startedAt));
+		jdbc.update(
+				"INSERT INTO fleet_sweeps (instance, trigger, scheduled_at, started_at, outcome) "
+						+ "VALUES (?, ?, ?, ?, 'skipped')",
+				instance, trigger, timestamp(scheduledAt), timestamp(startedAt));
 	}
 
 	public void saveFailed(String instance, String trigger, Instant scheduledAt, Instant startedAt) {
-		jdbc.update("INSERT INTO fleet_sweeps (instance, trigger, scheduled_at, started_at, finished_at, outcome) "
-				+ "VALUES (?, ?, ?, ?, now(), 'failed')", instance, trigger, timestamp(scheduledAt),
-				timestamp(startedAt));
+		jdbc.update(
+				"INSERT INTO fleet_sweeps (instance, trigger, scheduled_at, started_at, finished_at, outcome) "
+						+ "VALUES (?, ?, ?, ?, now(), 'failed')",
+				instance, trigger, timestamp(scheduledAt), timestamp(startedAt));
 	}
 
 	/** The newest finished sweep's report. */
 	public Optional<FleetReport> latest() {
-		return jdbc.queryForList("SELECT report::text FROM fleet_sweeps WHERE outcome = 'done' "
-				+ "ORDER BY finished_at DESC LIMIT 1", String.class).stream().findFirst().map(this::fromJson);
+		return jdbc
+			.queryForList("SELECT report::text FROM fleet_sweeps WHERE outcome = 'done' "
+					+ "ORDER BY finished_at DESC LIMIT 1", String.class)
+			.stream()
+			.findFirst()
+			.map(this::fromJson);
 	}
 
 	/** The newest report, for the API: 404 before any sweep has finished. */

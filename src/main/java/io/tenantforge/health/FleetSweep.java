@@ -46,11 +46,12 @@ import org.apache.camel.Header;
 import org.springframework.stereotype.Component;
 
 /**
- * The fleet health sweep: observes every tenant with a fixed number of calls ({@link FleetObserver}), classifies
- * them ({@link FleetClassifier}), hands drifted tenants to the reconciler, restarts sick containers within a budget,
- * reports orphans (and removes those the ownership record gives to a gone tenant, when allowed), and records the
- * report. One sweep at a time across all nodes: Quartz's cluster fires each schedule once, and an advisory lock
- * keeps a manual sweep from overlapping it.
+ * The fleet health sweep: observes every tenant with a fixed number of calls
+ * ({@link FleetObserver}), classifies them ({@link FleetClassifier}), hands drifted
+ * tenants to the reconciler, restarts sick containers within a budget, reports orphans
+ * (and removes those the ownership record gives to a gone tenant, when allowed), and
+ * records the report. One sweep at a time across all nodes: Quartz's cluster fires each
+ * schedule once, and an advisory lock keeps a manual sweep from overlapping it.
  */
 @Component
 public class FleetSweep {
@@ -61,7 +62,10 @@ public class FleetSweep {
 	/** The advisory lock key of the sweep: not a possible tenant slug. */
 	static final String LOCK_KEY = "fleet:health-sweep";
 
-	/** Reason of the Healthy condition while the sweep watches a failing tenant before restarting it. */
+	/**
+	 * Reason of the Healthy condition while the sweep watches a failing tenant before
+	 * restarting it.
+	 */
 	static final String FAILING = "Failing";
 
 	private static final Logger log = LoggerFactory.getLogger(FleetSweep.class);
@@ -111,8 +115,9 @@ public class FleetSweep {
 	}
 
 	/**
-	 * Runs one sweep. A scheduled sweep (Quartz sets {@value #SCHEDULED_FIRE_TIME}) that finds another running is
-	 * recorded as skipped and returns null; a manual one is refused (409).
+	 * Runs one sweep. A scheduled sweep (Quartz sets {@value #SCHEDULED_FIRE_TIME}) that
+	 * finds another running is recorded as skipped and returns null; a manual one is
+	 * refused (409).
 	 */
 	public FleetReport sweep(@Header(SCHEDULED_FIRE_TIME) Date scheduledFireTime) {
 		Instant scheduledAt = scheduledFireTime == null ? null : scheduledFireTime.toInstant();
@@ -123,8 +128,8 @@ public class FleetSweep {
 			reports.saveSkipped(instance, trigger, scheduledAt, started);
 			log.warn("Health sweep ({}) skipped: another sweep is running", trigger);
 			if (scheduledAt == null) {
-				throw new ConflictException("a health sweep is running already; GET /api/v1/fleet/health shows the "
-						+ "newest report");
+				throw new ConflictException(
+						"a health sweep is running already; GET /api/v1/fleet/health shows the " + "newest report");
 			}
 			return null;
 		}
@@ -133,9 +138,11 @@ public class FleetSweep {
 			reports.saveDone(report, scheduledAt);
 			reports.prune(properties.getKeepReports());
 			metrics.swept(report);
-			log.info("Health sweep ({}) done in {} ms: {} degraded, {} orphans, {} handed to the reconciler, "
-					+ "{} restarts", trigger, report.durationMillis(), report.degraded().size(),
-					report.orphans().size(), report.handedToReconciler().size(), report.repairs().restarts());
+			log.info(
+					"Health sweep ({}) done in {} ms: {} degraded, {} orphans, {} handed to the reconciler, "
+							+ "{} restarts",
+					trigger, report.durationMillis(), report.degraded().size(), report.orphans().size(),
+					report.handedToReconciler().size(), report.repairs().restarts());
 			return report;
 		}
 		catch (RuntimeException e) {
@@ -149,9 +156,11 @@ public class FleetSweep {
 		FleetObserver.Seen seen = observer.observe();
 		List<Tenant> tenants = seen.observation().tenants();
 		Map<String, ManagedContainer> running = seen.running();
-		// where each tenant runs (Swarm: a node), for the tenant API; one statement, nothing on a single engine
+		// where each tenant runs (Swarm: a node), for the tenant API; one statement,
+		// nothing on a single engine
 		Set<String> known = tenants.stream().map(Tenant::id).collect(Collectors.toSet());
-		Map<String, String> placements = running.values().stream()
+		Map<String, String> placements = running.values()
+			.stream()
 			.filter(c -> c.node() != null && known.contains(c.tenant()))
 			.collect(Collectors.toMap(ManagedContainer::tenant, ManagedContainer::node, (a, b) -> a));
 		if (containers.placesOnNodes()) {
@@ -195,9 +204,12 @@ public class FleetSweep {
 		}
 		budget.prune();
 
-		Set<String> liveIds = tenants.stream().filter(FleetClassifier::live).map(Tenant::id)
+		Set<String> liveIds = tenants.stream()
+			.filter(FleetClassifier::live)
+			.map(Tenant::id)
 			.collect(Collectors.toSet());
-		// the runtime's other labelled objects (Swarm secrets and networks) of no live tenant: the ownership record does
+		// the runtime's other labelled objects (Swarm secrets and networks) of no live
+		// tenant: the ownership record does
 		// not have them, so they are reported only
 		List<Orphan> seenOrphans = new ArrayList<>(assessment.orphans());
 		containers.strays(liveIds)
@@ -222,16 +234,19 @@ public class FleetSweep {
 		}
 		assessment.verdicts().forEach(v -> counts.merge(v.state().name(), 1, Integer::sum));
 		Instant finished = Instant.now();
-		// tenants, every secret (one query: Redis passwords and health tokens), restarts, ledger
+		// tenants, every secret (one query: Redis passwords and health tokens), restarts,
+		// ledger
 		int controlPlaneQueries = 3 + (seenOrphans.isEmpty() ? 0 : 1) + (containers.placesOnNodes() ? 1 : 0);
-		Calls calls = new Calls(containers.observationCalls(limits.size()), 1, controlPlaneQueries, 3, health.size(), limits.size());
+		Calls calls = new Calls(containers.observationCalls(limits.size()), 1, controlPlaneQueries, 3, health.size(),
+				limits.size());
 		return new FleetReport(started, finished, Duration.between(started, finished).toMillis(), instance, trigger,
-				counts, degraded, orphans, handed,
-				new Repairs(handed.size(), restarted, removed),
-				calls);
+				counts, degraded, orphans, handed, new Repairs(handed.size(), restarted, removed), calls);
 	}
 
-	/** What the sweep does about one tenant's verdict; empty unless the tenant is degraded. */
+	/**
+	 * What the sweep does about one tenant's verdict; empty unless the tenant is
+	 * degraded.
+	 */
 	private Optional<SweepAction> act(Tenant tenant, Verdict verdict, Map<String, ManagedContainer> running,
 			Map<String, List<Instant>> restarts, Instant now) {
 		if (verdict.state() == State.HEALTHY && (tenant.status() == TenantStatus.DEGRADED
@@ -258,7 +273,8 @@ public class FleetSweep {
 		else {
 			Duration failing = Duration.between(failingSince(tenant, now), now);
 			if (failing.compareTo(properties.getRestartAfter()) < 0) {
-				// watched, not yet DEGRADED: a slow or starved tenant is not restarted for one failed probe
+				// watched, not yet DEGRADED: a slow or starved tenant is not restarted
+				// for one failed probe
 				store.recordHealth(tenant.id(), tenant.generation(), TenantStatus.ACTIVE,
 						conditions(tenant, verdict, FAILING));
 				action = new SweepAction.Watching(failing.toSeconds(), properties.getRestartAfter().toSeconds());
@@ -277,8 +293,8 @@ public class FleetSweep {
 	}
 
 	/** Restarts the container if the budget allows; says what it did. */
-	private SweepAction restart(Tenant tenant, ManagedContainer container, List<String> reasons,
-			List<Instant> recent, Instant now) {
+	private SweepAction restart(Tenant tenant, ManagedContainer container, List<String> reasons, List<Instant> recent,
+			Instant now) {
 		Optional<String> refusal = budget.refusal(recent, now);
 		if (refusal.isPresent()) {
 			return new SweepAction.RestartRefused(refusal.get());
@@ -289,17 +305,24 @@ public class FleetSweep {
 				properties.getRestartWindow().toMinutes());
 	}
 
-	/** Since when the tenant's health has been failing, by its Healthy condition; now when it was not. */
+	/**
+	 * Since when the tenant's health has been failing, by its Healthy condition; now when
+	 * it was not.
+	 */
 	private static Instant failingSince(Tenant tenant, Instant now) {
 		return tenant.condition(Condition.HEALTHY)
-			.filter(c -> c.status() == Condition.Status.FALSE && (FAILING.equals(c.reason()) || "Unhealthy".equals(c.reason())))
+			.filter(c -> c.status() == Condition.Status.FALSE
+					&& (FAILING.equals(c.reason()) || "Unhealthy".equals(c.reason())))
 			.map(Condition::lastTransitionTime)
 			.orElse(now);
 	}
 
-	/** The tenant's conditions with each problem's condition False, saying what is wrong. */
+	/**
+	 * The tenant's conditions with each problem's condition False, saying what is wrong.
+	 */
 	private static List<Condition> conditions(Tenant tenant, Verdict verdict, String reason) {
-		Map<String, List<Problem>> byCondition = verdict.problems().stream()
+		Map<String, List<Problem>> byCondition = verdict.problems()
+			.stream()
 			.collect(Collectors.groupingBy(Problem::condition, LinkedHashMap::new, Collectors.toList()));
 		Tenant current = tenant;
 		for (Map.Entry<String, List<Problem>> entry : byCondition.entrySet()) {
@@ -310,9 +333,10 @@ public class FleetSweep {
 	}
 
 	/**
-	 * Decides about every orphan by the tenant the ownership record gives it to; removes it only when removal is on,
-	 * the record has it, and that tenant is gone: then under that tenant's lock, after checking again that it still
-	 * is (a reconcile of a re-ordered tenant of the same id must not lose a resource it has just claimed).
+	 * Decides about every orphan by the tenant the ownership record gives it to; removes
+	 * it only when removal is on, the record has it, and that tenant is gone: then under
+	 * that tenant's lock, after checking again that it still is (a reconcile of a
+	 * re-ordered tenant of the same id must not lose a resource it has just claimed).
 	 */
 	private Map<Orphan, OrphanAction> handleOrphans(List<Orphan> orphans, Set<String> liveIds,
 			Map<Resource, String> owners) {
@@ -324,8 +348,8 @@ public class FleetSweep {
 			if (owner == null) {
 				action = new OrphanAction.NotRecorded();
 			}
-			else if (liveIds.contains(owner) || !Tenant.former(owner).names().nameOf(orphan.kind())
-				.equals(orphan.name())) {
+			else if (liveIds.contains(owner)
+					|| !Tenant.former(owner).names().nameOf(orphan.kind()).equals(orphan.name())) {
 				action = new OrphanAction.NotTheOwners(owner);
 			}
 			else if (!properties.isRemoveOrphans()) {
@@ -343,7 +367,8 @@ public class FleetSweep {
 
 	private OrphanAction removeUnderLock(Orphan orphan, String owner, Set<String> removedDatabases) {
 		if (isDatabase(orphan) && removedDatabases.contains(owner)) {
-			return new OrphanAction.Removed(); // with its role or schema, by the same removal
+			return new OrphanAction.Removed(); // with its role or schema, by the same
+												// removal
 		}
 		Optional<TenantLock> lock = locks.tryLock(owner);
 		if (lock.isEmpty()) {
@@ -360,7 +385,8 @@ public class FleetSweep {
 
 	/** A role or schema: the database step removes both together. */
 	private static boolean isDatabase(Orphan orphan) {
-		return orphan.kind().equals(ResourceLedger.DATABASE_ROLE) || orphan.kind().equals(ResourceLedger.DATABASE_SCHEMA);
+		return orphan.kind().equals(ResourceLedger.DATABASE_ROLE)
+				|| orphan.kind().equals(ResourceLedger.DATABASE_SCHEMA);
 	}
 
 	private OrphanAction remove(Orphan orphan, String owner, Set<String> removedDatabases) {

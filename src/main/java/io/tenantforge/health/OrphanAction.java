@@ -1,8 +1,8 @@
 package io.tenantforge.health;
 
 /**
- * What the sweep did about one orphan: one type per outcome; {@link #describe()} is the report's {@code action}.
- * Only {@link Removed} removed anything.
+ * What the sweep did about one orphan: one type per outcome; {@link #describe()} is the
+ * report's {@code action}. Only {@link Removed} removed anything.
  */
 sealed interface OrphanAction {
 
@@ -16,7 +16,10 @@ sealed interface OrphanAction {
 		}
 	}
 
-	/** The record gives it to a live tenant, or to one whose resource of that kind has another name. */
+	/**
+	 * The record gives it to a live tenant, or to one whose resource of that kind has
+	 * another name.
+	 */
 	record NotTheOwners(String owner) implements OrphanAction {
 		@Override
 		public String describe() {
@@ -33,7 +36,9 @@ sealed interface OrphanAction {
 		}
 	}
 
-	/** The owner's lock is held (a reconcile of that tenant runs): left for a later sweep. */
+	/**
+	 * The owner's lock is held (a reconcile of that tenant runs): left for a later sweep.
+	 */
 	record OwnerBusy(String owner) implements OrphanAction {
 		@Override
 		public String describe() {
@@ -42,8 +47,8 @@ sealed interface OrphanAction {
 	}
 
 	/**
-	 * Under the owner's lock, the re-check found it no longer an orphan: the owner is live again, or the record
-	 * no longer gives it to the owner.
+	 * Under the owner's lock, the re-check found it no longer an orphan: the owner is
+	 * live again, or the record no longer gives it to the owner.
 	 */
 	record NoLongerOrphan(String owner) implements OrphanAction {
 		@Override

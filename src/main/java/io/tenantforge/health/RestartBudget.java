@@ -12,9 +12,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * How many times the sweep may restart a tenant's unhealthy container: at most {@code restartBudget} within
- * {@code restartWindow}, never twice within {@code restartCooldown}. Counted in the control plane's database, so
- * the budget holds across nodes and restarts of the control plane: no flapping restart loop.
+ * How many times the sweep may restart a tenant's unhealthy container: at most
+ * {@code restartBudget} within {@code restartWindow}, never twice within
+ * {@code restartCooldown}. Counted in the control plane's database, so the budget holds
+ * across nodes and restarts of the control plane: no flapping restart loop.
  */
 @Component
 class RestartBudget {
@@ -28,7 +29,9 @@ class RestartBudget {
 		this.properties = properties;
 	}
 
-	/** Restarts within the window, by tenant, oldest first: one query for the whole fleet. */
+	/**
+	 * Restarts within the window, by tenant, oldest first: one query for the whole fleet.
+	 */
 	public Map<String, List<Instant>> recent() {
 		Map<String, List<Instant>> recent = new HashMap<>();
 		jdbc.query("SELECT tenant_id, restarted_at FROM tenant_restarts WHERE restarted_at > now() - "
@@ -39,7 +42,10 @@ class RestartBudget {
 		return recent;
 	}
 
-	/** Why the tenant may not be restarted now, given its recent restarts; empty when it may. */
+	/**
+	 * Why the tenant may not be restarted now, given its recent restarts; empty when it
+	 * may.
+	 */
 	public Optional<String> refusal(List<Instant> restarts, Instant now) {
 		if (restarts.size() >= properties.getRestartBudget()) {
 			return Optional.of("restart budget spent: " + restarts.size() + " restarts within "

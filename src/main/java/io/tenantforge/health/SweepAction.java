@@ -1,14 +1,18 @@
 package io.tenantforge.health;
 
 /**
- * What the sweep did about one degraded tenant: one type per outcome, so the sweep counts its repairs by type,
- * never by the wording of a message. {@link #describe()} is the report's {@code action}.
+ * What the sweep did about one degraded tenant: one type per outcome, so the sweep counts
+ * its repairs by type, never by the wording of a message. {@link #describe()} is the
+ * report's {@code action}.
  */
 sealed interface SweepAction {
 
 	String describe();
 
-	/** The reconciler was asked to repair the tenant (a new repair request on its generation). */
+	/**
+	 * The reconciler was asked to repair the tenant (a new repair request on its
+	 * generation).
+	 */
 	record HandedToReconciler() implements SweepAction {
 		@Override
 		public String describe() {
@@ -16,7 +20,10 @@ sealed interface SweepAction {
 		}
 	}
 
-	/** A repair was due, but the tenant changed between the observation and the request: the reconciler has it. */
+	/**
+	 * A repair was due, but the tenant changed between the observation and the request:
+	 * the reconciler has it.
+	 */
 	record ChangedMeanwhile() implements SweepAction {
 		@Override
 		public String describe() {
@@ -40,7 +47,10 @@ sealed interface SweepAction {
 		}
 	}
 
-	/** The container was restarted: the {@code count}th restart of {@code budget} within the window. */
+	/**
+	 * The container was restarted: the {@code count}th restart of {@code budget} within
+	 * the window.
+	 */
 	record Restarted(int count, int budget, long windowMinutes) implements SweepAction {
 		@Override
 		public String describe() {

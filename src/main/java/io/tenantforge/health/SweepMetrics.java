@@ -15,11 +15,12 @@ import io.tenantforge.tenant.ResourceLedger;
 import org.springframework.stereotype.Component;
 
 /**
- * The sweep's metrics: {@code tenantforge_sweep_seconds} (duration, histogram), {@code tenantforge_sweep_repairs_total
- * {action}} (reconcile, restart, orphan-removal), {@code tenantforge_sweep_restarts_total}, and, from the newest
- * report whichever node made it, {@code tenantforge_sweep_orphans{kind}}, {@code tenantforge_sweep_degraded} and
- * {@code tenantforge_sweep_last_finished_seconds} (epoch seconds). Tenants by status are
- * {@code tenantforge_tenants}.
+ * The sweep's metrics: {@code tenantforge_sweep_seconds} (duration, histogram),
+ * {@code tenantforge_sweep_repairs_total {action}} (reconcile, restart, orphan-removal),
+ * {@code tenantforge_sweep_restarts_total}, and, from the newest report whichever node
+ * made it, {@code tenantforge_sweep_orphans{kind}}, {@code tenantforge_sweep_degraded}
+ * and {@code tenantforge_sweep_last_finished_seconds} (epoch seconds). Tenants by status
+ * are {@code tenantforge_tenants}.
  */
 @Component
 class SweepMetrics implements MeterBinder {
@@ -45,9 +46,10 @@ class SweepMetrics implements MeterBinder {
 	public void bindTo(MeterRegistry registry) {
 		this.registry = registry;
 		for (String kind : ORPHAN_KINDS) {
-			Gauge.builder("tenantforge.sweep.orphans",
-					() -> latest().map(r -> r.orphans().stream().filter(o -> o.kind().equals(kind)).count())
-						.orElse(0L))
+			Gauge
+				.builder("tenantforge.sweep.orphans",
+						() -> latest().map(r -> r.orphans().stream().filter(o -> o.kind().equals(kind)).count())
+							.orElse(0L))
 				.description("Orphans the newest sweep reported, by kind")
 				.tag("kind", kind)
 				.register(registry);
@@ -55,17 +57,22 @@ class SweepMetrics implements MeterBinder {
 		Gauge.builder("tenantforge.sweep.degraded", () -> latest().map(r -> r.degraded().size()).orElse(0))
 			.description("Degraded tenants in the newest sweep")
 			.register(registry);
-		Gauge.builder("tenantforge.sweep.last.finished",
-				() -> latest().map(r -> r.finishedAt().toEpochMilli() / 1000.0).orElse(Double.NaN))
+		Gauge
+			.builder("tenantforge.sweep.last.finished",
+					() -> latest().map(r -> r.finishedAt().toEpochMilli() / 1000.0).orElse(Double.NaN))
 			.description("When the newest sweep finished (epoch seconds)")
 			.baseUnit("seconds")
 			.register(registry);
-		Timer.builder("tenantforge.sweep").description("Duration of a health sweep").publishPercentileHistogram()
-			.maximumExpectedValue(Duration.ofMinutes(5)).register(registry);
+		Timer.builder("tenantforge.sweep")
+			.description("Duration of a health sweep")
+			.publishPercentileHistogram()
+			.maximumExpectedValue(Duration.ofMinutes(5))
+			.register(registry);
 		for (String action : new String[] { "reconcile", "restart", "orphan-removal" }) {
 			repairs(action);
 		}
-		Counter.builder("tenantforge.sweep.restarts").description("Unhealthy containers restarted by the sweep")
+		Counter.builder("tenantforge.sweep.restarts")
+			.description("Unhealthy containers restarted by the sweep")
 			.register(registry);
 	}
 

@@ -5,13 +5,16 @@ import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * The fleet health sweep ({@code tenantforge.sweep.*}). Read at every sweep, so a changed setting (for instance
- * {@code remove-orphans}) takes effect at the next one.
+ * The fleet health sweep ({@code tenantforge.sweep.*}). Read at every sweep, so a changed
+ * setting (for instance {@code remove-orphans}) takes effect at the next one.
  */
 @ConfigurationProperties("tenantforge.sweep")
 public class SweepProperties {
 
-	/** When the sweep runs (Quartz cron, seconds first); one node of a cluster runs each firing. */
+	/**
+	 * When the sweep runs (Quartz cron, seconds first); one node of a cluster runs each
+	 * firing.
+	 */
 	private String cron = "0/30 * * * * ?";
 
 	/** Tenants' {@code /health} endpoints probed at once. */
@@ -21,31 +24,35 @@ public class SweepProperties {
 	private Duration probeTimeout = Duration.ofSeconds(1);
 
 	/**
-	 * How long a container's health must keep failing before the sweep restarts it: a tenant that is slow or briefly
-	 * starved of CPU is watched, not restarted.
+	 * How long a container's health must keep failing before the sweep restarts it: a
+	 * tenant that is slow or briefly starved of CPU is watched, not restarted.
 	 */
 	private Duration restartAfter = Duration.ofSeconds(60);
 
 	/**
-	 * Restarts of one tenant's unhealthy container within {@code restartWindow}; once spent, the sweep only reports
-	 * the tenant until the window has moved on.
+	 * Restarts of one tenant's unhealthy container within {@code restartWindow}; once
+	 * spent, the sweep only reports the tenant until the window has moved on.
 	 */
 	private int restartBudget = 3;
 
 	private Duration restartWindow = Duration.ofMinutes(30);
 
-	/** Least time between two restarts of the same container, so a slow start is not cut short. */
+	/**
+	 * Least time between two restarts of the same container, so a slow start is not cut
+	 * short.
+	 */
 	private Duration restartCooldown = Duration.ofMinutes(2);
 
 	/**
-	 * Containers whose CPU and memory limits one sweep inspects, in turn round the fleet: the container list shows
-	 * no limits, and an inspect per tenant per sweep would make the sweep's cost grow with the fleet.
+	 * Containers whose CPU and memory limits one sweep inspects, in turn round the fleet:
+	 * the container list shows no limits, and an inspect per tenant per sweep would make
+	 * the sweep's cost grow with the fleet.
 	 */
 	private int limitsAuditPerSweep = 10;
 
 	/**
-	 * Whether orphans are removed, and then only those the ownership record gives to a tenant that is gone; off,
-	 * they are only reported.
+	 * Whether orphans are removed, and then only those the ownership record gives to a
+	 * tenant that is gone; off, they are only reported.
 	 */
 	private boolean removeOrphans;
 

@@ -12,13 +12,16 @@ import org.springframework.core.io.ClassPathResource;
 import org.springframework.stereotype.Component;
 
 /**
- * The API's contract, {@value #LOCATION}: the document the REST routes are built from (routes/api.yaml), served as it
- * is written and as JSON.
+ * The API's contract, {@value #LOCATION}: the document the REST routes are built from
+ * (routes/api.yaml), served as it is written and as JSON.
  */
 @Component
 public class ApiContract {
 
-	/** On the class path; the REST DSL, the generated client and the tests read this one file. */
+	/**
+	 * On the class path; the REST DSL, the generated client and the tests read this one
+	 * file.
+	 */
 	public static final String LOCATION = "api/openapi.yaml";
 
 	private final String yaml;

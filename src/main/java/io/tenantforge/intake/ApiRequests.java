@@ -17,8 +17,9 @@ import org.springframework.util.MimeType;
 import org.springframework.web.util.UriUtils;
 
 /**
- * Checks what the REST routes take from a request before any bean sees it (the contract, api/openapi.yaml, says the
- * same): the tenant id of the path and the media type of a body.
+ * Checks what the REST routes take from a request before any bean sees it (the contract,
+ * api/openapi.yaml, says the same): the tenant id of the path and the media type of a
+ * body.
  */
 @Component
 public class ApiRequests {
@@ -32,8 +33,9 @@ public class ApiRequests {
 	private static final MimeType JSON = MimeType.valueOf("application/json");
 
 	/**
-	 * Replaces the path's tenant id (as it came, percent-encoded) by the id it names, decoded once; refuses (400) one
-	 * that cannot be a slug, quoting no more than a short, escaped excerpt of it.
+	 * Replaces the path's tenant id (as it came, percent-encoded) by the id it names,
+	 * decoded once; refuses (400) one that cannot be a slug, quoting no more than a
+	 * short, escaped excerpt of it.
 	 */
 	public void tenantId(Exchange exchange) {
 		Message message = exchange.getMessage();
@@ -53,7 +55,10 @@ public class ApiRequests {
 		message.setHeader(TENANT_ID, id);
 	}
 
-	/** Refuses (415) a body that is not {@code application/json} (UTF-8, the only charset an order may have). */
+	/**
+	 * Refuses (415) a body that is not {@code application/json} (UTF-8, the only charset
+	 * an order may have).
+	 */
 	public void requireJson(@Header(Exchange.CONTENT_TYPE) String contentType) {
 		if (contentType == null || contentType.isBlank()) {
 			throw new UnsupportedMediaTypeException("the request has no Content-Type; send application/json");
@@ -74,8 +79,9 @@ public class ApiRequests {
 	}
 
 	/**
-	 * At most {@value #EXCERPT_LENGTH} characters of a value, printable ASCII as it is and everything else as a
-	 * {@code \\uXXXX} escape, with the length of what was left off.
+	 * At most {@value #EXCERPT_LENGTH} characters of a value, printable ASCII as it is
+	 * and everything else as a {@code \\uXXXX} escape, with the length of what was left
+	 * off.
 	 */
 	static String excerpt(String value) {
 		StringBuilder out = new StringBuilder();

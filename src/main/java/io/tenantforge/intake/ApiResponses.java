@@ -23,8 +23,9 @@ import org.apache.camel.support.ExchangeHelper;
 import org.springframework.stereotype.Component;
 
 /**
- * Shapes HTTP responses of the REST routes: JSON bodies, status codes, problem details (RFC 9457), and no request
- * header echoed back. Each answer is one that the contract (api/openapi.yaml) declares for the operation.
+ * Shapes HTTP responses of the REST routes: JSON bodies, status codes, problem details
+ * (RFC 9457), and no request header echoed back. Each answer is one that the contract
+ * (api/openapi.yaml) declares for the operation.
  */
 @Component
 public class ApiResponses {
@@ -47,7 +48,9 @@ public class ApiResponses {
 		this.views = views;
 	}
 
-	/** 200 with the body as JSON (and a {@code Link} to the next page of a paged list). */
+	/**
+	 * 200 with the body as JSON (and a {@code Link} to the next page of a paged list).
+	 */
 	public void ok(Exchange exchange) {
 		respond(exchange, 200, JSON, exchange.getMessage().getBody());
 		String nextPage = exchange.getProperty(TenantQueries.NEXT_PAGE, String.class);
@@ -82,7 +85,10 @@ public class ApiResponses {
 	/** Exchange property: the Location of what {@link #accepted} answers with. */
 	public static final String LOCATION = io.tenantforge.support.Headers.LOCATION;
 
-	/** 202 with the body as JSON and a {@code Location} (exchange property {@value #LOCATION}). */
+	/**
+	 * 202 with the body as JSON and a {@code Location} (exchange property
+	 * {@value #LOCATION}).
+	 */
 	public void accepted(Exchange exchange) {
 		String location = exchange.getProperty(LOCATION, String.class);
 		respond(exchange, 202, JSON, exchange.getMessage().getBody());
@@ -161,6 +167,5 @@ public class ApiResponses {
 			throw new IllegalStateException("cannot write a response", e);
 		}
 	}
-
 
 }

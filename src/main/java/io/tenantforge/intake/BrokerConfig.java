@@ -18,17 +18,20 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.jms.connection.CachingConnectionFactory;
 
 /**
- * The embedded Artemis broker as other programs see it, and the cluster-safe memory of which order files were
- * taken.
+ * The embedded Artemis broker as other programs see it, and the cluster-safe memory of
+ * which order files were taken.
  * <p>
- * Security is always on, on every protocol: each connection logs in ({@link BrokerSecurityManager}) and each role
- * may do only what the settings below give it on an address; the catch-all {@code #} (every other address, the
- * broker's management address included) is the admin's alone. The broker stamps each message with the user who sent
- * it ({@code populate-validated-user}), which the queue channel charges to that user's order budget.
+ * Security is always on, on every protocol: each connection logs in
+ * ({@link BrokerSecurityManager}) and each role may do only what the settings below give
+ * it on an address; the catch-all {@code #} (every other address, the broker's management
+ * address included) is the admin's alone. The broker stamps each message with the user
+ * who sent it ({@code populate-validated-user}), which the queue channel charges to that
+ * user's order budget.
  * <p>
- * Redelivery of a queued order is owned by Camel (route configuration {@code intake-retry}, with backoff, then the
- * dead-letter queue with the reason). The broker's own max-delivery-attempts only guards against a message whose
- * processing kills the control plane again and again.
+ * Redelivery of a queued order is owned by Camel (route configuration
+ * {@code intake-retry}, with backoff, then the dead-letter queue with the reason). The
+ * broker's own max-delivery-attempts only guards against a message whose processing kills
+ * the control plane again and again.
  */
 @Configuration
 class BrokerConfig {
@@ -51,20 +54,21 @@ class BrokerConfig {
 			configuration.setSecurityEnabled(true);
 			configuration.setPopulateValidatedUser(true);
 			// exact-match addresses: tenant.orders does not match tenant.orders.DLQ
-			configuration.putSecurityRoles(intake.queue(), Set.of(
-					role(BrokerRole.PRODUCER, Permission.SEND),
-					role(BrokerRole.CONTROL_PLANE, Permission.CONSUME, Permission.CREATE),
-					role(BrokerRole.OPERATOR, Permission.SEND),
-					admin()));
-			configuration.putSecurityRoles(intake.deadLetterQueue(), Set.of(
-					role(BrokerRole.CONTROL_PLANE, Permission.SEND, Permission.CREATE),
-					role(BrokerRole.OPERATOR, Permission.BROWSE, Permission.CONSUME),
-					admin()));
+			configuration.putSecurityRoles(intake.queue(),
+					Set.of(role(BrokerRole.PRODUCER, Permission.SEND),
+							role(BrokerRole.CONTROL_PLANE, Permission.CONSUME, Permission.CREATE),
+							role(BrokerRole.OPERATOR, Permission.SEND), admin()));
+			configuration.putSecurityRoles(intake.deadLetterQueue(),
+					Set.of(role(BrokerRole.CONTROL_PLANE, Permission.SEND, Permission.CREATE),
+							role(BrokerRole.OPERATOR, Permission.BROWSE, Permission.CONSUME), admin()));
 			configuration.putSecurityRoles("#", Set.of(admin()));
 		};
 	}
 
-	/** Hands the embedded broker its security manager and the control plane's in-VM connection its login. */
+	/**
+	 * Hands the embedded broker its security manager and the control plane's in-VM
+	 * connection its login.
+	 */
 	@Bean
 	static BeanPostProcessor brokerLogin(ObjectProvider<BrokerUsers> users) {
 		return new BeanPostProcessor() {
@@ -89,7 +93,10 @@ class BrokerConfig {
 	private enum Permission {
 
 		SEND, CONSUME, BROWSE,
-		/** create the address and its durable queue (an external broker without them configured) */
+		/**
+		 * create the address and its durable queue (an external broker without them
+		 * configured)
+		 */
 		CREATE
 
 	}
@@ -106,7 +113,10 @@ class BrokerConfig {
 				true);
 	}
 
-	/** Which order files a control plane took, shared by every instance through the control-plane database. */
+	/**
+	 * Which order files a control plane took, shared by every instance through the
+	 * control-plane database.
+	 */
 	@Bean
 	JdbcMessageIdRepository fileIdempotentRepository(DataSource dataSource) {
 		JdbcMessageIdRepository repository = new JdbcMessageIdRepository(dataSource, "intake-file-order");

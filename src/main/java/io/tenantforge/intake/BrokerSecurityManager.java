@@ -12,9 +12,10 @@ import org.apache.activemq.artemis.spi.core.security.jaas.RolePrincipal;
 import org.apache.activemq.artemis.spi.core.security.jaas.UserPrincipal;
 
 /**
- * The embedded broker's authentication and authorization, for every protocol (CORE, AMQP, STOMP): a connection
- * without a known user and matching password is refused; an authenticated user may do on an address only what the
- * security settings give its {@link BrokerRole} there. Passwords are checked against hashes ({@link BrokerUsers}),
+ * The embedded broker's authentication and authorization, for every protocol (CORE, AMQP,
+ * STOMP): a connection without a known user and matching password is refused; an
+ * authenticated user may do on an address only what the security settings give its
+ * {@link BrokerRole} there. Passwords are checked against hashes ({@link BrokerUsers}),
  * never kept in clear.
  */
 class BrokerSecurityManager implements ActiveMQSecurityManager5 {
@@ -32,7 +33,8 @@ class BrokerSecurityManager implements ActiveMQSecurityManager5 {
 			subject.getPrincipals().add(new UserPrincipal(entry.name()));
 			subject.getPrincipals().add(new RolePrincipal(entry.role().roleName()));
 			return subject;
-		}).orElse(null); // the broker logs the refusal itself (AMQ222216), with the remote address
+		}).orElse(null); // the broker logs the refusal itself (AMQ222216), with the
+							// remote address
 	}
 
 	@Override

@@ -15,9 +15,10 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Component;
 
 /**
- * The broker's user table: the control plane's own user plus the configured ones, each with its role and a password
- * hash. A configured plain password stops the start-up, as for the API's users. In the dev profile, with no users
- * configured, one user per role is generated into {@code var/broker/<user>.password} (mode 0600; only the path is
+ * The broker's user table: the control plane's own user plus the configured ones, each
+ * with its role and a password hash. A configured plain password stops the start-up, as
+ * for the API's users. In the dev profile, with no users configured, one user per role is
+ * generated into {@code var/broker/<user>.password} (mode 0600; only the path is
  * printed).
  */
 @Component
@@ -47,9 +48,8 @@ class BrokerUsers {
 			if (users.containsKey(user.name())) {
 				throw new IllegalStateException("broker user " + user.name() + " is configured twice");
 			}
-			users.put(user.name(),
-					new Entry(user.name(), BrokerRole.of(user.role()), user.passwordHash(), user.orderBurst(),
-						user.ordersPerMinute()));
+			users.put(user.name(), new Entry(user.name(), BrokerRole.of(user.role()), user.passwordHash(),
+					user.orderBurst(), user.ordersPerMinute()));
 		}
 		if (properties.users().isEmpty() && environment.acceptsProfiles(Profiles.of("dev"))) {
 			generate(dir, environment, "orders", BrokerRole.PRODUCER);
@@ -78,16 +78,21 @@ class BrokerUsers {
 			return Optional.empty();
 		}
 		Entry entry = users.get(name);
-		return entry != null && encoder.matches(password, entry.passwordHash()) ? Optional.of(entry)
-				: Optional.empty();
+		return entry != null && encoder.matches(password, entry.passwordHash()) ? Optional.of(entry) : Optional.empty();
 	}
 
-	/** The user's entry; a user unknown here (an external broker's) gets the global order budget. */
+	/**
+	 * The user's entry; a user unknown here (an external broker's) gets the global order
+	 * budget.
+	 */
 	Entry entry(String name) {
 		return users.getOrDefault(name, new Entry(name, BrokerRole.PRODUCER, "", 0, 0));
 	}
 
-	/** @param orderBurst order allowance at once, @param ordersPerMinute its refill (0: the global ones) */
+	/**
+	 * @param orderBurst order allowance at once, @param ordersPerMinute its refill (0:
+	 * the global ones)
+	 */
 	record Entry(String name, BrokerRole role, String passwordHash, int orderBurst, int ordersPerMinute) {
 	}
 

@@ -25,11 +25,13 @@ import org.apache.camel.component.file.GenericFileFilter;
 import org.springframework.stereotype.Component;
 
 /**
- * The drop folder's guard. The folders are created {@code 0770} (owner and group of the control plane). While the
- * inbox is writable by others, nothing in it is read, and the control plane says so (log, posture check). A file is
- * read only when it is a regular file (no symbolic link, no second hard link) owned by an allowed user and no larger
- * than an order can be: all decided from its attributes, before a byte of it is read, so a 1 GiB file or a link to
- * a secret ends in {@code error/} with the reason and never stops the files after it.
+ * The drop folder's guard. The folders are created {@code 0770} (owner and group of the
+ * control plane). While the inbox is writable by others, nothing in it is read, and the
+ * control plane says so (log, posture check). A file is read only when it is a regular
+ * file (no symbolic link, no second hard link) owned by an allowed user and no larger
+ * than an order can be: all decided from its attributes, before a byte of it is read, so
+ * a 1 GiB file or a link to a secret ends in {@code error/} with the reason and never
+ * stops the files after it.
  */
 @Component("inbox")
 public class Inbox implements GenericFileFilter<Object> {
@@ -75,7 +77,10 @@ public class Inbox implements GenericFileFilter<Object> {
 		return orders.resolve("inbox");
 	}
 
-	/** True when users other than the control plane's owner and group may write into the inbox. */
+	/**
+	 * True when users other than the control plane's owner and group may write into the
+	 * inbox.
+	 */
 	public boolean worldWritable() {
 		try {
 			return Files.getPosixFilePermissions(inbox(), LinkOption.NOFOLLOW_LINKS)
@@ -86,7 +91,9 @@ public class Inbox implements GenericFileFilter<Object> {
 		}
 	}
 
-	/** The file consumer's filter: nothing is taken from an inbox others may write into. */
+	/**
+	 * The file consumer's filter: nothing is taken from an inbox others may write into.
+	 */
 	@Override
 	public boolean accept(GenericFile<Object> file) {
 		if (worldWritable()) {
@@ -106,8 +113,8 @@ public class Inbox implements GenericFileFilter<Object> {
 	}
 
 	/**
-	 * Refuses, from its attributes alone, a file that is not a plain order file of an allowed owner. Called before
-	 * the file is read.
+	 * Refuses, from its attributes alone, a file that is not a plain order file of an
+	 * allowed owner. Called before the file is read.
 	 */
 	public void check(@Header("CamelFileAbsolutePath") String absolutePath) {
 		Path path = Path.of(absolutePath);

@@ -13,13 +13,16 @@ import org.apache.camel.model.OnExceptionDefinition;
 import org.springframework.stereotype.Component;
 
 /**
- * How each channel answers an order it could not record. Invalid orders and conflicts are never retried; transient
- * faults (database unreachable) are retried with exponential backoff on the queue and folder, and answered 503 over
- * REST so the caller retries; nothing is dropped silently.
+ * How each channel answers an order it could not record. Invalid orders and conflicts are
+ * never retried; transient faults (database unreachable) are retried with exponential
+ * backoff on the queue and folder, and answered 503 over REST so the caller retries;
+ * nothing is dropped silently.
  * <ul>
- * <li>{@code api-errors}: {@code application/problem+json} with 400, 404, 409, 415, 503 or 500.</li>
- * <li>{@code queue-errors}: the original message to the dead-letter queue with the reason in
- * {@value OrderRejections#REASON_HEADER}, in the same transaction that takes it off the queue.</li>
+ * <li>{@code api-errors}: {@code application/problem+json} with 400, 404, 409, 415, 503
+ * or 500.</li>
+ * <li>{@code queue-errors}: the original message to the dead-letter queue with the reason
+ * in {@value OrderRejections#REASON_HEADER}, in the same transaction that takes it off
+ * the queue.</li>
  * <li>{@code file-errors}: the file to {@code error/} with {@code <file>.error.txt}.</li>
  * </ul>
  */
@@ -31,18 +34,18 @@ class IntakeErrorPolicy extends RouteConfigurationBuilder {
 		routeConfiguration("api-errors")
 			.onException(InvalidOrderException.class, ConflictException.class, NotFoundException.class,
 					UnsupportedMediaTypeException.class)
-				.handled(true)
-				.bean(ApiResponses.class, "problem")
+			.handled(true)
+			.bean(ApiResponses.class, "problem")
 			.end()
 			.onException(TransientFaults.TYPES)
-				.handled(true)
-				.log(LoggingLevel.WARN, "API request could not be served now: ${exception.message}")
-				.bean(ApiResponses.class, "problem")
+			.handled(true)
+			.log(LoggingLevel.WARN, "API request could not be served now: ${exception.message}")
+			.bean(ApiResponses.class, "problem")
 			.end()
 			.onException(Exception.class)
-				.handled(true)
-				.log(LoggingLevel.ERROR, "API request failed: ${exception.stacktrace}")
-				.bean(ApiResponses.class, "problem")
+			.handled(true)
+			.log(LoggingLevel.ERROR, "API request failed: ${exception.stacktrace}")
+			.bean(ApiResponses.class, "problem")
 			.end();
 
 		var queue = routeConfiguration("queue-errors");

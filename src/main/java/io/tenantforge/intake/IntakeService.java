@@ -19,9 +19,10 @@ import io.tenantforge.tenant.TenantStore.RecordedOrder;
 import org.springframework.stereotype.Component;
 
 /**
- * Records a valid order as desired state, idempotently: the same order again (by order id, or by the same spec for
- * the same subdomain) yields the same tenant; a different spec for a taken subdomain or order id is a conflict.
- * Intake never touches PostgreSQL roles, Redis or Docker: the reconciler does.
+ * Records a valid order as desired state, idempotently: the same order again (by order
+ * id, or by the same spec for the same subdomain) yields the same tenant; a different
+ * spec for a taken subdomain or order id is a conflict. Intake never touches PostgreSQL
+ * roles, Redis or Docker: the reconciler does.
  */
 @Component
 public class IntakeService {
@@ -91,19 +92,22 @@ public class IntakeService {
 			return new IntakeResult(again, true);
 		}
 		if (tenant.desiredState() == DesiredState.DELETED) {
-			throw new ConflictException("subdomain '" + order.subdomain() + "' is being deleted; order it again "
-					+ "once it is DELETED");
+			throw new ConflictException(
+					"subdomain '" + order.subdomain() + "' is being deleted; order it again " + "once it is DELETED");
 		}
 		if (!order.sameSpecAs(tenant.name(), tenant.id(), tenant.tier())) {
-			throw new ConflictException("subdomain '" + order.subdomain() + "' is taken by a tenant with a different "
-					+ "spec (name '" + tenant.name() + "', tier '" + tenant.tier() + "', status " + tenant.status()
-					+ ")");
+			throw new ConflictException(
+					"subdomain '" + order.subdomain() + "' is taken by a tenant with a different " + "spec (name '"
+							+ tenant.name() + "', tier '" + tenant.tier() + "', status " + tenant.status() + ")");
 		}
 		record(order, channel);
 		return new IntakeResult(tenant, false);
 	}
 
-	/** A tenant whose subdomain is free again: deleted, or failed before it was ever active (and rolled back). */
+	/**
+	 * A tenant whose subdomain is free again: deleted, or failed before it was ever
+	 * active (and rolled back).
+	 */
 	private static boolean hasEnded(Tenant tenant) {
 		return tenant.status() == TenantStatus.DELETED && tenant.desiredState() == DesiredState.DELETED
 				|| tenant.status() == TenantStatus.FAILED && tenant.desiredState() == DesiredState.ACTIVE

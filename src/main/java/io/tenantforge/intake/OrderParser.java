@@ -28,8 +28,9 @@ import io.tenantforge.tenant.TierCatalog;
 import org.springframework.stereotype.Component;
 
 /**
- * Reads an order from the bytes of any channel (JSON, or YAML from the drop folder) and checks every field, so an
- * invalid order is rejected with all its problems named and nothing downstream ever sees it.
+ * Reads an order from the bytes of any channel (JSON, or YAML from the drop folder) and
+ * checks every field, so an invalid order is rejected with all its problems named and
+ * nothing downstream ever sees it.
  */
 @Component
 public class OrderParser {
@@ -50,9 +51,12 @@ public class OrderParser {
 		.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
 		.build();
 
-	private final ObjectMapper yamlMapper = YAMLMapper.builder(YAMLFactory.builder()
-		.streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(20).build())
-		.build()).enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
+	private final ObjectMapper yamlMapper = YAMLMapper
+		.builder(YAMLFactory.builder()
+			.streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(20).build())
+			.build())
+		.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+		.build();
 
 	private final TierCatalog tiers;
 
@@ -158,7 +162,10 @@ public class OrderParser {
 		return new TenantOrder(name, subdomain, tier, orderId, from);
 	}
 
-	/** {@code "from":{"tenant":"acme","backup":"<id>"}}: a backup of another tenant to seed the new one from. */
+	/**
+	 * {@code "from":{"tenant":"acme","backup":"<id>"}}: a backup of another tenant to
+	 * seed the new one from.
+	 */
 	private static TenantOrder.CloneSource cloneSource(JsonNode from, String subdomain, List<FieldError> errors) {
 		if (from == null || from.isNull()) {
 			return null;
@@ -188,8 +195,7 @@ public class OrderParser {
 		if (backup == null || !backup.isTextual() || !BACKUP_ID.matcher(backup.asText()).matches()) {
 			errors.add(new FieldError("from.backup", "required: a backup id (like 20261201T103000Z-3fa9c2d1)"));
 		}
-		return tenant != null && backup != null ? new TenantOrder.CloneSource(tenant.asText(), backup.asText())
-				: null;
+		return tenant != null && backup != null ? new TenantOrder.CloneSource(tenant.asText(), backup.asText()) : null;
 	}
 
 	private static String utf8(byte[] body) {
@@ -230,12 +236,15 @@ public class OrderParser {
 		else if (!name.strip().equals(name)) {
 			errors.add(new FieldError("name", "must not start or end with white space"));
 		}
-		else if (name.codePoints().anyMatch(c -> Character.isISOControl(c) || Character.getType(c) == Character.FORMAT)) {
+		else if (name.codePoints()
+			.anyMatch(c -> Character.isISOControl(c) || Character.getType(c) == Character.FORMAT)) {
 			errors.add(new FieldError("name", "must not contain control or formatting characters"));
 		}
 	}
 
-	/** A rejected value quoted back safely: printable ASCII only, at most 40 characters. */
+	/**
+	 * A rejected value quoted back safely: printable ASCII only, at most 40 characters.
+	 */
 	private static String printable(String value) {
 		String cut = value.length() > 40 ? value.substring(0, 40) + "..." : value;
 		return cut.replaceAll("[^\\x20-\\x7e]", "?");

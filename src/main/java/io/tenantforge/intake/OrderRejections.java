@@ -19,7 +19,10 @@ import io.tenantforge.support.TransientFaults;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
-/** Says why an order was not taken, in the terms of its channel: a DLQ header, or a reason file beside it. */
+/**
+ * Says why an order was not taken, in the terms of its channel: a DLQ header, or a reason
+ * file beside it.
+ */
 @Component
 public class OrderRejections {
 
@@ -37,7 +40,10 @@ public class OrderRejections {
 		this.metrics = metrics;
 	}
 
-	/** Counts what IntakeService did not count itself: invalid orders, and orders a fault kept from being recorded. */
+	/**
+	 * Counts what IntakeService did not count itself: invalid orders, and orders a fault
+	 * kept from being recorded.
+	 */
 	void count(Exchange exchange, String channel) {
 		Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
 		if (cause instanceof InvalidOrderException) {
@@ -69,8 +75,8 @@ public class OrderRejections {
 		if (cause != null && TransientFaults.isTransient(cause)) {
 			return "not recorded after retries, a service was unreachable: " + cause.getMessage();
 		}
-		return "not recorded: " + (cause == null ? "unknown error" : cause.getClass().getSimpleName() + ": "
-				+ cause.getMessage());
+		return "not recorded: "
+				+ (cause == null ? "unknown error" : cause.getClass().getSimpleName() + ": " + cause.getMessage());
 	}
 
 	/** Marks a queued order for the dead-letter queue. */
@@ -82,7 +88,10 @@ public class OrderRejections {
 		exchange.getMessage().setHeader("TenantforgeRejectedAt", Instant.now().toString());
 	}
 
-	/** Writes {@code error/<file>.error.txt}; the file itself is moved to {@code error/} by the file consumer. */
+	/**
+	 * Writes {@code error/<file>.error.txt}; the file itself is moved to {@code error/}
+	 * by the file consumer.
+	 */
 	public void writeReasonFile(Exchange exchange) {
 		String fileName = exchange.getMessage().getHeader(Exchange.FILE_NAME_ONLY, String.class);
 		String reason = reason(exchange);
@@ -96,8 +105,10 @@ public class OrderRejections {
 			}
 			Path reasonFile = errorDir.resolve(fileName + ".error.txt");
 			Files.deleteIfExists(reasonFile);
-			// owner and group only, like the folders: the reason may name what was in the order
-			Files.createFile(reasonFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----")));
+			// owner and group only, like the folders: the reason may name what was in the
+			// order
+			Files.createFile(reasonFile,
+					PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----")));
 			Files.writeString(reasonFile, fileName + " was rejected at " + Instant.now() + "\n" + reason + "\n");
 		}
 		catch (IOException e) {

@@ -1,8 +1,9 @@
 package io.tenantforge.intake;
 
 /**
- * An order for a tenant, whatever channel it came by: {@code {"name","subdomain","tier","orderId"}}, and on the
- * REST channel optionally {@code "from":{"tenant","backup"}} (a clone, seeded from that backup).
+ * An order for a tenant, whatever channel it came by:
+ * {@code {"name","subdomain","tier","orderId"}}, and on the REST channel optionally
+ * {@code "from":{"tenant","backup"}} (a clone, seeded from that backup).
  *
  * @param orderId optional; the same order id delivered twice is one order
  * @param from optional; the backup a clone is seeded from

@@ -41,13 +41,15 @@ import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 /**
- * The host posture check: what on this machine would let a tenant reach beyond its own resources. Runs at start-up
- * and on every health sweep; each finding is in {@code GET /api/v1/fleet/posture}, the fleet page, the
- * {@code posture} health contributor and the gauge {@code tenantforge_posture_findings{finding}}.
+ * The host posture check: what on this machine would let a tenant reach beyond its own
+ * resources. Runs at start-up and on every health sweep; each finding is in
+ * {@code GET /api/v1/fleet/posture}, the fleet page, the {@code posture} health
+ * contributor and the gauge {@code tenantforge_posture_findings{finding}}.
  * <p>
- * Each check looks at the real thing, not at our configuration of it: PostgreSQL's parsed {@code pg_hba.conf} and
- * its CONNECT privileges, Redis's ACL list, an anonymous login attempt on the broker, the network mode of the
- * labelled containers, the inbox's mode. A check that cannot run is listed as unchecked, never as a pass.
+ * Each check looks at the real thing, not at our configuration of it: PostgreSQL's parsed
+ * {@code pg_hba.conf} and its CONNECT privileges, Redis's ACL list, an anonymous login
+ * attempt on the broker, the network mode of the labelled containers, the inbox's mode. A
+ * check that cannot run is listed as unchecked, never as a pass.
  */
 @Component
 public class PostureCheck {
@@ -62,7 +64,10 @@ public class PostureCheck {
 			WHERE auth_method = 'trust' AND error IS NULL
 			ORDER BY line_number""";
 
-	/** Databases other than this one that PUBLIC, and so every tenant role, or any tenant role may connect to. */
+	/**
+	 * Databases other than this one that PUBLIC, and so every tenant role, or any tenant
+	 * role may connect to.
+	 */
 	private static final String OTHER_DATABASES = """
 			SELECT d.datname,
 			       has_database_privilege('public', d.oid, 'CONNECT') AS public_connect,
@@ -93,8 +98,8 @@ public class PostureCheck {
 
 	private volatile BrokerVerdict brokerVerdict;
 
-	PostureCheck(@Qualifier("tenantsDataSource") DataSource tenantsDatabase, RedisAdmin redis,
-			TenantRuntime containers, Inbox inbox, IntakeProperties intake, Environment environment, PostureProperties properties,
+	PostureCheck(@Qualifier("tenantsDataSource") DataSource tenantsDatabase, RedisAdmin redis, TenantRuntime containers,
+			Inbox inbox, IntakeProperties intake, Environment environment, PostureProperties properties,
 			RuntimeProperties runtime, MeterRegistry registry) {
 		this.runtime = runtime;
 		this.tenantsDatabase = tenantsDatabase;
@@ -143,7 +148,8 @@ public class PostureCheck {
 			if (findings.isEmpty()) {
 				log.info("Host posture: no findings");
 			}
-			findings.forEach(f -> log.warn("Host posture finding {}: {} (fix: {})", f.kind().id(), f.detail(), f.fix()));
+			findings
+				.forEach(f -> log.warn("Host posture finding {}: {} (fix: {})", f.kind().id(), f.detail(), f.fix()));
 			unchecked.forEach(u -> log.warn("Host posture not checked: {}", u));
 		}
 		return report;
@@ -183,7 +189,8 @@ public class PostureCheck {
 				List<String> databases = strings(rows.getArray("database"));
 				List<String> users = strings(rows.getArray("user_name"));
 				boolean reachesTenantsDatabase = databases.contains("all") || databases.contains(database);
-				boolean reachesTenantRoles = users.contains("all") || users.stream().anyMatch(u -> u.startsWith("tenant_"));
+				boolean reachesTenantRoles = users.contains("all")
+						|| users.stream().anyMatch(u -> u.startsWith("tenant_"));
 				if (reachesTenantsDatabase && reachesTenantRoles) {
 					findings.add(new PostureFinding(Kind.POSTGRES_TRUST,
 							"pg_hba.conf line " + rows.getInt("line_number") + " (" + rows.getString("type") + " "
@@ -227,8 +234,9 @@ public class PostureCheck {
 	}
 
 	/**
-	 * A refused anonymous login is logged by the broker as a security problem; so it is tried at start-up and then
-	 * at most every {@link #BROKER_RECHECK}, not on every sweep.
+	 * A refused anonymous login is logged by the broker as a security problem; so it is
+	 * tried at start-up and then at most every {@link #BROKER_RECHECK}, not on every
+	 * sweep.
 	 */
 	private void brokerAnonymous(List<PostureFinding> findings) throws Exception {
 		BrokerVerdict last = brokerVerdict;
@@ -261,16 +269,20 @@ public class PostureCheck {
 	}
 
 	/**
-	 * Host networking is a finding while tenant containers are on the host network, and in the {@code host} mode
-	 * even while there are none yet: the next one provisioned will be. In the isolated mode only containers really
-	 * found on the host network count (ones created before the mode was switched).
+	 * Host networking is a finding while tenant containers are on the host network, and
+	 * in the {@code host} mode even while there are none yet: the next one provisioned
+	 * will be. In the isolated mode only containers really found on the host network
+	 * count (ones created before the mode was switched).
 	 */
 	private void hostNetwork(List<PostureFinding> findings) {
 		long onHost = containers.listManaged().stream().filter(ManagedContainer::onHostNetwork).count();
 		hostNetworkFinding(onHost, runtime.getNetwork()).ifPresent(findings::add);
 	}
 
-	/** The host-network finding for {@code onHost} labelled containers seen on the host network in this mode. */
+	/**
+	 * The host-network finding for {@code onHost} labelled containers seen on the host
+	 * network in this mode.
+	 */
 	static Optional<PostureFinding> hostNetworkFinding(long onHost, NetworkMode mode) {
 		boolean hostMode = mode == NetworkMode.HOST;
 		if (onHost == 0 && !hostMode) {

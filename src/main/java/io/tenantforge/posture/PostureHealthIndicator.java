@@ -5,9 +5,9 @@ import org.springframework.boot.actuate.health.Health;
 import org.springframework.stereotype.Component;
 
 /**
- * {@code posture} in actuator health: the newest host posture check's findings as details. UP while
- * {@code tenantforge.posture.enforce} is off (findings are warnings), DOWN with findings when it is on, and with it
- * readiness.
+ * {@code posture} in actuator health: the newest host posture check's findings as
+ * details. UP while {@code tenantforge.posture.enforce} is off (findings are warnings),
+ * DOWN with findings when it is on, and with it readiness.
  */
 @Component("posture")
 class PostureHealthIndicator extends AbstractHealthIndicator {
@@ -25,9 +25,11 @@ class PostureHealthIndicator extends AbstractHealthIndicator {
 		boolean down = check.enforced() && !report.findings().isEmpty();
 		(down ? builder.down() : builder.up()).withDetail("enforced", check.enforced())
 			.withDetail("checkedAt", report.checkedAt().toString())
-			.withDetail("findings", report.findings().stream()
-				.map(f -> java.util.Map.of("kind", f.kind().id(), "detail", f.detail(), "fix", f.fix()))
-				.toList())
+			.withDetail("findings",
+					report.findings()
+						.stream()
+						.map(f -> java.util.Map.of("kind", f.kind().id(), "detail", f.detail(), "fix", f.fix()))
+						.toList())
 			.withDetail("unchecked", report.unchecked());
 	}
 

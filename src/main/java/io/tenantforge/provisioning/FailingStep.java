@@ -7,12 +7,16 @@ import io.tenantforge.tenant.DesiredState;
 import io.tenantforge.tenant.Tenant;
 
 /**
- * Which step a failed reconcile is charged to, by the conditions its steps recorded: the first provisioning step not
- * yet True, or when deleting, the first part not yet recorded as deleted. No I/O.
+ * Which step a failed reconcile is charged to, by the conditions its steps recorded: the
+ * first provisioning step not yet True, or when deleting, the first part not yet recorded
+ * as deleted. No I/O.
  */
 final class FailingStep {
 
-	/** The order of the provisioning steps; a failure is attributed to the first of these not yet True. */
+	/**
+	 * The order of the provisioning steps; a failure is attributed to the first of these
+	 * not yet True.
+	 */
 	static final List<String> STEPS = List.of(Condition.DATABASE_READY, Condition.CACHE_READY,
 			Condition.CONTAINER_READY, Condition.HEALTHY);
 

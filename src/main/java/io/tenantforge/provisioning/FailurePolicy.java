@@ -7,16 +7,21 @@ import io.tenantforge.support.TransientFaults;
 import io.tenantforge.tenant.Tenant;
 
 /**
- * What a reconcile that failed after its steps' own retries comes to: a transient fault before the generation's
- * deadline is tried again after the backoff; anything else, or the deadline, fails the generation. No I/O.
+ * What a reconcile that failed after its steps' own retries comes to: a transient fault
+ * before the generation's deadline is tried again after the backoff; anything else, or
+ * the deadline, fails the generation. No I/O.
  */
 final class FailurePolicy {
 
 	/** The decision. */
 	sealed interface Outcome {
+
 	}
 
-	/** Reconcile again: attempt number {@code attempts} failed, the next one after {@code delay}. */
+	/**
+	 * Reconcile again: attempt number {@code attempts} failed, the next one after
+	 * {@code delay}.
+	 */
 	record Retry(int attempts, Duration delay) implements Outcome {
 	}
 

@@ -6,10 +6,11 @@ import org.apache.camel.builder.RouteBuilder;
 import org.springframework.stereotype.Component;
 
 /**
- * The reconcile flow: lock a tenant with work due, then walk the steps towards its desired state, one
- * {@code direct:} route each: database, cache, container, health for ACTIVE; suspend for SUSPENDED; archive and
- * removal for DELETED. Transient faults are retried within a step by the {@code provisioning-retry} route
- * configuration; a failure left after that is handled by {@link Reconciler#failed} (backoff, deadline, rollback).
+ * The reconcile flow: lock a tenant with work due, then walk the steps towards its
+ * desired state, one {@code direct:} route each: database, cache, container, health for
+ * ACTIVE; suspend for SUSPENDED; archive and removal for DELETED. Transient faults are
+ * retried within a step by the {@code provisioning-retry} route configuration; a failure
+ * left after that is handled by {@link Reconciler#failed} (backoff, deadline, rollback).
  */
 @Component
 class ProvisioningRoutes extends RouteBuilder {
@@ -22,36 +23,37 @@ class ProvisioningRoutes extends RouteBuilder {
 			.routeId("provisioning-reconcile")
 			.bean(Reconciler.class, "claim")
 			.filter(body().isNotNull())
-				.doTry()
-					.choice()
-						.when(simple("${body.desiredState.name()} == 'ACTIVE'"))
-							.to("direct:provisioning-database")
-							.to("direct:provisioning-cache")
-							.to("direct:provisioning-container")
-							.to("direct:provisioning-health")
-							.to("direct:provisioning-route")
-						.when(simple("${body.desiredState.name()} == 'SUSPENDED'"))
-							// the suspended page first: the hostnames answer 503, not 502, while the container stops
-							.to("direct:provisioning-route")
-							.to("direct:provisioning-suspend")
-						.otherwise()
-							.to("direct:deprovisioning-route")
-							.to("direct:deprovisioning-archive")
-							.to("direct:deprovisioning-container")
-							.to("direct:deprovisioning-cache")
-							.to("direct:deprovisioning-database")
-					.end()
-					.bean(Reconciler.class, "succeeded")
-				.endDoTry()
-				.doCatch(Exception.class)
-					.bean(Reconciler.class, "failed")
-				.doFinally()
-					.bean(Reconciler.class, "release")
-					// a newer generation asked for meanwhile runs its own steps next
-					.filter(exchangeProperty(Reconciler.AGAIN).isEqualTo(true))
-						.to(RECONCILE)
-					.end()
-				.end()
+			.doTry()
+			.choice()
+			.when(simple("${body.desiredState.name()} == 'ACTIVE'"))
+			.to("direct:provisioning-database")
+			.to("direct:provisioning-cache")
+			.to("direct:provisioning-container")
+			.to("direct:provisioning-health")
+			.to("direct:provisioning-route")
+			.when(simple("${body.desiredState.name()} == 'SUSPENDED'"))
+			// the suspended page first: the hostnames answer 503, not 502, while the
+			// container stops
+			.to("direct:provisioning-route")
+			.to("direct:provisioning-suspend")
+			.otherwise()
+			.to("direct:deprovisioning-route")
+			.to("direct:deprovisioning-archive")
+			.to("direct:deprovisioning-container")
+			.to("direct:deprovisioning-cache")
+			.to("direct:deprovisioning-database")
+			.end()
+			.bean(Reconciler.class, "succeeded")
+			.endDoTry()
+			.doCatch(Exception.class)
+			.bean(Reconciler.class, "failed")
+			.doFinally()
+			.bean(Reconciler.class, "release")
+			// a newer generation asked for meanwhile runs its own steps next
+			.filter(exchangeProperty(Reconciler.AGAIN).isEqualTo(true))
+			.to(RECONCILE)
+			.end()
+			.end()
 			.end();
 
 		step("provisioning-database", "database");
@@ -59,7 +61,8 @@ class ProvisioningRoutes extends RouteBuilder {
 		step("provisioning-container", "container");
 		step("provisioning-health", "health");
 		step("provisioning-suspend", "suspend");
-		// the router (issue 19): the tenant's route set through Caddy's admin API (routing.TenantRouter)
+		// the router (issue 19): the tenant's route set through Caddy's admin API
+		// (routing.TenantRouter)
 		step("provisioning-route", "route");
 		step("deprovisioning-route", "removeRoute");
 		step("deprovisioning-archive", "archive");
@@ -71,19 +74,20 @@ class ProvisioningRoutes extends RouteBuilder {
 			.routeId("provisioning-resync")
 			.bean(Reconciler.class, "due")
 			.split(body())
-				.setHeader(Headers.TENANT_ID, body())
-				.to(RECONCILE)
+			.setHeader(Headers.TENANT_ID, body())
+			.to(RECONCILE)
 			.end();
 	}
 
 	private void step(String routeId, String method) {
 		from("direct:" + routeId).routeId(routeId)
 			.routeConfigurationId("provisioning-retry")
-			// a newer generation stops this one between steps: an outcome (Reconciler#failed abandons), not an error
+			// a newer generation stops this one between steps: an outcome
+			// (Reconciler#failed abandons), not an error
 			.onException(Reconciler.GenerationSuperseded.class)
-				.maximumRedeliveries(0)
-				.logExhausted(false)
-				.logStackTrace(false)
+			.maximumRedeliveries(0)
+			.logExhausted(false)
+			.logStackTrace(false)
 			.end()
 			.bean(Reconciler.class, method);
 	}

@@ -40,13 +40,15 @@ import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
 /**
- * The steps of a reconcile, called in order by the {@code provisioning-*} and {@code deprovisioning-*} routes.
- * Each step reads what exists, makes one part of the world match the tenant's desired state, records its condition,
- * and hands the tenant on. Every step is safe to repeat after a crash at any point.
+ * The steps of a reconcile, called in order by the {@code provisioning-*} and
+ * {@code deprovisioning-*} routes. Each step reads what exists, makes one part of the
+ * world match the tenant's desired state, records its condition, and hands the tenant on.
+ * Every step is safe to repeat after a crash at any point.
  * <p>
- * A reconcile works on one generation: the desired state as {@link #claim} read it under the tenant's lock. The
- * steps never reload the desired state; between steps they look whether a newer generation was asked for, and if
- * so abandon theirs (nothing is recorded as observed) and the newer one is reconciled next with its own steps.
+ * A reconcile works on one generation: the desired state as {@link #claim} read it under
+ * the tenant's lock. The steps never reload the desired state; between steps they look
+ * whether a newer generation was asked for, and if so abandon theirs (nothing is recorded
+ * as observed) and the newer one is reconciled next with its own steps.
  * {@code observed_generation} only ever records a generation whose steps all ran.
  */
 @Component
@@ -54,10 +56,15 @@ public class Reconciler {
 
 	static final String LOCK = "TenantforgeLock";
 
-	/** Exchange property: the tenant as claimed, the generation this reconcile works on. */
+	/**
+	 * Exchange property: the tenant as claimed, the generation this reconcile works on.
+	 */
 	static final String CLAIMED = "TenantforgeClaimed";
 
-	/** Exchange property set by {@link #release} when the tenant has more work due: reconcile it again now. */
+	/**
+	 * Exchange property set by {@link #release} when the tenant has more work due:
+	 * reconcile it again now.
+	 */
 	static final String AGAIN = "TenantforgeReconcileAgain";
 
 	private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
@@ -91,14 +98,17 @@ public class Reconciler {
 	private final io.tenantforge.tenant.TenantVersions versions;
 
 	/**
-	 * Tenants the resync timer has queued and no reconciler has taken yet, with when; after {@link #REQUEUE_AFTER}
-	 * one is queued again, in case its message was lost.
+	 * Tenants the resync timer has queued and no reconciler has taken yet, with when;
+	 * after {@link #REQUEUE_AFTER} one is queued again, in case its message was lost.
 	 */
 	private final java.util.Map<String, Instant> queuedByResync = new java.util.concurrent.ConcurrentHashMap<>();
 
 	private static final Duration REQUEUE_AFTER = Duration.ofMinutes(5);
 
-	/** Pauses asked for by in-process tests ({@link #pauseAfter}), by tenant id; empty otherwise. */
+	/**
+	 * Pauses asked for by in-process tests ({@link #pauseAfter}), by tenant id; empty
+	 * otherwise.
+	 */
 	private final Map<String, Pause> pauses = new ConcurrentHashMap<>();
 
 	public Reconciler(TenantStore store, TenantLocks locks, TierCatalog tiers, ProvisioningProperties properties,
@@ -122,8 +132,8 @@ public class Reconciler {
 	}
 
 	/**
-	 * Takes the tenant's lock if it has work due; null (and the route stops) when it has none or another reconciler
-	 * holds it.
+	 * Takes the tenant's lock if it has work due; null (and the route stops) when it has
+	 * none or another reconciler holds it.
 	 */
 	public Tenant claim(Exchange exchange) {
 		String tenantId = exchange.getMessage().getHeader(Headers.TENANT_ID, String.class);
@@ -139,10 +149,12 @@ public class Reconciler {
 		}
 		exchange.setProperty(LOCK, lock.get());
 		MDC.put(Mdc.TENANT, tenantId);
-		// the snapshot this reconcile works from: read under the lock, never reloaded by the steps
+		// the snapshot this reconcile works from: read under the lock, never reloaded by
+		// the steps
 		Tenant tenant = due.get();
 		TenantStatus working = switch (tenant.desiredState()) {
-			// a repair handed over by the health sweep shows DEGRADED until the tenant is whole again
+			// a repair handed over by the health sweep shows DEGRADED until the tenant is
+			// whole again
 			case ACTIVE -> tenant.status() == TenantStatus.DEGRADED ? TenantStatus.DEGRADED : TenantStatus.PROVISIONING;
 			case SUSPENDED -> tenant.status();
 			case DELETED -> TenantStatus.DEPROVISIONING;
@@ -155,7 +167,8 @@ public class Reconciler {
 	}
 
 	public Tenant database(Tenant tenant) {
-		// the tenant's version: the fleet's current one at its first provisioning, then only a rollout moves it
+		// the tenant's version: the fleet's current one at its first provisioning, then
+		// only a rollout moves it
 		String schema = versions.assign(tenant.id()).version().schemaVersion();
 		timed("database", () -> database.ensure(tenant, tierOf(tenant), schema));
 		return next("database", record(tenant, Condition.isTrue(Condition.DATABASE_READY, "Provisioned",
@@ -171,14 +184,14 @@ public class Reconciler {
 	public Tenant container(Tenant tenant) {
 		String image = versions.assign(tenant.id()).version().image();
 		int port = metrics.step("container", () -> containers.ensure(tenant, tierOf(tenant), image));
-		return next("container", record(tenant.withPort(port), Condition.isTrue(Condition.CONTAINER_READY,
-				"Running", "container " + tenant.names().containerName() + " running on 127.0.0.1:" + port)));
+		return next("container", record(tenant.withPort(port), Condition.isTrue(Condition.CONTAINER_READY, "Running",
+				"container " + tenant.names().containerName() + " running on 127.0.0.1:" + port)));
 	}
 
 	public Tenant health(Tenant tenant) {
 		String token = secrets.getOrCreate(tenant.id(), TenantSecrets.HEALTH_TOKEN);
-		timed("health", () -> health.awaitHealthy(tenant.id(), tenant.port(), token,
-				tierOf(tenant).healthStartPeriod()));
+		timed("health",
+				() -> health.awaitHealthy(tenant.id(), tenant.port(), token, tierOf(tenant).healthStartPeriod()));
 		return next("health", record(tenant, Condition.isTrue(Condition.HEALTHY, "HealthCheckPassed",
 				"/health answered 200 with the tenant's identity proof on " + tenant.endpoint().orElseThrow())));
 	}
@@ -193,13 +206,19 @@ public class Reconciler {
 		return next("suspend", tenant);
 	}
 
-	/** The tenant's route in the router: to its container while ACTIVE, the suspended page while SUSPENDED. */
+	/**
+	 * The tenant's route in the router: to its container while ACTIVE, the suspended page
+	 * while SUSPENDED.
+	 */
 	public Tenant route(Tenant tenant) {
 		timed("route", () -> router.apply(tenant));
 		return next("route", tenant);
 	}
 
-	/** The route, its certificates and the tenant's domains removed: its hostnames no longer answer. */
+	/**
+	 * The route, its certificates and the tenant's domains removed: its hostnames no
+	 * longer answer.
+	 */
 	public Tenant removeRoute(Tenant tenant) {
 		timed("remove-route", () -> router.delete(tenant));
 		return next("remove-route", tenant);
@@ -224,13 +243,13 @@ public class Reconciler {
 
 	public Tenant removeDatabase(Tenant tenant) {
 		timed("remove-database", () -> database.remove(tenant));
-		return next("remove-database", record(tenant,
-				Condition.isFalse(Condition.DATABASE_READY, "Deleted", "schema and role dropped")));
+		return next("remove-database",
+				record(tenant, Condition.isFalse(Condition.DATABASE_READY, "Deleted", "schema and role dropped")));
 	}
 
 	/**
-	 * All steps of the claimed generation done: that generation is observed (the status is left to a newer one,
-	 * if one was asked for meanwhile; it runs next).
+	 * All steps of the claimed generation done: that generation is observed (the status
+	 * is left to a newer one, if one was asked for meanwhile; it runs next).
 	 */
 	public void succeeded(Tenant tenant) {
 		switch (tenant.desiredState()) {
@@ -244,14 +263,14 @@ public class Reconciler {
 				conditions.add(Condition.isFalse(Condition.CACHE_READY, "Suspended", "ACL user disabled"));
 				conditions.add(Condition.isFalse(Condition.CONTAINER_READY, "Suspended", "container stopped"));
 				conditions.add(Condition.isFalse(Condition.HEALTHY, "Suspended", "not serving"));
-				store.markObserved(tenant.id(), tenant.generation(), TenantStatus.SUSPENDED,
-						merge(tenant, conditions));
+				store.markObserved(tenant.id(), tenant.generation(), TenantStatus.SUSPENDED, merge(tenant, conditions));
 				log.info("Tenant {} is SUSPENDED", tenant.id());
 			}
 			case DELETED -> {
 				secrets.forget(tenant.id());
 				store.releasePort(tenant.id());
-				versions.forget(tenant.id()); // ordered again, it starts at the fleet's current version
+				versions.forget(tenant.id()); // ordered again, it starts at the fleet's
+												// current version
 				store.markObserved(tenant.id(), tenant.generation(), TenantStatus.DELETED, merge(tenant,
 						List.of(Condition.isFalse(Condition.HEALTHY, "Deleted", "tenant deprovisioned"))));
 				log.info("Tenant {} is DELETED", tenant.id());
@@ -260,10 +279,11 @@ public class Reconciler {
 	}
 
 	/**
-	 * A reconcile failed after the retries within its steps. A transient fault is tried again later, with
-	 * exponential backoff, until the deadline; anything else, or the deadline, ends the tenant FAILED. A first
-	 * provisioning that fails for good is rolled back, as far as the ownership record allows. A generation that a
-	 * newer one has superseded is abandoned instead: the newer one runs its own steps next.
+	 * A reconcile failed after the retries within its steps. A transient fault is tried
+	 * again later, with exponential backoff, until the deadline; anything else, or the
+	 * deadline, ends the tenant FAILED. A first provisioning that fails for good is
+	 * rolled back, as far as the ownership record allows. A generation that a newer one
+	 * has superseded is abandoned instead: the newer one runs its own steps next.
 	 */
 	public void failed(Exchange exchange) {
 		Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
@@ -281,25 +301,26 @@ public class Reconciler {
 		}
 		Optional<UnschedulableException> unschedulable = unschedulable(cause);
 		if (unschedulable.isPresent() && tenant.desiredState() == DesiredState.ACTIVE) {
-			// no node may run it yet: not the tenant's failure, and no deadline; it waits PENDING and is tried again
+			// no node may run it yet: not the tenant's failure, and no deadline; it waits
+			// PENDING and is tried again
 			int attempts = tenant.attempts() + 1;
 			Duration wait = properties.backoff(attempts);
 			log.warn("Tenant {} PENDING: {}; next attempt in {}s", tenantId, unschedulable.get().getMessage(),
 					wait.toSeconds());
 			store.updateStatus(tenantId, tenant.generation(), TenantStatus.PENDING);
-			store.scheduleRetry(tenantId, tenant.generation(), attempts, wait, tenant.withCondition(Condition
-				.isFalse(Condition.CONTAINER_READY, "NoSuitableNode", unschedulable.get().getMessage())));
+			store.scheduleRetry(tenantId, tenant.generation(), attempts, wait, tenant.withCondition(
+					Condition.isFalse(Condition.CONTAINER_READY, "NoSuitableNode", unschedulable.get().getMessage())));
 			return;
 		}
 		FailurePolicy.Outcome outcome = FailurePolicy.decide(cause, tenant, Instant.now(), properties);
 		if (outcome instanceof FailurePolicy.Retry retry) {
 			int attempts = retry.attempts();
 			Duration wait = retry.delay();
-			log.warn("Tenant {}: reconcile attempt {} failed in {} ({}); next attempt in {}s", tenantId, attempts,
-					step, message, wait.toSeconds());
-			store.scheduleRetry(tenantId, tenant.generation(), attempts, wait,
-					tenant.withCondition(Condition.isFalse(step, "Retrying", "attempt " + attempts + " failed: "
-							+ message + "; next attempt in " + wait.toSeconds() + "s")));
+			log.warn("Tenant {}: reconcile attempt {} failed in {} ({}); next attempt in {}s", tenantId, attempts, step,
+					message, wait.toSeconds());
+			store.scheduleRetry(tenantId, tenant.generation(), attempts, wait, tenant.withCondition(Condition.isFalse(
+					step, "Retrying",
+					"attempt " + attempts + " failed: " + message + "; next attempt in " + wait.toSeconds() + "s")));
 			return;
 		}
 		String reason = ((FailurePolicy.Fail) outcome).reason();
@@ -327,7 +348,8 @@ public class Reconciler {
 			lock.close();
 			exchange.removeProperty(LOCK);
 			exchange.removeProperty(CLAIMED);
-			// a newer generation asked for while this one ran found the lock taken: it runs now, not on a later resync
+			// a newer generation asked for while this one ran found the lock taken: it
+			// runs now, not on a later resync
 			String tenantId = exchange.getMessage().getHeader(Headers.TENANT_ID, String.class);
 			exchange.setProperty(AGAIN, store.findForReconcile(tenantId).isPresent());
 		}
@@ -335,13 +357,17 @@ public class Reconciler {
 	}
 
 	/**
-	 * Ids of tenants with work due that the resync timer has not queued already: a tenant waiting in the queue behind
-	 * a long burst is not queued again on every tick (which once filled the queue with thousands of duplicates).
+	 * Ids of tenants with work due that the resync timer has not queued already: a tenant
+	 * waiting in the queue behind a long burst is not queued again on every tick (which
+	 * once filled the queue with thousands of duplicates).
 	 */
 	public List<String> due() {
 		Instant now = Instant.now();
-		return store.findDue(100).stream().filter(id -> queuedByResync.compute(id,
-				(key, since) -> since == null || since.plus(REQUEUE_AFTER).isBefore(now) ? now : since) == now).toList();
+		return store.findDue(100)
+			.stream()
+			.filter(id -> queuedByResync.compute(id,
+					(key, since) -> since == null || since.plus(REQUEUE_AFTER).isBefore(now) ? now : since) == now)
+			.toList();
 	}
 
 	private static List<Condition> merge(Tenant tenant, List<Condition> changes) {
@@ -353,13 +379,13 @@ public class Reconciler {
 	}
 
 	/**
-	 * The test hooks at every step boundary: the crash-test hook stops dead after the named step, so a test can
-	 * SIGKILL exactly at that boundary; a {@link #pauseAfter pause} parks one tenant's reconcile until released.
+	 * The test hooks at every step boundary: the crash-test hook stops dead after the
+	 * named step, so a test can SIGKILL exactly at that boundary; a {@link #pauseAfter
+	 * pause} parks one tenant's reconcile until released.
 	 */
 	private Tenant halt(String step, Tenant tenant) {
 		if (step.equals(properties.haltAfterStep())) {
-			log.warn("halted after step {} of tenant {} (tenantforge.provisioning.halt-after-step)", step,
-					tenant.id());
+			log.warn("halted after step {} of tenant {} (tenantforge.provisioning.halt-after-step)", step, tenant.id());
 			while (true) {
 				LockSupport.park(this);
 			}
@@ -373,9 +399,9 @@ public class Reconciler {
 	}
 
 	/**
-	 * Test hook for in-process tests: the next reconcile of {@code tenantId} parks after {@code step} (a step name
-	 * as the metrics and {@code halt-after-step} use it), holding the tenant's lock, until the pause is released.
-	 * Never used outside tests.
+	 * Test hook for in-process tests: the next reconcile of {@code tenantId} parks after
+	 * {@code step} (a step name as the metrics and {@code halt-after-step} use it),
+	 * holding the tenant's lock, until the pause is released. Never used outside tests.
 	 */
 	public Pause pauseAfter(String step, String tenantId) {
 		Pause pause = new Pause(step);
@@ -403,7 +429,10 @@ public class Reconciler {
 			return parked.await(atMost.toMillis(), TimeUnit.MILLISECONDS);
 		}
 
-		/** Lets the parked reconcile go on (or lets it pass without parking, if it has not got there yet). */
+		/**
+		 * Lets the parked reconcile go on (or lets it pass without parking, if it has not
+		 * got there yet).
+		 */
 		public void release() {
 			released.countDown();
 		}
@@ -431,7 +460,10 @@ public class Reconciler {
 		return tiers.get(tenant.tier());
 	}
 
-	/** Records the step's condition; the claimed generation goes on with it (nothing else is read back). */
+	/**
+	 * Records the step's condition; the claimed generation goes on with it (nothing else
+	 * is read back).
+	 */
 	private Tenant record(Tenant tenant, Condition condition) {
 		List<Condition> conditions = tenant.withCondition(condition);
 		store.updateConditions(tenant.id(), conditions);
@@ -439,8 +471,8 @@ public class Reconciler {
 	}
 
 	/**
-	 * The end of a step: the test hooks, then the claimed generation goes on to the next step only while it is the
-	 * newest; a newer one supersedes it.
+	 * The end of a step: the test hooks, then the claimed generation goes on to the next
+	 * step only while it is the newest; a newer one supersedes it.
 	 */
 	private Tenant next(String step, Tenant tenant) {
 		halt(step, tenant);
@@ -451,7 +483,9 @@ public class Reconciler {
 		return tenant;
 	}
 
-	/** A newer generation was asked for while a reconcile ran: it stops between two steps. */
+	/**
+	 * A newer generation was asked for while a reconcile ran: it stops between two steps.
+	 */
 	static final class GenerationSuperseded extends RuntimeException {
 
 		GenerationSuperseded(Tenant tenant, String step, long newest) {

@@ -18,8 +18,9 @@ import io.tenantforge.tenant.TenantStore;
 import org.springframework.stereotype.Component;
 
 /**
- * Takes back what a first provisioning that failed for good had given the tenant (route, container, ACL user,
- * schema and role, secrets, port), as far as the ownership record allows each part's delete.
+ * Takes back what a first provisioning that failed for good had given the tenant (route,
+ * container, ACL user, schema and role, secrets, port), as far as the ownership record
+ * allows each part's delete.
  */
 @Component
 class Rollback {
@@ -53,8 +54,9 @@ class Rollback {
 	}
 
 	/**
-	 * Removes the tenant's parts; returns its conditions with every other step's RolledBack, or, when a removal
-	 * failed, the failed step's message saying the rollback is incomplete.
+	 * Removes the tenant's parts; returns its conditions with every other step's
+	 * RolledBack, or, when a removal failed, the failed step's message saying the
+	 * rollback is incomplete.
 	 */
 	List<Condition> rollBack(Tenant tenant, String failedStep, List<Condition> conditions) {
 		List<Condition> result = new ArrayList<>();
@@ -65,11 +67,11 @@ class Rollback {
 			database.remove(tenant);
 			secrets.forget(tenant.id());
 			store.releasePort(tenant.id());
-			versions.forget(tenant.id()); // ordered again, it starts clean at the fleet's version of then
+			versions.forget(tenant.id()); // ordered again, it starts clean at the fleet's
+											// version of then
 			for (Condition condition : conditions) {
-				result.add(condition.type().equals(failedStep) ? condition
-						: Condition.isFalse(condition.type(), "RolledBack",
-								"removed after " + failedStep + " failed for good"));
+				result.add(condition.type().equals(failedStep) ? condition : Condition.isFalse(condition.type(),
+						"RolledBack", "removed after " + failedStep + " failed for good"));
 			}
 			log.info("Rolled back what tenant {} had been given", tenant.id());
 			return result;

@@ -7,7 +7,10 @@ import io.tenantforge.tenant.TenantServiceUrls;
 
 import org.springframework.stereotype.Component;
 
-/** The tenant's service URLs from the database and cache settings: what the runtime puts into its container. */
+/**
+ * The tenant's service URLs from the database and cache settings: what the runtime puts
+ * into its container.
+ */
 @Component
 public class ServiceUrls implements TenantServiceUrls {
 

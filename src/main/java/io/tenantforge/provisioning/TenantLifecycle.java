@@ -20,9 +20,10 @@ import org.apache.camel.Header;
 import org.springframework.stereotype.Component;
 
 /**
- * Lifecycle requests of the API: suspend, resume, tier change, delete. Each only records the new desired state as
- * the next generation; the reconciler makes the world match. A tier downgrade that the running tenant cannot fit
- * into is refused here, with the reason.
+ * Lifecycle requests of the API: suspend, resume, tier change, delete. Each only records
+ * the new desired state as the next generation; the reconciler makes the world match. A
+ * tier downgrade that the running tenant cannot fit into is refused here, with the
+ * reason.
  */
 @Component
 public class TenantLifecycle {
@@ -79,7 +80,10 @@ public class TenantLifecycle {
 			.orElseThrow(() -> new NotFoundException("no tenant '" + tenant.id() + "'"));
 	}
 
-	/** Refuses a downgrade the running tenant does not fit into: memory, processes, database connections. */
+	/**
+	 * Refuses a downgrade the running tenant does not fit into: memory, processes,
+	 * database connections.
+	 */
 	private void requireFits(Tenant tenant, Tier target, String tierName) {
 		Optional<TenantRuntime.Usage> usage = containers.usage(tenant.names());
 		if (usage.isPresent()) {
@@ -90,9 +94,9 @@ public class TenantLifecycle {
 						+ target.memory().toMegabytes() + " MiB");
 			}
 			if (usage.get().processes() > target.pidsLimit()) {
-				throw new ConflictException("tenant " + tenant.id() + " does not fit tier '" + tierName
-						+ "': its container runs " + usage.get().processes() + " processes, the tier allows "
-						+ target.pidsLimit());
+				throw new ConflictException(
+						"tenant " + tenant.id() + " does not fit tier '" + tierName + "': its container runs "
+								+ usage.get().processes() + " processes, the tier allows " + target.pidsLimit());
 			}
 		}
 		int connections = database.openConnections(tenant.names());

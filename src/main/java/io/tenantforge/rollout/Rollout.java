@@ -10,14 +10,18 @@ record Rollout(long id, String image, String schemaVersion, List<String> waves, 
 
 	/** RUNNING and PAUSED are active (one at a time); the others are final. */
 	enum State {
+
 		RUNNING, PAUSED, COMPLETED, HALTED, ABORTED
+
 	}
 
 	/**
-	 * Where one tenant of a rollout stands. Each step is written before its effect, so a control plane started after
-	 * a crash knows what may have happened and repeats it (every step is safe to repeat) or undoes it.
+	 * Where one tenant of a rollout stands. Each step is written before its effect, so a
+	 * control plane started after a crash knows what may have happened and repeats it
+	 * (every step is safe to repeat) or undoes it.
 	 */
 	enum Step {
+
 		/** Not touched yet. */
 		PENDING,
 		/** Applying the tenant migrations up to the target (as the tenant role). */
@@ -28,13 +32,19 @@ record Rollout(long id, String image, String schemaVersion, List<String> waves, 
 		PROBING,
 		/** Switching the tenant's port and the router's upstream to the new container. */
 		SWITCHING,
-		/** Draining and removing the old container; the new one takes the tenant's container name. */
+		/**
+		 * Draining and removing the old container; the new one takes the tenant's
+		 * container name.
+		 */
 		RETIRING,
 		/** On the new version. */
 		DONE,
 		/** Failed: back on the old container and version, held with the reason. */
 		FAILED,
-		/** Left alone: no longer to be ACTIVE when its turn came, or the rollout was aborted first. */
+		/**
+		 * Left alone: no longer to be ACTIVE when its turn came, or the rollout was
+		 * aborted first.
+		 */
 		SKIPPED;
 
 		boolean finished() {

@@ -17,13 +17,15 @@ import io.tenantforge.tenant.TenantVersions.Version;
 import org.springframework.stereotype.Component;
 
 /**
- * Advances the running rollout by one batch per tick of the {@code rollout-tick} timer, on one control plane at a
- * time (an advisory lock): the first {@code maxUnavailable} (at most {@value #MAX_PARALLEL}) unfinished tenants of
- * the current wave are upgraded side by side ({@link TenantUpgrade}) and the tick waits for them;
- * a wave whose tenants are all finished moves the rollout to the next; once {@code failureThreshold} tenants have
- * failed it halts, touching nothing else; after the last wave it completes and its version becomes the fleet's
- * current one (what new orders take). Everything it decides by is in the database, so a control plane started after
- * a crash goes on where the rollout was.
+ * Advances the running rollout by one batch per tick of the {@code rollout-tick} timer,
+ * on one control plane at a time (an advisory lock): the first {@code maxUnavailable} (at
+ * most {@value #MAX_PARALLEL}) unfinished tenants of the current wave are upgraded side
+ * by side ({@link TenantUpgrade}) and the tick waits for them; a wave whose tenants are
+ * all finished moves the rollout to the next; once {@code failureThreshold} tenants have
+ * failed it halts, touching nothing else; after the last wave it completes and its
+ * version becomes the fleet's current one (what new orders take). Everything it decides
+ * by is in the database, so a control plane started after a crash goes on where the
+ * rollout was.
  */
 @Component
 public class RolloutDriver {
@@ -31,12 +33,17 @@ public class RolloutDriver {
 	/** The advisory lock key of the driver: not a possible tenant slug. */
 	static final String LOCK_KEY = "~rollout-driver";
 
-	/** At most this many tenants upgrade at once, whatever {@code maxUnavailable} says. */
+	/**
+	 * At most this many tenants upgrade at once, whatever {@code maxUnavailable} says.
+	 */
 	static final int MAX_PARALLEL = 8;
 
 	private static final Logger log = LoggerFactory.getLogger(RolloutDriver.class);
 
-	/** The threads of tenants upgraded side by side (daemon: a stopping control plane does not wait for them). */
+	/**
+	 * The threads of tenants upgraded side by side (daemon: a stopping control plane does
+	 * not wait for them).
+	 */
 	private final java.util.concurrent.ExecutorService workers = java.util.concurrent.Executors
 		.newFixedThreadPool(MAX_PARALLEL, runnable -> {
 			Thread thread = new Thread(runnable, "rollout-upgrade");
@@ -119,8 +126,9 @@ public class RolloutDriver {
 	}
 
 	/**
-	 * Upgrades the batch, at most {@code maxUnavailable} tenants of one wave at once (each under its own lock), and
-	 * waits for all of them: a failure among them halts the rollout before the next batch starts.
+	 * Upgrades the batch, at most {@code maxUnavailable} tenants of one wave at once
+	 * (each under its own lock), and waits for all of them: a failure among them halts
+	 * the rollout before the next batch starts.
 	 */
 	private List<Outcome> upgradeAll(Rollout rollout, List<Entry> batch) {
 		if (batch.size() == 1) {

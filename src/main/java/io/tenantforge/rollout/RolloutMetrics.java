@@ -13,9 +13,9 @@ import io.tenantforge.rollout.Rollout.Step;
 import org.springframework.stereotype.Component;
 
 /**
- * Rollout progress in metrics: {@code tenantforge_rollout_upgrades_total{outcome}} (tenants done, failed, skipped,
- * waiting) and {@code tenantforge_rollout_tenants{step}} (the active rollout's tenants by step, 0 without one),
- * refreshed by the driver's tick.
+ * Rollout progress in metrics: {@code tenantforge_rollout_upgrades_total{outcome}}
+ * (tenants done, failed, skipped, waiting) and {@code tenantforge_rollout_tenants{step}}
+ * (the active rollout's tenants by step, 0 without one), refreshed by the driver's tick.
  */
 @Component
 class RolloutMetrics {

@@ -10,15 +10,19 @@ import io.tenantforge.support.InvalidOrderException;
 import io.tenantforge.support.InvalidOrderException.FieldError;
 
 /**
- * A rollout as asked for: the image and tenant schema version to move the fleet to, the waves, how many tenants
- * may be upgrading at once and after how many failed tenants it halts. {@link #parse} checks every field and names
- * each one at fault.
+ * A rollout as asked for: the image and tenant schema version to move the fleet to, the
+ * waves, how many tenants may be upgrading at once and after how many failed tenants it
+ * halts. {@link #parse} checks every field and names each one at fault.
  */
 record RolloutRequest(String image, String schemaVersion, List<String> waves, int maxUnavailable,
 		int failureThreshold) {
 
-	/** A Docker image reference: repository, optional tag or digest; no spaces, no shell characters. */
-	private static final Pattern IMAGE = Pattern.compile("[a-z0-9][a-z0-9._/-]{0,200}(:[A-Za-z0-9_][A-Za-z0-9._-]{0,127})?(@sha256:[a-f0-9]{64})?");
+	/**
+	 * A Docker image reference: repository, optional tag or digest; no spaces, no shell
+	 * characters.
+	 */
+	private static final Pattern IMAGE = Pattern
+		.compile("[a-z0-9][a-z0-9._/-]{0,200}(:[A-Za-z0-9_][A-Za-z0-9._-]{0,127})?(@sha256:[a-f0-9]{64})?");
 
 	private static final Pattern WAVE = Pattern.compile("([1-9][0-9]{0,5})|([1-9][0-9]?%|100%)");
 
@@ -38,7 +42,8 @@ record RolloutRequest(String image, String schemaVersion, List<String> waves, in
 		}
 		String schema = text(body, "schemaVersion", errors);
 		if (schema != null && !schemaVersions.contains(schema)) {
-			errors.add(new FieldError("schemaVersion", "must be one of the tenant migration versions " + schemaVersions));
+			errors
+				.add(new FieldError("schemaVersion", "must be one of the tenant migration versions " + schemaVersions));
 		}
 		List<String> waves = new ArrayList<>();
 		JsonNode wavesNode = body.get("waves");

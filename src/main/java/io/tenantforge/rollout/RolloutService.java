@@ -32,9 +32,10 @@ import org.apache.camel.Header;
 import org.springframework.stereotype.Component;
 
 /**
- * The rollout API's operations ({@code routes/rollouts.yaml}): start a rollout (checked, planned and recorded; the
- * driver carries it out), read one with its per-wave, per-tenant progress, pause, resume and abort it; read the
- * version ledger and pin a tenant.
+ * The rollout API's operations ({@code routes/rollouts.yaml}): start a rollout (checked,
+ * planned and recorded; the driver carries it out), read one with its per-wave,
+ * per-tenant progress, pause, resume and abort it; read the version ledger and pin a
+ * tenant.
  */
 @Component
 public class RolloutService {
@@ -71,9 +72,10 @@ public class RolloutService {
 	}
 
 	/**
-	 * Checks the request (400 naming the field), the image's declared lowest schema against the target (400 on
-	 * {@code schemaVersion}: refused before any container starts), plans the waves and records the rollout (409
-	 * while another is running or paused).
+	 * Checks the request (400 naming the field), the image's declared lowest schema
+	 * against the target (400 on {@code schemaVersion}: refused before any container
+	 * starts), plans the waves and records the rollout (409 while another is running or
+	 * paused).
 	 */
 	public RolloutView start(byte[] body) {
 		JsonNode request;
@@ -92,9 +94,10 @@ public class RolloutService {
 			throw new InvalidOrderException("image", e.getMessage());
 		}
 		if (needs.isPresent() && SchemaVersions.compare(asked.schemaVersion(), needs.get()) < 0) {
-			throw new InvalidOrderException("schemaVersion", "image " + asked.image() + " needs tenant schema "
-					+ needs.get() + " or newer (its label io.tenantforge.min-schema); " + asked.schemaVersion()
-					+ " is older: refused before any container starts");
+			throw new InvalidOrderException("schemaVersion",
+					"image " + asked.image() + " needs tenant schema " + needs.get()
+							+ " or newer (its label io.tenantforge.min-schema); " + asked.schemaVersion()
+							+ " is older: refused before any container starts");
 		}
 		List<TenantVersion> candidates = versions.fleet()
 			.stream()
@@ -133,13 +136,19 @@ public class RolloutService {
 		return change(find(id), List.of(State.PAUSED), State.RUNNING, null);
 	}
 
-	/** Stops the rollout for good: tenants not yet started stay as they are; one in progress finishes its steps. */
+	/**
+	 * Stops the rollout for good: tenants not yet started stay as they are; one in
+	 * progress finishes its steps.
+	 */
 	public RolloutView abort(@Header("id") String id) {
 		return change(find(id), List.of(State.RUNNING, State.PAUSED, State.HALTED), State.ABORTED,
 				"aborted by an operator");
 	}
 
-	/** The version ledger: the fleet's current version and every tenant's, with one query for the tenants. */
+	/**
+	 * The version ledger: the fleet's current version and every tenant's, with one query
+	 * for the tenants.
+	 */
 	public Map<String, Object> ledger() {
 		TenantVersions.Version current = versions.current();
 		List<Map<String, Object>> tenants = new ArrayList<>();
@@ -158,7 +167,10 @@ public class RolloutService {
 		return result;
 	}
 
-	/** Pins (or unpins) a tenant at its version: a pinned tenant is left out of rollouts planned from then on. */
+	/**
+	 * Pins (or unpins) a tenant at its version: a pinned tenant is left out of rollouts
+	 * planned from then on.
+	 */
 	public Map<String, Object> pin(@Header("id") String id, byte[] body) {
 		JsonNode request;
 		try {
@@ -186,8 +198,8 @@ public class RolloutService {
 	/** The active rollout's tenants by step, for the gauges (called by the tick). */
 	public void refreshGauges() {
 		Map<Step, Integer> counts = new EnumMap<>(Step.class);
-		rollouts.active(true).ifPresent(r -> rollouts.entries(r.id()).forEach(e -> counts.merge(e.step(), 1,
-				Integer::sum)));
+		rollouts.active(true)
+			.ifPresent(r -> rollouts.entries(r.id()).forEach(e -> counts.merge(e.step(), 1, Integer::sum)));
 		metrics.steps(counts);
 	}
 
@@ -245,7 +257,10 @@ public class RolloutService {
 	public record WaveView(int wave, String spec, List<TenantProgress> tenants) {
 	}
 
-	/** One tenant of a rollout: its step, the version it came from, and why it failed or was skipped. */
+	/**
+	 * One tenant of a rollout: its step, the version it came from, and why it failed or
+	 * was skipped.
+	 */
 	public record TenantProgress(String id, String step, String fromImage, String fromSchema, String reason,
 			Instant updatedAt) {
 	}

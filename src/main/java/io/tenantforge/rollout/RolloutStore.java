@@ -21,7 +21,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
 
-/** Rollouts and their tenants in the control-plane database (Flyway V10): the state a restarted driver resumes. */
+/**
+ * Rollouts and their tenants in the control-plane database (Flyway V10): the state a
+ * restarted driver resumes.
+ */
 @Repository
 class RolloutStore {
 
@@ -37,7 +40,10 @@ class RolloutStore {
 		this.transaction = transaction;
 	}
 
-	/** Records a rollout and its planned tenants in one transaction; 409 when another one is active. */
+	/**
+	 * Records a rollout and its planned tenants in one transaction; 409 when another one
+	 * is active.
+	 */
 	Rollout create(RolloutRequest request, String rule, List<Entry> entries, String user) {
 		try {
 			return transaction.execute(status -> {
@@ -46,16 +52,18 @@ class RolloutStore {
 						+ "RETURNING id", Long.class, request.image(), request.schemaVersion(), toJson(request.waves()),
 						request.maxUnavailable(), request.failureThreshold(), rule, user);
 				for (Entry entry : entries) {
-					jdbc.update("INSERT INTO rollout_tenants (rollout_id, tenant_id, wave, position, step, from_image, "
-							+ "from_schema) VALUES (?, ?, ?, ?, 'PENDING', ?, ?)", id, entry.tenantId(), entry.wave(),
-							entry.position(), entry.fromImage(), entry.fromSchema());
+					jdbc.update(
+							"INSERT INTO rollout_tenants (rollout_id, tenant_id, wave, position, step, from_image, "
+									+ "from_schema) VALUES (?, ?, ?, ?, 'PENDING', ?, ?)",
+							id, entry.tenantId(), entry.wave(), entry.position(), entry.fromImage(),
+							entry.fromSchema());
 				}
 				return find(id).orElseThrow();
 			});
 		}
 		catch (DuplicateKeyException running) {
-			throw new ConflictException("a rollout is already running or paused: " + active(true).map(
-					r -> "rollout " + r.id() + " (" + r.state() + ")").orElse("another one"));
+			throw new ConflictException("a rollout is already running or paused: "
+					+ active(true).map(r -> "rollout " + r.id() + " (" + r.state() + ")").orElse("another one"));
 		}
 	}
 
@@ -65,8 +73,11 @@ class RolloutStore {
 
 	/** The RUNNING rollout (with {@code orPaused}, also a PAUSED one). */
 	Optional<Rollout> active(boolean orPaused) {
-		return jdbc.query("SELECT * FROM rollouts WHERE state IN (" + (orPaused ? "'RUNNING', 'PAUSED'" : "'RUNNING'")
-				+ ") ORDER BY id LIMIT 1", this::rollout).stream().findFirst();
+		return jdbc
+			.query("SELECT * FROM rollouts WHERE state IN (" + (orPaused ? "'RUNNING', 'PAUSED'" : "'RUNNING'")
+					+ ") ORDER BY id LIMIT 1", this::rollout)
+			.stream()
+			.findFirst();
 	}
 
 	List<Rollout> recent(int limit) {
@@ -78,12 +89,16 @@ class RolloutStore {
 				rolloutId);
 	}
 
-	/** Moves the rollout from one of {@code from} to {@code to}; false when it was in none of them. */
+	/**
+	 * Moves the rollout from one of {@code from} to {@code to}; false when it was in none
+	 * of them.
+	 */
 	boolean transition(long id, List<State> from, State to, String reason) {
 		String[] names = from.stream().map(Enum::name).toArray(String[]::new);
 		boolean finished = to == State.COMPLETED || to == State.HALTED || to == State.ABORTED;
-		return jdbc.update("UPDATE rollouts SET state = ?, reason = coalesce(?, reason), updated_at = now(), "
-				+ "finished_at = CASE WHEN ? THEN now() ELSE finished_at END WHERE id = ? AND state = ANY (?)",
+		return jdbc.update(
+				"UPDATE rollouts SET state = ?, reason = coalesce(?, reason), updated_at = now(), "
+						+ "finished_at = CASE WHEN ? THEN now() ELSE finished_at END WHERE id = ? AND state = ANY (?)",
 				to.name(), reason, finished, id, names) == 1;
 	}
 
@@ -108,7 +123,10 @@ class RolloutStore {
 				+ "tenant_id = ?", port, rolloutId, tenantId);
 	}
 
-	/** Ports of candidate containers of tenants not finished: no other candidate may take them. */
+	/**
+	 * Ports of candidate containers of tenants not finished: no other candidate may take
+	 * them.
+	 */
 	List<Integer> reservedPorts() {
 		return jdbc.queryForList("SELECT candidate_port FROM rollout_tenants WHERE candidate_port IS NOT NULL AND "
 				+ "step NOT IN ('DONE', 'FAILED', 'SKIPPED')", Integer.class);

@@ -31,23 +31,27 @@ import io.tenantforge.tenant.TierCatalog;
 import org.springframework.stereotype.Component;
 
 /**
- * Upgrades one tenant of a rollout, under the tenant's lock (so neither the reconciler nor the sweep acts on it
- * meanwhile): migrations up to the target as the tenant role, the new container beside the old one on a port of its
- * own, its /health with the tenant's identity proof, the tenant's port and the router's upstream switched to it, the
- * old one drained and removed, the new version recorded. Each step is written before its effect and is safe to
- * repeat, so a control plane started after a crash resumes the tenant at its recorded step. A failure before the
- * switch removes the new container (the route never left the old one); a failure during the switch routes back. The
- * tenant then stays on its old container and version, held with the reason. Past the switch the new container is
- * serving, so retiring the old one is finished, never undone.
+ * Upgrades one tenant of a rollout, under the tenant's lock (so neither the reconciler
+ * nor the sweep acts on it meanwhile): migrations up to the target as the tenant role,
+ * the new container beside the old one on a port of its own, its /health with the
+ * tenant's identity proof, the tenant's port and the router's upstream switched to it,
+ * the old one drained and removed, the new version recorded. Each step is written before
+ * its effect and is safe to repeat, so a control plane started after a crash resumes the
+ * tenant at its recorded step. A failure before the switch removes the new container (the
+ * route never left the old one); a failure during the switch routes back. The tenant then
+ * stays on its old container and version, held with the reason. Past the switch the new
+ * container is serving, so retiring the old one is finished, never undone.
  */
 @Component
 class TenantUpgrade {
 
 	/** What became of the tenant on this call. */
 	enum Outcome {
+
 		DONE, FAILED, SKIPPED,
 		/** Its lock was taken or it was not settled: tried again on a later tick. */
 		WAITING
+
 	}
 
 	private static final Logger log = LoggerFactory.getLogger(TenantUpgrade.class);
@@ -115,8 +119,8 @@ class TenantUpgrade {
 				return Outcome.WAITING; // the reconciler has work to finish first
 			}
 			else if (entry.step() == Step.PENDING && found.get().status() != TenantStatus.ACTIVE) {
-				rollouts.step(rollout.id(), entry.tenantId(), Step.SKIPPED, "was " + found.get().status()
-						+ " when its turn came");
+				rollouts.step(rollout.id(), entry.tenantId(), Step.SKIPPED,
+						"was " + found.get().status() + " when its turn came");
 				return Outcome.SKIPPED;
 			}
 			return upgrade(rollout, entry, found.get());
@@ -142,8 +146,8 @@ class TenantUpgrade {
 				step = next(id, tenantId, Step.MIGRATING);
 			}
 			if (step == Step.MIGRATING) {
-				String schema = newer(target.schemaVersion(), versions.find(tenantId).orElseThrow().version()
-					.schemaVersion());
+				String schema = newer(target.schemaVersion(),
+						versions.find(tenantId).orElseThrow().version().schemaVersion());
 				int applied = database.migrateTo(tenant, schema);
 				versions.recordSchema(tenantId, schema);
 				log.info("Rollout {}: tenant {} at schema {} ({} migrations applied)", id, tenantId, schema, applied);
@@ -173,8 +177,10 @@ class TenantUpgrade {
 			rollouts.step(id, tenantId, Step.FAILED, reason);
 			return Outcome.FAILED;
 		}
-		// past the switch: the new container serves; the old one is retired, retried until done
-		LockSupport.parkNanos(properties.drain().toNanos()); // requests already on their way to the old one
+		// past the switch: the new container serves; the old one is retired, retried
+		// until done
+		LockSupport.parkNanos(properties.drain().toNanos()); // requests already on their
+																// way to the old one
 		runtime.promoteCandidate(tenant);
 		versions.record(tenantId, target);
 		rollouts.step(id, tenantId, Step.DONE, null);
@@ -183,14 +189,20 @@ class TenantUpgrade {
 		return Outcome.DONE;
 	}
 
-	/** Picks and records a candidate port; one at a time, so tenants upgraded side by side never share one. */
+	/**
+	 * Picks and records a candidate port; one at a time, so tenants upgraded side by side
+	 * never share one.
+	 */
 	private synchronized int spareCandidatePort(long rolloutId, String tenantId) {
 		int port = ports.sparePort(rollouts.reservedPorts());
 		rollouts.candidatePort(rolloutId, tenantId, port);
 		return port;
 	}
 
-	/** Back on the old container: port and route to it again, the new container removed, the tenant held. */
+	/**
+	 * Back on the old container: port and route to it again, the new container removed,
+	 * the tenant held.
+	 */
 	private void undo(Tenant tenant, Integer fromPort, Integer candidate, String reason) {
 		if (fromPort != null && candidate != null
 				&& tenants.find(tenant.id()).map(Tenant::port).filter(candidate::equals).isPresent()) {
@@ -203,7 +215,10 @@ class TenantUpgrade {
 		versions.hold(tenant.id(), reason);
 	}
 
-	/** The image's declared lowest schema (label), checked before any container of it starts. */
+	/**
+	 * The image's declared lowest schema (label), checked before any container of it
+	 * starts.
+	 */
 	void requireSchema(String image, String schema) {
 		Optional<String> needs = runtime.minSchema(image);
 		if (needs.isPresent() && SchemaVersions.compare(schema, needs.get()) < 0) {
@@ -216,7 +231,10 @@ class TenantUpgrade {
 		return SchemaVersions.compare(a, b) >= 0 ? a : b;
 	}
 
-	/** Records the step, then the crash-test hook: stops dead after the named step when set. */
+	/**
+	 * Records the step, then the crash-test hook: stops dead after the named step when
+	 * set.
+	 */
 	private Step next(long rolloutId, String tenantId, Step step) {
 		rollouts.step(rolloutId, tenantId, step, null);
 		if (step.name().equals(properties.haltAfterStep())) {

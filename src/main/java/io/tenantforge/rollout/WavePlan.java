@@ -9,12 +9,14 @@ import io.tenantforge.tenant.TierCatalog;
 import io.tenantforge.tenant.TenantVersions.TenantVersion;
 
 /**
- * Which tenants a rollout takes in which wave, from the ledger alone (no I/O). The rule ({@link #RULE}): tenants
- * that are pinned, already at the target, or not settled ACTIVE are left out (a tenant held by an earlier rollout
- * is taken again: a new rollout is an operator's decision); the rest
- * are ordered lowest tier first (smallest memory limit, then fewest CPUs), then oldest first (created), then by id;
- * each wave spec ({@code "1"}: that many tenants, {@code "10%"}: that share of them, rounded up) says how many
- * tenants are upgraded once the wave is done, so the waves are cumulative and the first is the canary.
+ * Which tenants a rollout takes in which wave, from the ledger alone (no I/O). The rule
+ * ({@link #RULE}): tenants that are pinned, already at the target, or not settled ACTIVE
+ * are left out (a tenant held by an earlier rollout is taken again: a new rollout is an
+ * operator's decision); the rest are ordered lowest tier first (smallest memory limit,
+ * then fewest CPUs), then oldest first (created), then by id; each wave spec
+ * ({@code "1"}: that many tenants, {@code "10%"}: that share of them, rounded up) says
+ * how many tenants are upgraded once the wave is done, so the waves are cumulative and
+ * the first is the canary.
  */
 final class WavePlan {
 
@@ -37,7 +39,10 @@ final class WavePlan {
 		return tiers.find(name).orElseGet(() -> tiers.tiers().values().iterator().next());
 	}
 
-	/** How many tenants are done after each wave, of {@code total}: non-decreasing, the last one {@code total}. */
+	/**
+	 * How many tenants are done after each wave, of {@code total}: non-decreasing, the
+	 * last one {@code total}.
+	 */
 	static List<Integer> cumulative(List<String> waves, int total) {
 		List<Integer> sizes = new ArrayList<>();
 		int before = 0;

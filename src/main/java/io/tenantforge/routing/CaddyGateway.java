@@ -22,22 +22,28 @@ import io.tenantforge.support.RetryableException;
 import org.springframework.stereotype.Component;
 
 /**
- * The only code that talks to the router: Caddy's admin API (JSON over HTTP on 127.0.0.1), and the one place its
- * faults are classified. Unreachable, timed out, or 502/503/504: {@link RetryableException} (transient: a
- * router restarting); any other refusal: {@link RouterException} (permanent: a config Caddy rejects). Every tenant
- * route carries an {@code @id}, so a change is one call on {@code /id/<id>}; the whole server's routes are one read.
+ * The only code that talks to the router: Caddy's admin API (JSON over HTTP on
+ * 127.0.0.1), and the one place its faults are classified. Unreachable, timed out, or
+ * 502/503/504: {@link RetryableException} (transient: a router restarting); any other
+ * refusal: {@link RouterException} (permanent: a config Caddy rejects). Every tenant
+ * route carries an {@code @id}, so a change is one call on {@code /id/<id>}; the whole
+ * server's routes are one read.
  * <p>
- * Caddy resolves {@code /id/<id>} to an array index before it takes its config lock, so two changes at once can
- * race (seen: {@code array index out of bounds} when several tenants were deleted at once). Changes from this
- * control plane are therefore made one at a time; one that still lost such a race (another control plane's change
- * in between) is transient, and retried.
+ * Caddy resolves {@code /id/<id>} to an array index before it takes its config lock, so
+ * two changes at once can race (seen: {@code array index out of bounds} when several
+ * tenants were deleted at once). Changes from this control plane are therefore made one
+ * at a time; one that still lost such a race (another control plane's change in between)
+ * is transient, and retried.
  */
 @Component
 class CaddyGateway {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-	/** Id of the TLS automation policy tenantforge adds: which issuer signs the tenants' certificates. */
+	/**
+	 * Id of the TLS automation policy tenantforge adds: which issuer signs the tenants'
+	 * certificates.
+	 */
 	static final String TLS_POLICY_ID = "tenantforge-tls";
 
 	private final RoutingProperties settings;
@@ -72,8 +78,8 @@ class CaddyGateway {
 	}
 
 	/**
-	 * Every route of tenantforge's HTTP server, in one read; empty when the server is not configured (a router that
-	 * has just started with nothing but its bootstrap config).
+	 * Every route of tenantforge's HTTP server, in one read; empty when the server is not
+	 * configured (a router that has just started with nothing but its bootstrap config).
 	 */
 	Optional<List<JsonNode>> routes() {
 		HttpResponse<String> response = send("GET", serverPath() + "/routes", null);
@@ -102,7 +108,10 @@ class CaddyGateway {
 		return Optional.ofNullable(parse(response.body())).filter(node -> !node.isNull());
 	}
 
-	/** Sets the route with this {@code @id}: one PATCH when it exists, else one POST that appends it. */
+	/**
+	 * Sets the route with this {@code @id}: one PATCH when it exists, else one POST that
+	 * appends it.
+	 */
 	void put(String id, Map<String, Object> route) {
 		HttpResponse<String> replaced = send("PATCH", "/id/" + id, route);
 		if (replaced.statusCode() == 200) {
@@ -130,9 +139,10 @@ class CaddyGateway {
 	}
 
 	/**
-	 * Makes sure the router has tenantforge's HTTPS server (listening on the configured address only, no port-80
-	 * redirect server), and the TLS policy with the configured issuer; what exists already is left as it is. A few
-	 * calls, made once at start and after a router restart, never per tenant.
+	 * Makes sure the router has tenantforge's HTTPS server (listening on the configured
+	 * address only, no port-80 redirect server), and the TLS policy with the configured
+	 * issuer; what exists already is left as it is. A few calls, made once at start and
+	 * after a router restart, never per tenant.
 	 */
 	void ensureServer() {
 		if (!exists("/config/apps/http")) {
@@ -151,8 +161,10 @@ class CaddyGateway {
 			}
 		}
 		if (settings.certificateIssuer().equals("internal") && !exists("/config/apps/pki")) {
-			// the internal CA's root stays out of the machine's trust store: clients are given root.crt explicitly
-			create("/config/apps/pki", Map.of("certificate_authorities", Map.of("local", Map.of("install_trust", false))));
+			// the internal CA's root stays out of the machine's trust store: clients are
+			// given root.crt explicitly
+			create("/config/apps/pki",
+					Map.of("certificate_authorities", Map.of("local", Map.of("install_trust", false))));
 		}
 	}
 
@@ -161,7 +173,8 @@ class CaddyGateway {
 		server.put("listen", List.of(settings.listenAddress() + ":" + settings.listenPort()));
 		server.put("routes", List.of());
 		server.put("automatic_https", Map.of("disable_redirects", true));
-		// request metrics on the admin endpoint's /metrics (Caddy 2.6: by server, handler, code and method; no host)
+		// request metrics on the admin endpoint's /metrics (Caddy 2.6: by server,
+		// handler, code and method; no host)
 		server.put("metrics", Map.of());
 		return server;
 	}
@@ -230,8 +243,8 @@ class CaddyGateway {
 				throw new RetryableException("router admin API answered " + status + " to " + method + " " + path);
 			}
 			if (change && status >= 400 && lostRace(response.body())) {
-				throw new RetryableException("router config changed under " + method + " " + path + ": "
-						+ response.body().strip());
+				throw new RetryableException(
+						"router config changed under " + method + " " + path + ": " + response.body().strip());
 			}
 			return response;
 		}
@@ -252,7 +265,10 @@ class CaddyGateway {
 		}
 	}
 
-	/** Caddy's answers when an {@code /id/} path resolved against a config that changed before it was applied. */
+	/**
+	 * Caddy's answers when an {@code /id/} path resolved against a config that changed
+	 * before it was applied.
+	 */
 	private static boolean lostRace(String body) {
 		return body != null && (body.contains("index out of bounds") || body.contains("duplicate ID"));
 	}

@@ -19,11 +19,13 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * The router as a child process of the control plane ({@code tenantforge.routing.process.managed=true}): started
- * with a bootstrap config that holds nothing but the admin endpoint and the storage folder (everything else comes
- * through the admin API), stopped with the control plane. A Caddy left behind by a control plane that was killed is
- * found by its pid file in the data folder and stopped before a new one starts. Caddy is started without
- * {@code --resume}: a restarted router has no routes until the control plane gives them back (the sweep does).
+ * The router as a child process of the control plane
+ * ({@code tenantforge.routing.process.managed=true}): started with a bootstrap config
+ * that holds nothing but the admin endpoint and the storage folder (everything else comes
+ * through the admin API), stopped with the control plane. A Caddy left behind by a
+ * control plane that was killed is found by its pid file in the data folder and stopped
+ * before a new one starts. Caddy is started without {@code --resume}: a restarted router
+ * has no routes until the control plane gives them back (the sweep does).
  */
 @Component
 public class CaddyProcess implements SmartLifecycle {
@@ -50,7 +52,10 @@ public class CaddyProcess implements SmartLifecycle {
 		return settings.enabled() && settings.process().managed();
 	}
 
-	/** Starts Caddy (if this control plane runs it and it is not running) and gives it tenantforge's server. */
+	/**
+	 * Starts Caddy (if this control plane runs it and it is not running) and gives it
+	 * tenantforge's server.
+	 */
 	@Override
 	public synchronized void start() {
 		if (!managed() || running()) {
@@ -61,15 +66,16 @@ public class CaddyProcess implements SmartLifecycle {
 			Files.createDirectories(dir.resolve("storage"));
 			stopLeftover(dir.resolve("caddy.pid"));
 			Path bootstrap = dir.resolve("bootstrap.json");
-			Files.writeString(bootstrap, json.writeValueAsString(Map.of("admin",
-					Map.of("listen", settings.adminListen()), "storage",
-					Map.of("module", "file_system", "root", dir.resolve("storage").toString()))));
+			Files.writeString(bootstrap,
+					json.writeValueAsString(Map.of("admin", Map.of("listen", settings.adminListen()), "storage",
+							Map.of("module", "file_system", "root", dir.resolve("storage").toString()))));
 			ProcessBuilder builder = new ProcessBuilder(List.of(settings.process().binary(), "run", "--config",
 					bootstrap.toString(), "--pidfile", dir.resolve("caddy.pid").toString()))
 				.directory(dir.toFile())
 				.redirectErrorStream(true)
 				.redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("caddy.log").toFile()));
-			// its autosave and any other state stay in the data folder, not in the home of the control plane's user
+			// its autosave and any other state stay in the data folder, not in the home
+			// of the control plane's user
 			builder.environment().put("XDG_CONFIG_HOME", dir.resolve("config").toString());
 			builder.environment().put("XDG_DATA_HOME", dir.resolve("data").toString());
 			builder.environment().put("HOME", dir.toString());
@@ -132,15 +138,19 @@ public class CaddyProcess implements SmartLifecycle {
 		return running != null && running.isAlive() ? Optional.of(running.pid()) : Optional.empty();
 	}
 
-	/** Before the web server and the routes: a reconcile right after start-up finds the router answering. */
+	/**
+	 * Before the web server and the routes: a reconcile right after start-up finds the
+	 * router answering.
+	 */
 	@Override
 	public int getPhase() {
 		return 0;
 	}
 
 	/**
-	 * Stops a Caddy that a killed control plane left running with this data folder: the process its pid file names,
-	 * only if it is a {@code caddy run} of this folder's bootstrap config.
+	 * Stops a Caddy that a killed control plane left running with this data folder: the
+	 * process its pid file names, only if it is a {@code caddy run} of this folder's
+	 * bootstrap config.
 	 */
 	private void stopLeftover(Path pidFile) throws IOException {
 		if (!Files.exists(pidFile)) {

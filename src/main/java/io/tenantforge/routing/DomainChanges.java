@@ -23,9 +23,10 @@ import org.apache.camel.Header;
 import org.springframework.stereotype.Component;
 
 /**
- * {@code PUT /api/v1/tenants/{id}/domains}: checks the domains on the raw body ({@link Hostnames}), records them
- * (a domain another tenant holds: 409, from the table's unique key) and the tenant's next generation, so the
- * reconciler sets its route with the new hostnames.
+ * {@code PUT /api/v1/tenants/{id}/domains}: checks the domains on the raw body
+ * ({@link Hostnames}), records them (a domain another tenant holds: 409, from the table's
+ * unique key) and the tenant's next generation, so the reconciler sets its route with the
+ * new hostnames.
  */
 @Component
 public class DomainChanges {

@@ -11,11 +11,13 @@ import java.util.regex.Pattern;
 import io.tenantforge.support.InvalidOrderException.FieldError;
 
 /**
- * The check of a tenant's custom domains, on the raw input: nothing is trimmed, lower-cased or converted (a
- * domain that needs it is refused, so what is stored is exactly what was asked for). A hostname is lower-case ASCII
- * letter-digit-hyphen labels (an internationalised name only in its punycode form, {@code xn--…}), at most 253
- * bytes, each label 1–63, at least two labels, no wildcard, no trailing dot, no IP literal, and neither the base
- * domain nor any name under it (those are tenants' own subdomains).
+ * The check of a tenant's custom domains, on the raw input: nothing is trimmed,
+ * lower-cased or converted (a domain that needs it is refused, so what is stored is
+ * exactly what was asked for). A hostname is lower-case ASCII letter-digit-hyphen labels
+ * (an internationalised name only in its punycode form, {@code xn--…}), at most 253
+ * bytes, each label 1–63, at least two labels, no wildcard, no trailing dot, no IP
+ * literal, and neither the base domain nor any name under it (those are tenants' own
+ * subdomains).
  */
 final class Hostnames {
 
@@ -27,7 +29,10 @@ final class Hostnames {
 	private Hostnames() {
 	}
 
-	/** Every problem with the list, each naming its field ({@code domains[i]}); empty when all are valid. */
+	/**
+	 * Every problem with the list, each naming its field ({@code domains[i]}); empty when
+	 * all are valid.
+	 */
 	static List<FieldError> problems(List<?> domains, String baseDomain) {
 		List<FieldError> errors = new ArrayList<>();
 		if (domains.size() > MAX_DOMAINS) {
@@ -91,8 +96,7 @@ final class Hostnames {
 			if (!LABEL.matcher(label).matches()) {
 				return Optional.of("labels are letters a-z, digits and inner hyphens");
 			}
-			if (label.length() >= 4 && label.charAt(2) == '-' && label.charAt(3) == '-'
-					&& !label.startsWith("xn--")) {
+			if (label.length() >= 4 && label.charAt(2) == '-' && label.charAt(3) == '-' && !label.startsWith("xn--")) {
 				return Optional.of("a label with hyphens in the third and fourth place must be punycode (xn--)");
 			}
 		}
@@ -100,8 +104,8 @@ final class Hostnames {
 			return Optional.of("must not be an IP address");
 		}
 		if (domain.equals(baseDomain) || domain.endsWith("." + baseDomain)) {
-			return Optional.of("must not be the base domain " + baseDomain
-					+ " or under it (tenants' own hostnames are there)");
+			return Optional
+				.of("must not be the base domain " + baseDomain + " or under it (tenants' own hostnames are there)");
 		}
 		return Optional.empty();
 	}

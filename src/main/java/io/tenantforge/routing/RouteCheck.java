@@ -22,11 +22,14 @@ import io.tenantforge.tenant.TenantStore;
 import org.springframework.stereotype.Component;
 
 /**
- * The router's part of the health sweep (the sweep, {@code health.RouteSweep}, puts the result into its report): one admin-API read of every route, then each missing or drifted route of a
- * settled tenant set again (one call each, under the tenant's lock; a tenant the reconciler holds is left to it),
- * and every route of no live tenant reported as an orphan, removed only under the rules of the other orphans
- * ({@code tenantforge.sweep.remove-orphans} on, and the ownership record giving the route to a tenant that is gone).
- * A router that restarted empty gets its server and every route back in this one sweep.
+ * The router's part of the health sweep (the sweep, {@code health.RouteSweep}, puts the
+ * result into its report): one admin-API read of every route, then each missing or
+ * drifted route of a settled tenant set again (one call each, under the tenant's lock; a
+ * tenant the reconciler holds is left to it), and every route of no live tenant reported
+ * as an orphan, removed only under the rules of the other orphans
+ * ({@code tenantforge.sweep.remove-orphans} on, and the ownership record giving the route
+ * to a tenant that is gone). A router that restarted empty gets its server and every
+ * route back in this one sweep.
  */
 @Component
 public class RouteCheck {
@@ -67,14 +70,18 @@ public class RouteCheck {
 		this.ledger = ledger;
 	}
 
-	/** True when tenants are routed at all: with routing off there is nothing to check. */
+	/**
+	 * True when tenants are routed at all: with routing off there is nothing to check.
+	 */
 	public boolean enabled() {
 		return settings.enabled();
 	}
 
 	/**
-	 * One check of every route; never throws: an unreachable router is a result (not reachable, with the reason).
-	 * @param removeOrphans whether orphans the ownership record gives to a tenant that is gone may be removed
+	 * One check of every route; never throws: an unreachable router is a result (not
+	 * reachable, with the reason).
+	 * @param removeOrphans whether orphans the ownership record gives to a tenant that is
+	 * gone may be removed
 	 */
 	public Result check(boolean removeOrphans) {
 		long callsBefore = gateway.calls();
@@ -127,7 +134,8 @@ public class RouteCheck {
 			.collect(Collectors.toSet());
 		List<Orphan> orphans = new ArrayList<>();
 		for (RouteDrift.OrphanRoute orphan : drift.orphans()) {
-			String owner = orphan.id() == null ? null : ledger.owner(TenantRouter.LEDGER_KIND, orphan.id()).orElse(null);
+			String owner = orphan.id() == null ? null
+					: ledger.owner(TenantRouter.LEDGER_KIND, orphan.id()).orElse(null);
 			String action;
 			if (owner == null) {
 				action = "reported; never removed: the ownership record does not have it";
@@ -149,14 +157,18 @@ public class RouteCheck {
 		return new Result(true, note, routes.size(), repaired, orphans, (int) (gateway.calls() - callsBefore));
 	}
 
-	/** As for the other orphans: under the owner's lock, after checking again that it is still an orphan. */
+	/**
+	 * As for the other orphans: under the owner's lock, after checking again that it is
+	 * still an orphan.
+	 */
 	private String removeUnderLock(RouteDrift.OrphanRoute orphan, String owner) {
 		Optional<TenantLock> lock = locks.tryLock(owner);
 		if (lock.isEmpty()) {
 			return "reported; not removed now: tenant " + owner + " is being reconciled";
 		}
 		try (TenantLock held = lock.get()) {
-			boolean ownerLive = store.find(owner).map(t -> t.status() != io.tenantforge.tenant.TenantStatus.DELETED)
+			boolean ownerLive = store.find(owner)
+				.map(t -> t.status() != io.tenantforge.tenant.TenantStatus.DELETED)
 				.orElse(false);
 			if (ownerLive || !ledger.owns(owner, TenantRouter.LEDGER_KIND, orphan.id())) {
 				return "reported; not removed: under the lock of tenant " + owner + " it is no longer an orphan";

@@ -15,17 +15,20 @@ import io.tenantforge.tenant.Tenant;
 import io.tenantforge.tenant.TenantStatus;
 
 /**
- * What the sweep finds wrong with the router, from the tenants and one read of all routes (no I/O): routes to set
- * (missing, or not as {@link RouteSpec} wants them: another upstream, other hostnames, a proxy where the suspended
- * page belongs), routes to remove (a settled tenant that should have none), and orphans (routes of no live tenant,
- * or not tenantforge's at all). Tenants the reconciler is working on are left to it.
+ * What the sweep finds wrong with the router, from the tenants and one read of all routes
+ * (no I/O): routes to set (missing, or not as {@link RouteSpec} wants them: another
+ * upstream, other hostnames, a proxy where the suspended page belongs), routes to remove
+ * (a settled tenant that should have none), and orphans (routes of no live tenant, or not
+ * tenantforge's at all). Tenants the reconciler is working on are left to it.
  *
  * @param repairs routes to set or remove, one admin-API call each
  * @param orphans routes of no live tenant
  */
 record RouteDrift(List<Repair> repairs, List<OrphanRoute> orphans) {
 
-	/** @param spec the route the tenant should have; empty: remove its route */
+	/**
+	 * @param spec the route the tenant should have; empty: remove its route
+	 */
 	record Repair(String tenantId, Optional<RouteSpec> spec, String reason) {
 	}
 
@@ -65,8 +68,7 @@ record RouteDrift(List<Repair> repairs, List<OrphanRoute> orphans) {
 			if (gone(tenant) || !RouteSpec.settled(tenant)) {
 				continue;
 			}
-			Optional<RouteSpec> desired = RouteSpec.desired(tenant, domains.getOrDefault(tenant.id(), List.of()),
-					urls);
+			Optional<RouteSpec> desired = RouteSpec.desired(tenant, domains.getOrDefault(tenant.id(), List.of()), urls);
 			JsonNode seen = byId.get(RouteSpec.routeId(tenant.id()));
 			if (desired.isEmpty()) {
 				if (seen != null) {

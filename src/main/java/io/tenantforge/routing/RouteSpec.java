@@ -12,11 +12,12 @@ import io.tenantforge.tenant.Tenant;
 import io.tenantforge.tenant.TenantStatus;
 
 /**
- * The route a tenant should have in the router, from the tenant, its domains and the settings alone (no I/O): its
- * hostnames (its own {@code <subdomain>.<base domain>} first, then its custom domains) to its container while it is
- * to be ACTIVE, or to a 503 "suspended" page while it is to be SUSPENDED; no route once it is to be DELETED. As a
- * Caddy route object, with an {@code @id} ({@value #ID_PREFIX}{@code <tenant id>}) that makes it addressable as
- * {@code /id/<id>} for one admin-API call per change.
+ * The route a tenant should have in the router, from the tenant, its domains and the
+ * settings alone (no I/O): its hostnames (its own {@code <subdomain>.<base domain>}
+ * first, then its custom domains) to its container while it is to be ACTIVE, or to a 503
+ * "suspended" page while it is to be SUSPENDED; no route once it is to be DELETED. As a
+ * Caddy route object, with an {@code @id} ({@value #ID_PREFIX}{@code <tenant id>}) that
+ * makes it addressable as {@code /id/<id>} for one admin-API call per change.
  */
 record RouteSpec(String id, String tenantId, List<String> hosts, String upstream) {
 
@@ -26,14 +27,18 @@ record RouteSpec(String id, String tenantId, List<String> hosts, String upstream
 	static final String SUSPENDED_PAGE = "<!doctype html><title>Suspended</title>"
 			+ "<h1>This site is suspended</h1><p>Its owner's account is suspended. Please try again later.</p>\n";
 
-	/** Suspended: the route answers 503 with {@link #SUSPENDED_PAGE}, whatever the container does. */
+	/**
+	 * Suspended: the route answers 503 with {@link #SUSPENDED_PAGE}, whatever the
+	 * container does.
+	 */
 	boolean suspended() {
 		return upstream == null;
 	}
 
 	/**
-	 * The tenant's desired route: to its container ({@code 127.0.0.1:<port>}) when it is to be ACTIVE and has a port,
-	 * the suspended page when it is to be SUSPENDED, none otherwise.
+	 * The tenant's desired route: to its container ({@code 127.0.0.1:<port>}) when it is
+	 * to be ACTIVE and has a port, the suspended page when it is to be SUSPENDED, none
+	 * otherwise.
 	 */
 	static Optional<RouteSpec> desired(Tenant tenant, List<String> domains, PublicUrls urls) {
 		List<String> hosts = new ArrayList<>();
@@ -48,8 +53,9 @@ record RouteSpec(String id, String tenantId, List<String> hosts, String upstream
 	}
 
 	/**
-	 * Whether the sweep may judge the tenant's route: its desired state reconciled (ACTIVE or DEGRADED while it is to
-	 * be ACTIVE, SUSPENDED while it is to be suspended). A tenant the reconciler is working on is left to it.
+	 * Whether the sweep may judge the tenant's route: its desired state reconciled
+	 * (ACTIVE or DEGRADED while it is to be ACTIVE, SUSPENDED while it is to be
+	 * suspended). A tenant the reconciler is working on is left to it.
 	 */
 	static boolean settled(Tenant tenant) {
 		if (tenant.generation() != tenant.observedGeneration()) {
@@ -83,9 +89,10 @@ record RouteSpec(String id, String tenantId, List<String> hosts, String upstream
 		else {
 			handler.put("handler", "reverse_proxy");
 			handler.put("upstreams", List.of(Map.of("dial", upstream)));
-			// a container being replaced refuses connections for a moment: keep trying it instead of answering 502
-			handler.put("load_balancing", Map.of("try_duration", settings.upstreamTryDuration().toMillis() + "ms",
-					"try_interval", "50ms"));
+			// a container being replaced refuses connections for a moment: keep trying it
+			// instead of answering 502
+			handler.put("load_balancing",
+					Map.of("try_duration", settings.upstreamTryDuration().toMillis() + "ms", "try_interval", "50ms"));
 		}
 		Map<String, Object> route = new LinkedHashMap<>();
 		route.put("@id", id);

@@ -1,6 +1,9 @@
 package io.tenantforge.routing;
 
-/** The router refused a change for a reason a retry will not mend (a config it rejects): never retried. */
+/**
+ * The router refused a change for a reason a retry will not mend (a config it rejects):
+ * never retried.
+ */
 class RouterException extends RuntimeException {
 
 	RouterException(String message) {

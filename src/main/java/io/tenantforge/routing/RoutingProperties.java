@@ -6,21 +6,27 @@ import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * The router ({@code tenantforge.routing.*}): Caddy, configured only through its admin API.
+ * The router ({@code tenantforge.routing.*}): Caddy, configured only through its admin
+ * API.
  *
- * @param enabled whether tenants get routes at all; off, the routing steps do nothing and the sweep skips the router
+ * @param enabled whether tenants get routes at all; off, the routing steps do nothing and
+ * the sweep skips the router
  * @param baseDomain each tenant is served at {@code https://<subdomain>.<baseDomain>}
- * @param adminUrl Caddy's admin endpoint, e.g. {@code http://127.0.0.1:2019} (loopback only: it is unauthenticated)
- * @param listenAddress the address the tenants' HTTPS server listens on (an explicit address: {@code ""} binds all)
+ * @param adminUrl Caddy's admin endpoint, e.g. {@code http://127.0.0.1:2019} (loopback
+ * only: it is unauthenticated)
+ * @param listenAddress the address the tenants' HTTPS server listens on (an explicit
+ * address: {@code ""} binds all)
  * @param listenPort its port
- * @param publicPort the port clients use, as the tenant's {@code url} shows it (omitted when 443); by default
- * {@code listenPort}
- * @param certificateIssuer {@code internal} (Caddy's own CA: tests, private setups) or {@code acme} (Let's Encrypt
- * and the like: public DNS must point the hostnames at the router)
+ * @param publicPort the port clients use, as the tenant's {@code url} shows it (omitted
+ * when 443); by default {@code listenPort}
+ * @param certificateIssuer {@code internal} (Caddy's own CA: tests, private setups) or
+ * {@code acme} (Let's Encrypt and the like: public DNS must point the hostnames at the
+ * router)
  * @param acmeEmail the account e-mail for the ACME issuer (optional)
- * @param upstreamTryDuration how long the router keeps retrying a tenant's container that refuses connections (a
- * container being replaced) before answering 502
- * @param server the name of the HTTP server in Caddy's config that holds the tenants' routes
+ * @param upstreamTryDuration how long the router keeps retrying a tenant's container that
+ * refuses connections (a container being replaced) before answering 502
+ * @param server the name of the HTTP server in Caddy's config that holds the tenants'
+ * routes
  * @param process whether the control plane runs Caddy itself, as a child process
  */
 @ConfigurationProperties("tenantforge.routing")
@@ -44,16 +50,20 @@ public record RoutingProperties(boolean enabled, String baseDomain, String admin
 		}
 	}
 
-	/** The {@code host:port} of the admin endpoint, as Caddy's {@code admin.listen} wants it. */
+	/**
+	 * The {@code host:port} of the admin endpoint, as Caddy's {@code admin.listen} wants
+	 * it.
+	 */
 	public String adminListen() {
 		return adminUrl.replaceFirst("^https?://", "");
 	}
 
 	/**
-	 * @param managed the control plane starts Caddy when it starts (and stops it when it stops)
+	 * @param managed the control plane starts Caddy when it starts (and stops it when it
+	 * stops)
 	 * @param binary the {@code caddy} executable
-	 * @param dataDir Caddy's storage (certificates, its internal CA under {@code pki/authorities/local}) and its
-	 * bootstrap file, log and pid file
+	 * @param dataDir Caddy's storage (certificates, its internal CA under
+	 * {@code pki/authorities/local}) and its bootstrap file, log and pid file
 	 */
 	public record Process(boolean managed, String binary, Path dataDir) {
 
@@ -62,7 +72,10 @@ public record RoutingProperties(boolean enabled, String baseDomain, String admin
 			dataDir = dataDir == null ? Path.of("var/router") : dataDir;
 		}
 
-		/** The root certificate of Caddy's internal CA: what clients trust with {@code certificate-issuer: internal}. */
+		/**
+		 * The root certificate of Caddy's internal CA: what clients trust with
+		 * {@code certificate-issuer: internal}.
+		 */
 		public Path rootCertificate() {
 			return dataDir.toAbsolutePath().resolve("storage/pki/authorities/local/root.crt");
 		}

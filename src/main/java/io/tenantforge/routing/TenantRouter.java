@@ -22,10 +22,11 @@ import io.tenantforge.tenant.TenantDomains;
 import org.springframework.stereotype.Component;
 
 /**
- * A tenant's route in the router, as the reconciler and the sweep use it: {@link #apply} sets the route its
- * {@link RouteSpec} asks for (one call), {@link #delete} removes it, {@link #observe} reads every route at once, and
- * {@link #drift} says what differs. The route is recorded in the ownership record before it is created, so the sweep
- * removes an orphan route only when that record gives it to a tenant that is gone.
+ * A tenant's route in the router, as the reconciler and the sweep use it: {@link #apply}
+ * sets the route its {@link RouteSpec} asks for (one call), {@link #delete} removes it,
+ * {@link #observe} reads every route at once, and {@link #drift} says what differs. The
+ * route is recorded in the ownership record before it is created, so the sweep removes an
+ * orphan route only when that record gives it to a tenant that is gone.
  */
 @Component
 public class TenantRouter {
@@ -62,8 +63,9 @@ public class TenantRouter {
 	}
 
 	/**
-	 * Sets the tenant's route as its desired state asks: to its container, or the suspended page; removes it when
-	 * the tenant should have none. A no-op with routing off.
+	 * Sets the tenant's route as its desired state asks: to its container, or the
+	 * suspended page; removes it when the tenant should have none. A no-op with routing
+	 * off.
 	 */
 	public void apply(Tenant tenant) {
 		if (!settings.enabled()) {
@@ -84,7 +86,8 @@ public class TenantRouter {
 			gateway.put(spec.id(), spec.toCaddy(settings));
 		}
 		catch (RouterException serverMissing) {
-			// a router restarted with nothing but its bootstrap config: give it the server, then the route
+			// a router restarted with nothing but its bootstrap config: give it the
+			// server, then the route
 			if (!serverMissing.getMessage().contains("traversal")) {
 				throw serverMissing;
 			}
@@ -96,9 +99,10 @@ public class TenantRouter {
 	}
 
 	/**
-	 * Removes the tenant's route (and, with a router this control plane runs, its hostnames' certificates from the
-	 * router's storage: Caddy's admin API cannot delete certificates), frees its domains and forgets the route in the
-	 * ownership record. A no-op with routing off; safe to repeat.
+	 * Removes the tenant's route (and, with a router this control plane runs, its
+	 * hostnames' certificates from the router's storage: Caddy's admin API cannot delete
+	 * certificates), frees its domains and forgets the route in the ownership record. A
+	 * no-op with routing off; safe to repeat.
 	 */
 	public void delete(Tenant tenant) {
 		if (!settings.enabled()) {
@@ -119,7 +123,10 @@ public class TenantRouter {
 		gateway.delete(id);
 	}
 
-	/** Every route of tenantforge's server, with one read; empty when the router has no such server (restarted). */
+	/**
+	 * Every route of tenantforge's server, with one read; empty when the router has no
+	 * such server (restarted).
+	 */
 	Optional<List<JsonNode>> observe() {
 		return gateway.routes();
 	}

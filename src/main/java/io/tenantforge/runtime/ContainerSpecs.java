@@ -14,8 +14,9 @@ import io.tenantforge.tenant.TenantServiceUrls;
 import io.tenantforge.tenant.Tier;
 
 /**
- * The desired container of a tenant ({@link ContainerSpec}) from the tenant, its tier, its port and the settings:
- * pure, so both drivers and the tests share one definition of what a tenant runs as.
+ * The desired container of a tenant ({@link ContainerSpec}) from the tenant, its tier,
+ * its port and the settings: pure, so both drivers and the tests share one definition of
+ * what a tenant runs as.
  */
 public final class ContainerSpecs {
 
@@ -27,23 +28,37 @@ public final class ContainerSpecs {
 
 	public static final String MANAGED_BY = "tenantforge";
 
-	/** Image label: the lowest tenant schema version the image needs (a rollout refuses an older schema). */
+	/**
+	 * Image label: the lowest tenant schema version the image needs (a rollout refuses an
+	 * older schema).
+	 */
 	public static final String LABEL_MIN_SCHEMA = "io.tenantforge.min-schema";
 
-	/** Name suffix of a rollout's new container while it runs beside the tenant's old one. */
+	/**
+	 * Name suffix of a rollout's new container while it runs beside the tenant's old one.
+	 */
 	public static final String CANDIDATE_SUFFIX = "-next";
 
-	/** The address a tenant's server binds inside its container ({@code 127.0.0.1} with host networking). */
+	/**
+	 * The address a tenant's server binds inside its container ({@code 127.0.0.1} with
+	 * host networking).
+	 */
 	static final String LISTEN_ADDRESS = "LISTEN_ADDRESS";
 
 	static final String DATABASE_PASSWORD_FILE = "database_password";
 
 	static final String REDIS_PASSWORD_FILE = "redis_password";
 
-	/** The tenant's proof of identity in its {@code /health} answer (see {@code TenantHealthProbe}). */
+	/**
+	 * The tenant's proof of identity in its {@code /health} answer (see
+	 * {@code TenantHealthProbe}).
+	 */
 	static final String HEALTH_TOKEN_FILE = "health_token";
 
-	/** The secret files every tenant gets (file name → tenant secret), at {@link SecretFiles#MOUNT_POINT}. */
+	/**
+	 * The secret files every tenant gets (file name → tenant secret), at
+	 * {@link SecretFiles#MOUNT_POINT}.
+	 */
 	static final Map<String, String> SECRET_FILES = secretFiles();
 
 	private final RuntimeProperties runtime;
@@ -59,15 +74,20 @@ public final class ContainerSpecs {
 		return desired(tenant, tier, port, null);
 	}
 
-	/** The container of {@code image} (null: the configured {@code tenantforge.runtime.image}). */
+	/**
+	 * The container of {@code image} (null: the configured
+	 * {@code tenantforge.runtime.image}).
+	 */
 	public ContainerSpec desired(Tenant tenant, Tier tier, int port, String image) {
 		return new ContainerSpec(tenant.names().containerName(), image == null ? runtime.getImage() : image,
-				userOf(tier),
-				environment(tenant, port), labels(tenant), limits(tier), health(tier, port), SECRET_FILES, port,
-				runtime.getTmpfsSize(), runtime.getLogMaxSize(), runtime.getLogMaxFiles(), tier.nodeLabels());
+				userOf(tier), environment(tenant, port), labels(tenant), limits(tier), health(tier, port), SECRET_FILES,
+				port, runtime.getTmpfsSize(), runtime.getLogMaxSize(), runtime.getLogMaxFiles(), tier.nodeLabels());
 	}
 
-	/** The unprivileged user the tier's containers run as; a root or malformed setting fails the step. */
+	/**
+	 * The unprivileged user the tier's containers run as; a root or malformed setting
+	 * fails the step.
+	 */
 	public RuntimeUser userOf(Tier tier) {
 		String spec = tier.runtimeUserOr(runtime.getUser());
 		try {
@@ -92,7 +112,10 @@ public final class ContainerSpecs {
 				tier.cpuShares(), tier.pidsLimit());
 	}
 
-	/** The tenant environment of DESIGN.md: names and addresses only, secrets as file paths. */
+	/**
+	 * The tenant environment of DESIGN.md: names and addresses only, secrets as file
+	 * paths.
+	 */
 	public List<String> environment(Tenant tenant, int port) {
 		TenantNames names = tenant.names();
 		String role = names.databaseRole();
@@ -110,7 +133,8 @@ public final class ContainerSpecs {
 		env.add("REDIS_NAMESPACE=" + names.redisNamespace());
 		env.add("HEALTH_TOKEN_FILE=" + SecretFiles.MOUNT_POINT + "/" + HEALTH_TOKEN_FILE);
 		env.add("PORT=" + port);
-		// on its own network the server must take connections arriving from the bridge (the published port)
+		// on its own network the server must take connections arriving from the bridge
+		// (the published port)
 		env.add(LISTEN_ADDRESS + "=" + (isolated() ? "0.0.0.0" : "127.0.0.1"));
 		env.add("OTEL_RESOURCE_ATTRIBUTES=service.name=" + names.containerName() + ",tenant.id=" + tenant.id()
 				+ ",tenant.tier=" + tenant.tier());

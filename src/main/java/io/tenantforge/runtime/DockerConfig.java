@@ -10,7 +10,10 @@ import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** One docker-java client over the engine socket (httpclient5 transport), shared by every runtime bean. */
+/**
+ * One docker-java client over the engine socket (httpclient5 transport), shared by every
+ * runtime bean.
+ */
 @Configuration
 class DockerConfig {
 

@@ -7,7 +7,10 @@ import org.springframework.boot.actuate.health.AbstractHealthIndicator;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.stereotype.Component;
 
-/** Health of the Docker engine ({@code docker} in actuator health): a ping and the engine's version. */
+/**
+ * Health of the Docker engine ({@code docker} in actuator health): a ping and the
+ * engine's version.
+ */
 @Component("docker")
 class DockerHealthIndicator extends AbstractHealthIndicator {
 
@@ -31,7 +34,8 @@ class DockerHealthIndicator extends AbstractHealthIndicator {
 		catch (RuntimeException e) {
 			builder.down()
 				.withDetail("host", properties.getDockerHost())
-				.withDetail("error", "Docker engine unreachable at " + properties.getDockerHost() + ": " + e.getMessage());
+				.withDetail("error",
+						"Docker engine unreachable at " + properties.getDockerHost() + ": " + e.getMessage());
 			return;
 		}
 		builder.up()

@@ -14,8 +14,8 @@ import io.tenantforge.tenant.TenantStore;
 import org.springframework.stereotype.Component;
 
 /**
- * Gives each tenant a loopback port of its own, recorded in the tenant's row (unique), so a restarted control plane
- * and a recreated container keep the same endpoint.
+ * Gives each tenant a loopback port of its own, recorded in the tenant's row (unique), so
+ * a restarted control plane and a recreated container keep the same endpoint.
  */
 @Component
 public class PortAllocator {
@@ -46,13 +46,14 @@ public class PortAllocator {
 				return assigned; // another reconciler of this tenant got there first
 			}
 		}
-		throw new StepFailedException("no free port left in " + properties.getPortRangeStart() + "-"
-				+ properties.getPortRangeEnd());
+		throw new StepFailedException(
+				"no free port left in " + properties.getPortRangeStart() + "-" + properties.getPortRangeEnd());
 	}
 
 	/**
-	 * A port for a rollout's candidate container: in the range, held by no tenant, none of {@code reserved} (other
-	 * candidates'), and free on loopback now. Recorded by the caller before the container is created.
+	 * A port for a rollout's candidate container: in the range, held by no tenant, none
+	 * of {@code reserved} (other candidates'), and free on loopback now. Recorded by the
+	 * caller before the container is created.
 	 */
 	public int sparePort(java.util.Collection<Integer> reserved) {
 		Set<Integer> taken = new HashSet<>(store.assignedPorts());

@@ -7,15 +7,16 @@ import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * How tenant containers are run ({@code tenantforge.runtime.*}). A JavaBean rather than a record: the image is
- * what operators roll forward while the control plane runs.
+ * How tenant containers are run ({@code tenantforge.runtime.*}). A JavaBean rather than a
+ * record: the image is what operators roll forward while the control plane runs.
  */
 @ConfigurationProperties("tenantforge.runtime")
 public class RuntimeProperties {
 
 	/**
-	 * What runs tenant containers: {@code docker} (one container per tenant on the engine at {@link #dockerHost}) or
-	 * {@code swarm} (one single-replica service per tenant on the swarm whose manager answers at {@link #dockerHost}).
+	 * What runs tenant containers: {@code docker} (one container per tenant on the engine
+	 * at {@link #dockerHost}) or {@code swarm} (one single-replica service per tenant on
+	 * the swarm whose manager answers at {@link #dockerHost}).
 	 */
 	private Driver driver = Driver.DOCKER;
 
@@ -29,32 +30,41 @@ public class RuntimeProperties {
 	private String image = "tenantforge/tenant-smoke:dev";
 
 	/**
-	 * How tenant containers are networked. {@code host} (the default, for the loopback-only setup): on the engine
-	 * host's network, reaching everything on its loopback. {@code isolated} (recommended): each on a bridge network
-	 * of its own, reaching only what listens on the engine host's non-loopback addresses (PostgreSQL and Redis at
-	 * their {@code tenant-host}), its port published on {@link #publishAddress} only. See the README.
+	 * How tenant containers are networked. {@code host} (the default, for the
+	 * loopback-only setup): on the engine host's network, reaching everything on its
+	 * loopback. {@code isolated} (recommended): each on a bridge network of its own,
+	 * reaching only what listens on the engine host's non-loopback addresses (PostgreSQL
+	 * and Redis at their {@code tenant-host}), its port published on
+	 * {@link #publishAddress} only. See the README.
 	 */
 	private NetworkMode network = NetworkMode.HOST;
 
 	/**
-	 * Isolated mode: the engine-host address each tenant's port is published on, where the control plane's health
-	 * probe and the router reach it. Loopback, so no other machine and no tenant (a bridge network cannot reach the
-	 * engine host's loopback) gets in through it.
+	 * Isolated mode: the engine-host address each tenant's port is published on, where
+	 * the control plane's health probe and the router reach it. Loopback, so no other
+	 * machine and no tenant (a bridge network cannot reach the engine host's loopback)
+	 * gets in through it.
 	 */
 	private String publishAddress = "127.0.0.1";
 
-	/** Tenants listen at a port from this range: on 127.0.0.1 (host networking) or published there (isolated). */
+	/**
+	 * Tenants listen at a port from this range: on 127.0.0.1 (host networking) or
+	 * published there (isolated).
+	 */
 	private int portRangeStart = 20000;
 
 	private int portRangeEnd = 29999;
 
-	/** Host folder of the per-tenant secret files, bind-mounted read-only at /run/secrets. */
+	/**
+	 * Host folder of the per-tenant secret files, bind-mounted read-only at /run/secrets.
+	 */
 	private Path secretsDir = Path.of("var/secrets");
 
 	/**
-	 * The {@code uid:gid} tenant containers run as, unless their tier names another ({@code runtime-user} in
-	 * {@code config/tiers.yaml}). Numeric, so it needs no passwd entry in the image or on the host: the secret files
-	 * are given to this uid. Never 0: a root process is one capability away from root-owned mounts.
+	 * The {@code uid:gid} tenant containers run as, unless their tier names another
+	 * ({@code runtime-user} in {@code config/tiers.yaml}). Numeric, so it needs no passwd
+	 * entry in the image or on the host: the secret files are given to this uid. Never 0:
+	 * a root process is one capability away from root-owned mounts.
 	 */
 	private String user = "10001:10001";
 
@@ -62,7 +72,10 @@ public class RuntimeProperties {
 	private List<String> healthCheckCommand = List.of("CMD", "/bin/busybox", "wget", "-q", "-O", "/dev/null",
 			"http://127.0.0.1:{port}/health");
 
-	/** Docker's own health check runs rarely (it costs CPU on every container); the control plane probes itself. */
+	/**
+	 * Docker's own health check runs rarely (it costs CPU on every container); the
+	 * control plane probes itself.
+	 */
 	private Duration healthCheckInterval = Duration.ofSeconds(60);
 
 	private Duration healthCheckTimeout = Duration.ofSeconds(10);
@@ -211,10 +224,14 @@ public class RuntimeProperties {
 	/** {@code tenantforge.runtime.network}. */
 	public enum NetworkMode {
 
-		/** The engine host's network: every tenant reaches every service on its loopback. */
+		/**
+		 * The engine host's network: every tenant reaches every service on its loopback.
+		 */
 		HOST,
 
-		/** A bridge network per tenant, its port published on the publish address only. */
+		/**
+		 * A bridge network per tenant, its port published on the publish address only.
+		 */
 		ISOLATED
 
 	}
@@ -230,11 +247,13 @@ public class RuntimeProperties {
 	public static class Swarm {
 
 		/**
-		 * At most this many tenants on one node (0: no cap). Swarm's own MaxReplicas caps the tasks of ONE service
-		 * per node, and each tenant is a service of its own, so the cap is a node resource instead: every node
-		 * advertises {@link #slotResource} = N (dockerd {@code --node-generic-resource tenant-slot=N}) and every
-		 * tenant service reserves one; the scheduler then never places more than N tenants on a node, also when it
-		 * reschedules after a drain. The sweep reports nodes that advertise another number.
+		 * At most this many tenants on one node (0: no cap). Swarm's own MaxReplicas caps
+		 * the tasks of ONE service per node, and each tenant is a service of its own, so
+		 * the cap is a node resource instead: every node advertises {@link #slotResource}
+		 * = N (dockerd {@code --node-generic-resource tenant-slot=N}) and every tenant
+		 * service reserves one; the scheduler then never places more than N tenants on a
+		 * node, also when it reschedules after a drain. The sweep reports nodes that
+		 * advertise another number.
 		 */
 		private int maxTenantsPerNode = 0;
 
@@ -242,24 +261,32 @@ public class RuntimeProperties {
 		private String slotResource = "tenant-slot";
 
 		/**
-		 * The network tenant services are attached to. {@code host} (default): the node's network, the tenant on
-		 * 127.0.0.1:port of its node, as with the docker driver in host mode.
+		 * The network tenant services are attached to. {@code host} (default): the node's
+		 * network, the tenant on 127.0.0.1:port of its node, as with the docker driver in
+		 * host mode.
 		 */
 		private String network = "host";
 
 		/**
-		 * Update order: {@code start-first} (the new task runs before the old stops) or {@code stop-first}. On the
-		 * host network two tasks of a tenant cannot bind one port on one node, so there start-first is used only
-		 * when {@link #startFirstOnHostNetwork} says the product image tolerates it.
+		 * Update order: {@code start-first} (the new task runs before the old stops) or
+		 * {@code stop-first}. On the host network two tasks of a tenant cannot bind one
+		 * port on one node, so there start-first is used only when
+		 * {@link #startFirstOnHostNetwork} says the product image tolerates it.
 		 */
 		private String updateOrder = "start-first";
 
 		private boolean startFirstOnHostNetwork = false;
 
-		/** How long apply waits for the scheduler's first word on a new task (placed, or no suitable node). */
+		/**
+		 * How long apply waits for the scheduler's first word on a new task (placed, or
+		 * no suitable node).
+		 */
 		private java.time.Duration placementWait = java.time.Duration.ofSeconds(3);
 
-		/** Failed tasks of a tenant within Swarm's task history that make the sweep call it failing. */
+		/**
+		 * Failed tasks of a tenant within Swarm's task history that make the sweep call
+		 * it failing.
+		 */
 		private int failingTasks = 2;
 
 		public int getMaxTenantsPerNode() {

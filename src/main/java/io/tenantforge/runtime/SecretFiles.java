@@ -15,11 +15,13 @@ import io.tenantforge.tenant.TenantNames;
 import org.springframework.stereotype.Component;
 
 /**
- * Writes a tenant's secrets as files in a host folder of its own, bind-mounted read-only at {@code /run/secrets}:
- * secrets never travel as environment values. The folder (0500) and files (0400) belong to the unprivileged uid the
- * tenant's container runs as, so that user, and no other, can read them: another uid inside the container, root
- * without capabilities included, is refused. Giving files to another uid needs CAP_CHOWN, i.e. a control plane
- * running as root; one that is not can only serve tenants running as its own uid, and says so when it cannot.
+ * Writes a tenant's secrets as files in a host folder of its own, bind-mounted read-only
+ * at {@code /run/secrets}: secrets never travel as environment values. The folder (0500)
+ * and files (0400) belong to the unprivileged uid the tenant's container runs as, so that
+ * user, and no other, can read them: another uid inside the container, root without
+ * capabilities included, is refused. Giving files to another uid needs CAP_CHOWN, i.e. a
+ * control plane running as root; one that is not can only serve tenants running as its
+ * own uid, and says so when it cannot.
  */
 @Component
 public class SecretFiles {
@@ -50,8 +52,9 @@ public class SecretFiles {
 	}
 
 	/**
-	 * Writes each file (name → content) atomically, readable by {@code owner} only; the folder is created when
-	 * missing. Files already holding their content are only given to the owner again (a tier may change its user).
+	 * Writes each file (name → content) atomically, readable by {@code owner} only; the
+	 * folder is created when missing. Files already holding their content are only given
+	 * to the owner again (a tier may change its user).
 	 */
 	public Path write(TenantNames names, Map<String, String> files, RuntimeUser owner) {
 		Path folder = folderOf(names);
@@ -83,7 +86,10 @@ public class SecretFiles {
 		}
 	}
 
-	/** Mode first, then owner: a file is never readable by anyone but the control plane or its owner. */
+	/**
+	 * Mode first, then owner: a file is never readable by anyone but the control plane or
+	 * its owner.
+	 */
 	private static void giveTo(Path path, RuntimeUser owner, String mode) throws IOException {
 		Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(mode));
 		if (!Integer.valueOf(owner.uid()).equals(Files.getAttribute(path, "unix:uid", NOFOLLOW))) {

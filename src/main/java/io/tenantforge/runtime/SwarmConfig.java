@@ -10,7 +10,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The {@code swarm} driver ({@code tenantforge.runtime.driver=swarm}): its gateway to the manager and the driver. */
+/**
+ * The {@code swarm} driver ({@code tenantforge.runtime.driver=swarm}): its gateway to the
+ * manager and the driver.
+ */
 @Configuration
 @ConditionalOnProperty(name = "tenantforge.runtime.driver", havingValue = "swarm")
 class SwarmConfig {
@@ -21,9 +24,8 @@ class SwarmConfig {
 	}
 
 	@Bean
-	SwarmDriver swarmDriver(SwarmEngine engine, RuntimeProperties runtime, TenantServiceUrls urls,
-			PortAllocator ports, TenantSecrets secrets, ResourceLedger ledger,
-			TierCatalog tiers) {
+	SwarmDriver swarmDriver(SwarmEngine engine, RuntimeProperties runtime, TenantServiceUrls urls, PortAllocator ports,
+			TenantSecrets secrets, ResourceLedger ledger, TierCatalog tiers) {
 		return new SwarmDriver(engine, runtime, urls, ports, secrets, ledger, tiers);
 	}
 

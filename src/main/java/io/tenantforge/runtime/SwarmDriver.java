@@ -30,12 +30,13 @@ import io.tenantforge.tenant.Tier;
 import io.tenantforge.tenant.TierCatalog;
 
 /**
- * The {@code swarm} driver: each tenant is a single-replica Swarm service named and labelled like the docker
- * driver's container ({@link SwarmServiceSpec}), its secrets Docker secrets mounted as files at
- * {@code /run/secrets}. Suspend scales to 0, resume to 1, a tier change updates the service (never a new one),
- * delete removes the service and its secrets; names are claimed in the ownership ledger before anything is made,
- * and nothing without this tenant's labels is ever touched. The fleet is observed with three calls whatever its
- * size: one service list, one task list, one node list.
+ * The {@code swarm} driver: each tenant is a single-replica Swarm service named and
+ * labelled like the docker driver's container ({@link SwarmServiceSpec}), its secrets
+ * Docker secrets mounted as files at {@code /run/secrets}. Suspend scales to 0, resume to
+ * 1, a tier change updates the service (never a new one), delete removes the service and
+ * its secrets; names are claimed in the ownership ledger before anything is made, and
+ * nothing without this tenant's labels is ever touched. The fleet is observed with three
+ * calls whatever its size: one service list, one task list, one node list.
  */
 public class SwarmDriver implements TenantRuntime {
 
@@ -48,7 +49,10 @@ public class SwarmDriver implements TenantRuntime {
 
 	private static final Set<String> RUNNING = Set.of("running", "starting");
 
-	/** Orphan kinds of the swarm driver besides services (which are reported as containers). */
+	/**
+	 * Orphan kinds of the swarm driver besides services (which are reported as
+	 * containers).
+	 */
 	public static final String SWARM_SECRET = "swarm-secret";
 
 	public static final String SWARM_NETWORK = "swarm-network";
@@ -67,9 +71,8 @@ public class SwarmDriver implements TenantRuntime {
 
 	private final TierCatalog tiers;
 
-	public SwarmDriver(SwarmEngine engine, RuntimeProperties runtime, TenantServiceUrls urls,
-			PortAllocator ports, TenantSecrets secrets, ResourceLedger ledger,
-			TierCatalog tiers) {
+	public SwarmDriver(SwarmEngine engine, RuntimeProperties runtime, TenantServiceUrls urls, PortAllocator ports,
+			TenantSecrets secrets, ResourceLedger ledger, TierCatalog tiers) {
 		this.engine = engine;
 		this.runtime = runtime;
 		this.specs = new ContainerSpecs(runtime, urls);
@@ -123,7 +126,10 @@ public class SwarmDriver implements TenantRuntime {
 		return port;
 	}
 
-	/** What an existing service needs changed to become the desired one; empty when it is as it should be. */
+	/**
+	 * What an existing service needs changed to become the desired one; empty when it is
+	 * as it should be.
+	 */
 	static Optional<String> changeNeeded(JsonNode current, ContainerSpec spec, List<SecretRef> refs) {
 		List<String> changes = new ArrayList<>();
 		SwarmServiceSpec.drift(current, spec).ifPresent(changes::add);
@@ -142,7 +148,8 @@ public class SwarmDriver implements TenantRuntime {
 		if (!env.equals(spec.env())) {
 			changes.add("environment");
 		}
-		if (!spec.labels().get(ContainerSpecs.LABEL_TIER)
+		if (!spec.labels()
+			.get(ContainerSpecs.LABEL_TIER)
 			.equals(current.path("Labels").path(ContainerSpecs.LABEL_TIER).asText())) {
 			changes.add("tier label");
 		}
@@ -155,8 +162,9 @@ public class SwarmDriver implements TenantRuntime {
 	}
 
 	/**
-	 * The tenant's secrets as Swarm secrets, created when missing: one list of the tenant's secrets, a create for
-	 * each missing one. A secret's name carries a digest of its content, so a rotated secret is a new one.
+	 * The tenant's secrets as Swarm secrets, created when missing: one list of the
+	 * tenant's secrets, a create for each missing one. A secret's name carries a digest
+	 * of its content, so a rotated secret is a new one.
 	 */
 	private List<SecretRef> ensureSecrets(Tenant tenant, ContainerSpec spec) {
 		Map<String, String> existing = new HashMap<>();
@@ -172,9 +180,9 @@ public class SwarmDriver implements TenantRuntime {
 				Map<String, String> labels = new LinkedHashMap<>(ContainerSpecs.labels(tenant));
 				labels.put(SwarmServiceSpec.LABEL_SECRET_FILE, file.getKey());
 				try {
-					id = engine.createSecret(Map.of("Name", name, "Labels", labels, "Data", java.util.Base64
-						.getEncoder()
-						.encodeToString(content.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+					id = engine
+						.createSecret(Map.of("Name", name, "Labels", labels, "Data", java.util.Base64.getEncoder()
+							.encodeToString(content.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
 				}
 				catch (SwarmEngine.Conflict createdMeanwhile) {
 					throw new RetryableException("secret " + name + " created meanwhile by another reconciler");
@@ -185,7 +193,10 @@ public class SwarmDriver implements TenantRuntime {
 		return refs;
 	}
 
-	/** Secrets of the tenant the service no longer refers to (a rotated secret's former content). */
+	/**
+	 * Secrets of the tenant the service no longer refers to (a rotated secret's former
+	 * content).
+	 */
 	private void removeStaleSecrets(Tenant tenant, List<SecretRef> refs) {
 		Set<String> wanted = new HashSet<>(refs.stream().map(SecretRef::id).toList());
 		for (JsonNode secret : engine.secrets(tenantLabels(tenant))) {
@@ -201,15 +212,18 @@ public class SwarmDriver implements TenantRuntime {
 			engine.removeSecret(secret.path("ID").asText());
 		}
 		catch (StepFailedException inUse) {
-			// still referred to by a service being replaced: the next reconcile removes it
-			throw new RetryableException("secret " + secret.path("Spec").path("Name").asText() + " not removable yet: "
-					+ inUse.getMessage(), inUse);
+			// still referred to by a service being replaced: the next reconcile removes
+			// it
+			throw new RetryableException(
+					"secret " + secret.path("Spec").path("Name").asText() + " not removable yet: " + inUse.getMessage(),
+					inUse);
 		}
 	}
 
 	/**
-	 * Waits, bounded, for the scheduler's first word on the service's task: placed on a node, or pending because no
-	 * node qualifies ({@link UnschedulableException}, with the scheduler's own reason).
+	 * Waits, bounded, for the scheduler's first word on the service's task: placed on a
+	 * node, or pending because no node qualifies ({@link UnschedulableException}, with
+	 * the scheduler's own reason).
 	 */
 	private void awaitPlacement(String service) {
 		long deadline = System.nanoTime() + runtime.getSwarm().getPlacementWait().toNanos();
@@ -277,9 +291,10 @@ public class SwarmDriver implements TenantRuntime {
 	}
 
 	/**
-	 * The fleet in three calls: every service labelled as tenantforge's, every task, every node. Each service
-	 * becomes one {@link ManagedContainer}: running when its current task runs, with the node it runs on, its drift
-	 * from its tier, and "(unhealthy)" in its status when its tasks keep failing.
+	 * The fleet in three calls: every service labelled as tenantforge's, every task,
+	 * every node. Each service becomes one {@link ManagedContainer}: running when its
+	 * current task runs, with the node it runs on, its drift from its tier, and
+	 * "(unhealthy)" in its status when its tasks keep failing.
 	 */
 	@Override
 	public List<ManagedContainer> listManaged() {
@@ -287,7 +302,8 @@ public class SwarmDriver implements TenantRuntime {
 		List<JsonNode> tasks = engine.tasks(null);
 		Map<String, String> nodeNames = new HashMap<>();
 		for (JsonNode node : engine.nodes()) {
-			// hostname and id: nodes may share a hostname (and containers on one machine do)
+			// hostname and id: nodes may share a hostname (and containers on one machine
+			// do)
 			String id = node.path("ID").asText();
 			nodeNames.put(id, node.path("Description").path("Hostname").asText() + " ("
 					+ id.substring(0, Math.min(12, id.length())) + ")");
@@ -298,8 +314,7 @@ public class SwarmDriver implements TenantRuntime {
 		}
 		List<ManagedContainer> fleet = new ArrayList<>();
 		for (JsonNode service : services) {
-			fleet.add(observe(service, tasksByService.getOrDefault(service.path("ID").asText(), List.of()),
-					nodeNames));
+			fleet.add(observe(service, tasksByService.getOrDefault(service.path("ID").asText(), List.of()), nodeNames));
 		}
 		return fleet;
 	}
@@ -324,7 +339,8 @@ public class SwarmDriver implements TenantRuntime {
 		else {
 			String taskState = task.get().path("Status").path("State").asText();
 			node = nodeNames.get(task.get().path("NodeID").asText());
-			// starting: the container runs, Docker's first health check is still due (it may be a minute away); the
+			// starting: the container runs, Docker's first health check is still due (it
+			// may be a minute away); the
 			// sweep's own /health probe judges it
 			state = RUNNING.contains(taskState) ? "running" : taskState;
 			status.append("task ").append(taskState);
@@ -336,11 +352,14 @@ public class SwarmDriver implements TenantRuntime {
 				status.append(": ").append(err);
 			}
 		}
-		List<JsonNode> failed = tasks.stream().filter(t -> FAILED.contains(t.path("Status").path("State").asText()))
+		List<JsonNode> failed = tasks.stream()
+			.filter(t -> FAILED.contains(t.path("Status").path("State").asText()))
 			.sorted(Comparator.comparing((JsonNode t) -> t.path("Version").path("Index").asLong()).reversed())
 			.toList();
 		if (replicas != 0 && failed.size() >= runtime.getSwarm().getFailingTasks()) {
-			status.append("; ").append(failed.size()).append(" failed tasks, last: ")
+			status.append("; ")
+				.append(failed.size())
+				.append(" failed tasks, last: ")
 				.append(failed.get(0).path("Status").path("Err").asText("?"))
 				.append(" (unhealthy)");
 		}
@@ -348,7 +367,11 @@ public class SwarmDriver implements TenantRuntime {
 			.flatMap(tier -> SwarmServiceSpec.drift(spec, runtime.getImage(), ContainerSpecs.limits(tier)))
 			.orElse(null);
 		return new ManagedContainer(service.path("ID").asText(), name, tenant, state, status.toString(),
-				spec.path("TaskTemplate").path("Networks").path(0).path("Target").asText(runtime.getSwarm().getNetwork()),
+				spec.path("TaskTemplate")
+					.path("Networks")
+					.path(0)
+					.path("Target")
+					.asText(runtime.getSwarm().getNetwork()),
 				node, drift);
 	}
 
@@ -358,7 +381,9 @@ public class SwarmDriver implements TenantRuntime {
 		return Optional.ofNullable(container.drift());
 	}
 
-	/** A forced update: Swarm replaces the task (on whichever node fits), the spec stays. */
+	/**
+	 * A forced update: Swarm replaces the task (on whichever node fits), the spec stays.
+	 */
 	@Override
 	public void restart(ManagedContainer container) {
 		engine.service(container.id()).ifPresent(service -> {
@@ -370,7 +395,10 @@ public class SwarmDriver implements TenantRuntime {
 		});
 	}
 
-	/** Not measured for services: the task may run on any node, whose engine the control plane does not reach. */
+	/**
+	 * Not measured for services: the task may run on any node, whose engine the control
+	 * plane does not reach.
+	 */
 	@Override
 	public Optional<Usage> usage(TenantNames names) {
 		return Optional.empty();
@@ -381,7 +409,10 @@ public class SwarmDriver implements TenantRuntime {
 		return true;
 	}
 
-	/** Secrets and networks labelled as tenantforge's whose tenant is gone: two list calls. */
+	/**
+	 * Secrets and networks labelled as tenantforge's whose tenant is gone: two list
+	 * calls.
+	 */
 	@Override
 	public List<Stray> strays(Set<String> liveTenants) {
 		List<Stray> strays = new ArrayList<>();
@@ -402,8 +433,8 @@ public class SwarmDriver implements TenantRuntime {
 	}
 
 	/**
-	 * One service list, one task list, one node list (drift is read from the service list), one secret list and one
-	 * network list for orphans.
+	 * One service list, one task list, one node list (drift is read from the service
+	 * list), one secret list and one network list for orphans.
 	 */
 	@Override
 	public int observationCalls(int audited) {
@@ -411,8 +442,8 @@ public class SwarmDriver implements TenantRuntime {
 	}
 
 	/**
-	 * The nodes, each with its availability, labels, tenant slots it advertises and the tenant tasks on it (one node
-	 * list and one task list).
+	 * The nodes, each with its availability, labels, tenant slots it advertises and the
+	 * tenant tasks on it (one node list and one task list).
 	 */
 	public List<NodeView> nodes() {
 		Map<String, Integer> running = new HashMap<>();
@@ -428,10 +459,15 @@ public class SwarmDriver implements TenantRuntime {
 		List<NodeView> views = new ArrayList<>();
 		for (JsonNode node : engine.nodes()) {
 			Map<String, String> labels = new LinkedHashMap<>();
-			node.path("Spec").path("Labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+			node.path("Spec")
+				.path("Labels")
+				.fields()
+				.forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
 			long slots = -1;
 			for (JsonNode resource : node.path("Description").path("Resources").path("GenericResources")) {
-				if (runtime.getSwarm().getSlotResource().equals(resource.path("DiscreteResourceSpec").path("Kind").asText())) {
+				if (runtime.getSwarm()
+					.getSlotResource()
+					.equals(resource.path("DiscreteResourceSpec").path("Kind").asText())) {
 					slots = resource.path("DiscreteResourceSpec").path("Value").asLong();
 				}
 			}
@@ -442,7 +478,10 @@ public class SwarmDriver implements TenantRuntime {
 		return views;
 	}
 
-	/** A node of the swarm as the driver sees it; {@code slots} -1 when it advertises none. */
+	/**
+	 * A node of the swarm as the driver sees it; {@code slots} -1 when it advertises
+	 * none.
+	 */
 	public record NodeView(String id, String hostname, String availability, Map<String, String> labels, long slots,
 			int tenants) {
 	}

@@ -24,14 +24,17 @@ import io.tenantforge.support.RetryableException;
 import io.tenantforge.support.StepFailedException;
 
 /**
- * The Swarm driver's gateway: the only code that talks to the swarm manager's Engine API, and the only place its
- * faults are classified. It speaks the API's JSON over docker-java's transport rather than docker-java's model
- * classes: those lack what the tenants need of API 1.41 (pids limits, generic-resource reservations, CapabilityDrop
- * of services) and would silently drop them, and camel-docker has no Swarm operations at all.
+ * The Swarm driver's gateway: the only code that talks to the swarm manager's Engine API,
+ * and the only place its faults are classified. It speaks the API's JSON over
+ * docker-java's transport rather than docker-java's model classes: those lack what the
+ * tenants need of API 1.41 (pids limits, generic-resource reservations, CapabilityDrop of
+ * services) and would silently drop them, and camel-docker has no Swarm operations at
+ * all.
  * <p>
- * Faults: the manager unreachable, or a 5xx, is transient ({@link RetryableException}); a node that is not a swarm
- * manager (503 "not a swarm manager" / "not part of a swarm") and every 4xx refusal fail the step
- * ({@link StepFailedException}); 404 is an answer ("absent"), 409 on create means "exists" ({@link Conflict}).
+ * Faults: the manager unreachable, or a 5xx, is transient ({@link RetryableException}); a
+ * node that is not a swarm manager (503 "not a swarm manager" / "not part of a swarm")
+ * and every 4xx refusal fail the step ({@link StepFailedException}); 404 is an answer
+ * ("absent"), 409 on create means "exists" ({@link Conflict}).
  */
 public class SwarmEngine implements AutoCloseable {
 
@@ -93,8 +96,8 @@ public class SwarmEngine implements AutoCloseable {
 
 	/** Tasks, of one service or (null) of all. */
 	public List<JsonNode> tasks(String service) {
-		return list("/tasks" + (service == null ? "" : "?filters="
-				+ encode(json(Map.of("service", List.of(service))))));
+		return list(
+				"/tasks" + (service == null ? "" : "?filters=" + encode(json(Map.of("service", List.of(service))))));
 	}
 
 	public List<JsonNode> nodes() {
@@ -126,7 +129,10 @@ public class SwarmEngine implements AutoCloseable {
 		return list("/networks" + filters(labels));
 	}
 
-	/** The engine's swarm state: {@code active}, {@code inactive}, ... and whether it is a manager. */
+	/**
+	 * The engine's swarm state: {@code active}, {@code inactive}, ... and whether it is a
+	 * manager.
+	 */
 	public JsonNode info() {
 		return get("/info").orElseThrow();
 	}
@@ -169,8 +175,8 @@ public class SwarmEngine implements AutoCloseable {
 			}
 		}
 		catch (IOException | RuntimeException e) {
-			throw new RetryableException("swarm manager at " + host + " unreachable (" + method + " " + path + "): "
-					+ e.getMessage(), e);
+			throw new RetryableException(
+					"swarm manager at " + host + " unreachable (" + method + " " + path + "): " + e.getMessage(), e);
 		}
 		if (status == 404) {
 			return Optional.empty();
@@ -180,8 +186,8 @@ public class SwarmEngine implements AutoCloseable {
 				return Optional.of(text.isBlank() ? JSON.createObjectNode() : JSON.readTree(text));
 			}
 			catch (IOException e) {
-				throw new RetryableException("swarm manager at " + host + " answered " + method + " " + path
-						+ " with unreadable JSON", e);
+				throw new RetryableException(
+						"swarm manager at " + host + " answered " + method + " " + path + " with unreadable JSON", e);
 			}
 		}
 		throw classify(status, method + " " + path, message(text));

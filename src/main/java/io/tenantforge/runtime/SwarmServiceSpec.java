@@ -11,22 +11,28 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tenantforge.support.Sha256;
 
 /**
- * The Swarm service of a tenant, in the Engine API's JSON (API 1.41), from its {@link ContainerSpec}: one replica
- * (0 while suspended), the tier's limits and reservations (pids included), the secrets as Docker secrets mounted
- * as files under {@code /run/secrets} with the same names, owner and mode as the docker driver's files, the
- * ownership labels, the health check, restart policy, update order and placement. Pure: no I/O; also reads back
- * how a service the engine holds differs from what it should be ({@link #drift}).
+ * The Swarm service of a tenant, in the Engine API's JSON (API 1.41), from its
+ * {@link ContainerSpec}: one replica (0 while suspended), the tier's limits and
+ * reservations (pids included), the secrets as Docker secrets mounted as files under
+ * {@code /run/secrets} with the same names, owner and mode as the docker driver's files,
+ * the ownership labels, the health check, restart policy, update order and placement.
+ * Pure: no I/O; also reads back how a service the engine holds differs from what it
+ * should be ({@link #drift}).
  * <p>
- * What API 1.41 cannot say for a service, and the docker driver sets: swap (a service has no MemorySwap; the
- * engine's default applies), CPU shares (a service reserves CPU for real instead), no-new-privileges (services
- * gained it in API 1.44), a tmpfs owned by the tenant's uid (tmpfs mounts take size and mode only: mode 1777).
+ * What API 1.41 cannot say for a service, and the docker driver sets: swap (a service has
+ * no MemorySwap; the engine's default applies), CPU shares (a service reserves CPU for
+ * real instead), no-new-privileges (services gained it in API 1.44), a tmpfs owned by the
+ * tenant's uid (tmpfs mounts take size and mode only: mode 1777).
  */
 public final class SwarmServiceSpec {
 
 	/** Label of a tenant secret: which file under /run/secrets it is. */
 	public static final String LABEL_SECRET_FILE = "io.tenantforge.secret-file";
 
-	/** Label of a task container: the service it belongs to (task containers carry no managed-by label). */
+	/**
+	 * Label of a task container: the service it belongs to (task containers carry no
+	 * managed-by label).
+	 */
 	public static final String LABEL_SERVICE = "io.tenantforge.service";
 
 	private static final long SECOND = 1_000_000_000L;
@@ -34,16 +40,25 @@ public final class SwarmServiceSpec {
 	private SwarmServiceSpec() {
 	}
 
-	/** A secret of the tenant as a Swarm secret: its name changes with its content (Swarm secrets are immutable). */
+	/**
+	 * A secret of the tenant as a Swarm secret: its name changes with its content (Swarm
+	 * secrets are immutable).
+	 */
 	public record SecretRef(String file, String name, String id) {
 	}
 
-	/** The name of the Swarm secret holding {@code content} as {@code file} for the tenant. */
+	/**
+	 * The name of the Swarm secret holding {@code content} as {@code file} for the
+	 * tenant.
+	 */
 	public static String secretName(ContainerSpec spec, String file, String content) {
 		return spec.name() + "-" + Sha256.hex(spec.name() + "\n" + file + "\n" + content).substring(0, 12);
 	}
 
-	/** Placement constraints of the tenant's tier: {@code node.labels.K==V} for each node label it requires. */
+	/**
+	 * Placement constraints of the tenant's tier: {@code node.labels.K==V} for each node
+	 * label it requires.
+	 */
 	public static List<String> constraints(ContainerSpec spec) {
 		return spec.nodeLabels()
 			.entrySet()
@@ -53,7 +68,10 @@ public final class SwarmServiceSpec {
 			.toList();
 	}
 
-	/** The update order to use: start-first as configured, except on the host network unless allowed. */
+	/**
+	 * The update order to use: start-first as configured, except on the host network
+	 * unless allowed.
+	 */
 	public static String updateOrder(RuntimeProperties.Swarm swarm) {
 		boolean hostNetwork = "host".equals(swarm.getNetwork());
 		if (hostNetwork && !swarm.isStartFirstOnHostNetwork()) {
@@ -68,7 +86,9 @@ public final class SwarmServiceSpec {
 		Map<String, Object> containerSpec = new LinkedHashMap<>();
 		containerSpec.put("Image", spec.image());
 		Map<String, String> taskLabels = new LinkedHashMap<>(spec.labels());
-		taskLabels.remove(ContainerSpecs.LABEL_MANAGED_BY); // the docker driver's list must not take them for its own
+		taskLabels.remove(ContainerSpecs.LABEL_MANAGED_BY); // the docker driver's list
+															// must not take them for its
+															// own
 		taskLabels.put(LABEL_SERVICE, spec.name());
 		containerSpec.put("Labels", taskLabels);
 		containerSpec.put("Env", spec.env());
@@ -84,9 +104,10 @@ public final class SwarmServiceSpec {
 							Integer.toString(spec.user().gid()), "Mode", 0400)));
 		}
 		containerSpec.put("Secrets", secretRefs);
-		containerSpec.put("HealthCheck", Map.of("Test", spec.health().command(), "Interval",
-				spec.health().interval().toNanos(), "Timeout", spec.health().timeout().toNanos(), "Retries",
-				spec.health().retries(), "StartPeriod", spec.health().startPeriod().toNanos()));
+		containerSpec.put("HealthCheck",
+				Map.of("Test", spec.health().command(), "Interval", spec.health().interval().toNanos(), "Timeout",
+						spec.health().timeout().toNanos(), "Retries", spec.health().retries(), "StartPeriod",
+						spec.health().startPeriod().toNanos()));
 		containerSpec.put("StopGracePeriod", 10 * SECOND);
 
 		ContainerSpec.Limits limits = spec.limits();
@@ -94,8 +115,8 @@ public final class SwarmServiceSpec {
 		reservations.put("NanoCPUs", limits.nanoCpuReservation());
 		reservations.put("MemoryBytes", limits.memoryReservationBytes());
 		if (swarm.getMaxTenantsPerNode() > 0) {
-			reservations.put("GenericResources", List.of(Map.of("DiscreteResourceSpec",
-					Map.of("Kind", swarm.getSlotResource(), "Value", 1))));
+			reservations.put("GenericResources",
+					List.of(Map.of("DiscreteResourceSpec", Map.of("Kind", swarm.getSlotResource(), "Value", 1))));
 		}
 		Map<String, Object> resources = Map.of("Limits",
 				Map.of("NanoCPUs", limits.nanoCpus(), "MemoryBytes", limits.memoryBytes(), "Pids", limits.pids()),
@@ -120,20 +141,23 @@ public final class SwarmServiceSpec {
 		service.put("Labels", spec.labels());
 		service.put("TaskTemplate", task);
 		service.put("Mode", Map.of("Replicated", Map.of("Replicas", replicas)));
-		service.put("UpdateConfig", Map.of("Parallelism", 1, "Order", updateOrder(swarm), "FailureAction", "pause",
-				"Monitor", 5 * SECOND));
+		service.put("UpdateConfig",
+				Map.of("Parallelism", 1, "Order", updateOrder(swarm), "FailureAction", "pause", "Monitor", 5 * SECOND));
 		return service;
 	}
 
 	/**
-	 * How a service's spec (as the engine returns it) differs from the spec it should have: limits, reservations,
-	 * pids, image. Replicas are the lifecycle's business (0 while suspended), not drift.
+	 * How a service's spec (as the engine returns it) differs from the spec it should
+	 * have: limits, reservations, pids, image. Replicas are the lifecycle's business (0
+	 * while suspended), not drift.
 	 */
 	public static Optional<String> drift(JsonNode serviceSpec, ContainerSpec spec) {
 		return drift(serviceSpec, spec.image(), spec.limits());
 	}
 
-	/** As {@link #drift(JsonNode, ContainerSpec)}, against an image and a tier's limits. */
+	/**
+	 * As {@link #drift(JsonNode, ContainerSpec)}, against an image and a tier's limits.
+	 */
 	public static Optional<String> drift(JsonNode serviceSpec, String expectedImage, ContainerSpec.Limits expected) {
 		List<String> drift = new ArrayList<>();
 		JsonNode task = serviceSpec.path("TaskTemplate");
@@ -153,7 +177,10 @@ public final class SwarmServiceSpec {
 		return drift.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", drift));
 	}
 
-	/** A size as Docker writes it ({@code 16m}, {@code 512k}, {@code 1g}, plain bytes) in bytes. */
+	/**
+	 * A size as Docker writes it ({@code 16m}, {@code 512k}, {@code 1g}, plain bytes) in
+	 * bytes.
+	 */
 	static long bytes(String size) {
 		java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)\\s*(\\d+)\\s*([kmg]?)b?\\s*").matcher(size);
 		if (!m.matches()) {

@@ -44,14 +44,17 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
 /**
- * The container step: one container of the product image per tenant, named and labelled after it, with its
- * environment, its secrets as read-only files, its tier's limits, a health check and hardening flags; started when
- * not running. A same-named container that tenantforge did not label for this tenant is never touched.
+ * The container step: one container of the product image per tenant, named and labelled
+ * after it, with its environment, its secrets as read-only files, its tier's limits, a
+ * health check and hardening flags; started when not running. A same-named container that
+ * tenantforge did not label for this tenant is never touched.
  * <p>
- * In the {@link NetworkMode#ISOLATED isolated} network mode each tenant also gets a bridge network of its own
- * ({@link TenantNames#networkName()}), with inter-container traffic and outbound masquerading off: the engine's
- * isolation rules keep every other tenant's network out, the engine host's loopback (control plane, broker) is not
- * reachable from a bridge, and the tenant's port is published on {@code publish-address} only.
+ * In the {@link NetworkMode#ISOLATED isolated} network mode each tenant also gets a
+ * bridge network of its own ({@link TenantNames#networkName()}), with inter-container
+ * traffic and outbound masquerading off: the engine's isolation rules keep every other
+ * tenant's network out, the engine host's loopback (control plane, broker) is not
+ * reachable from a bridge, and the tenant's port is published on {@code publish-address}
+ * only.
  */
 @Component
 @ConditionalOnProperty(name = "tenantforge.runtime.driver", havingValue = "docker", matchIfMissing = true)
@@ -84,8 +87,7 @@ public class TenantContainerProvisioner implements TenantRuntime {
 	private final ContainerSpecs specs;
 
 	public TenantContainerProvisioner(DockerClient docker, RuntimeProperties runtime, TenantServiceUrls urls,
-			PortAllocator ports, SecretFiles secretFiles, TenantSecrets secrets,
-			ResourceLedger ledger) {
+			PortAllocator ports, SecretFiles secretFiles, TenantSecrets secrets, ResourceLedger ledger) {
 		this.docker = docker;
 		this.runtime = runtime;
 		this.urls = urls;
@@ -97,8 +99,8 @@ public class TenantContainerProvisioner implements TenantRuntime {
 	}
 
 	/**
-	 * Makes the tenant's container exist and run with its tier's limits (updated in place on a tier change, never
-	 * recreated); returns the port it serves on.
+	 * Makes the tenant's container exist and run with its tier's limits (updated in place
+	 * on a tier change, never recreated); returns the port it serves on.
 	 */
 	@Override
 	public int ensure(Tenant tenant, Tier tier) {
@@ -149,7 +151,8 @@ public class TenantContainerProvisioner implements TenantRuntime {
 					log.info("Started container {} on 127.0.0.1:{}", names.containerName(), port);
 				}
 				catch (NotModifiedException startedMeanwhile) {
-					// a reconciler that crashed after starting it: running is what we want
+					// a reconciler that crashed after starting it: running is what we
+					// want
 				}
 			}
 			log.debug("container step of {}: create or update {} ms, start {} ms", tenant.id(),
@@ -159,8 +162,9 @@ public class TenantContainerProvisioner implements TenantRuntime {
 	}
 
 	/**
-	 * Runs engine calls with one error policy: the engine's 5xx and connection failures are transient (retried),
-	 * other engine refusals fail the step; failures of our own pass through.
+	 * Runs engine calls with one error policy: the engine's 5xx and connection failures
+	 * are transient (retried), other engine refusals fail the step; failures of our own
+	 * pass through.
 	 */
 	private <T> T onEngine(Object subject, Supplier<T> calls) {
 		try {
@@ -182,24 +186,29 @@ public class TenantContainerProvisioner implements TenantRuntime {
 	}
 
 	/**
-	 * Every container labelled as managed by tenantforge, running or not: one engine call, whatever the size of the
-	 * fleet (the health sweep's view of the engine).
+	 * Every container labelled as managed by tenantforge, running or not: one engine
+	 * call, whatever the size of the fleet (the health sweep's view of the engine).
 	 */
 	@Override
 	public List<ManagedContainer> listManaged() {
-		return onEngine("the fleet", () -> docker.listContainersCmd()
-			.withShowAll(true)
-			.withLabelFilter(Map.of(LABEL_MANAGED_BY, MANAGED_BY))
-			.exec()
-			.stream()
-			.map(c -> new ManagedContainer(c.getId(),
-					c.getNames() == null || c.getNames().length == 0 ? c.getId() : c.getNames()[0].replaceFirst("^/", ""),
-					Optional.ofNullable(c.getLabels()).map(l -> l.get(LABEL_TENANT)).orElse(""), c.getState(),
-					c.getStatus(), c.getHostConfig() == null ? null : c.getHostConfig().getNetworkMode()))
-			.toList());
+		return onEngine("the fleet",
+				() -> docker.listContainersCmd()
+					.withShowAll(true)
+					.withLabelFilter(Map.of(LABEL_MANAGED_BY, MANAGED_BY))
+					.exec()
+					.stream()
+					.map(c -> new ManagedContainer(c.getId(),
+							c.getNames() == null || c.getNames().length == 0 ? c.getId()
+									: c.getNames()[0].replaceFirst("^/", ""),
+							Optional.ofNullable(c.getLabels()).map(l -> l.get(LABEL_TENANT)).orElse(""), c.getState(),
+							c.getStatus(), c.getHostConfig() == null ? null : c.getHostConfig().getNetworkMode()))
+					.toList());
 	}
 
-	/** How the container's limits differ from the tier's; empty when they match. One inspect. */
+	/**
+	 * How the container's limits differ from the tier's; empty when they match. One
+	 * inspect.
+	 */
 	@Override
 	public Optional<String> limitsDrift(ManagedContainer container, Tier tier) {
 		return onEngine(container.name(), () -> {
@@ -212,7 +221,10 @@ public class TenantContainerProvisioner implements TenantRuntime {
 		});
 	}
 
-	/** Restarts an unhealthy container of the tenant (the health sweep's repair); it keeps its configuration. */
+	/**
+	 * Restarts an unhealthy container of the tenant (the health sweep's repair); it keeps
+	 * its configuration.
+	 */
 	@Override
 	public void restart(ManagedContainer container) {
 		onEngine(container.name(), () -> {
@@ -250,8 +262,8 @@ public class TenantContainerProvisioner implements TenantRuntime {
 			Optional<InspectContainerResponse> existing = inspect(name);
 			if (existing.isPresent()) {
 				requireOurs(existing.get(), names, name);
-				boolean same = image.equals(existing.get().getConfig().getImage()) && java.util.Arrays
-					.asList(existing.get().getConfig().getEnv()).contains("PORT=" + port);
+				boolean same = image.equals(existing.get().getConfig().getImage())
+						&& java.util.Arrays.asList(existing.get().getConfig().getEnv()).contains("PORT=" + port);
 				if (!same) {
 					docker.removeContainerCmd(existing.get().getId()).withForce(true).exec();
 					existing = Optional.empty();
@@ -319,8 +331,8 @@ public class TenantContainerProvisioner implements TenantRuntime {
 
 	private static void requireOurs(InspectContainerResponse container, TenantNames names, String name) {
 		if (!isOurs(container, names)) {
-			throw new StepFailedException("container " + name + " exists and is not managed by tenantforge for "
-					+ names + ": left untouched");
+			throw new StepFailedException("container " + name + " exists and is not managed by tenantforge for " + names
+					+ ": left untouched");
 		}
 	}
 
@@ -344,7 +356,10 @@ public class TenantContainerProvisioner implements TenantRuntime {
 		});
 	}
 
-	/** Deprovision: removes the container and the secret files, if the ownership record gives them to the tenant. */
+	/**
+	 * Deprovision: removes the container and the secret files, if the ownership record
+	 * gives them to the tenant.
+	 */
 	@Override
 	public void remove(Tenant tenant) {
 		TenantNames names = tenant.names();
@@ -385,9 +400,9 @@ public class TenantContainerProvisioner implements TenantRuntime {
 	}
 
 	/**
-	 * The tenant's own network, created when missing (its name claimed in the ledger before). A same-named network
-	 * without this tenant's labels fails the step: attaching the tenant to someone else's network would undo the
-	 * isolation.
+	 * The tenant's own network, created when missing (its name claimed in the ledger
+	 * before). A same-named network without this tenant's labels fails the step:
+	 * attaching the tenant to someone else's network would undo the isolation.
 	 */
 	private void ensureNetwork(Tenant tenant) {
 		TenantNames names = tenant.names();
@@ -402,22 +417,26 @@ public class TenantContainerProvisioner implements TenantRuntime {
 				.withDriver("bridge")
 				.withCheckDuplicate(true)
 				.withAttachable(false)
-				.withInternal(false) // an internal network cannot publish the tenant's port
+				.withInternal(false) // an internal network cannot publish the tenant's
+										// port
 				.withLabels(labels(tenant))
 				.withOptions(networkOptions())
 				.exec();
 			log.info("Created network {}", names.networkName());
 		}
 		catch (ConflictException createdMeanwhile) {
-			requireOurs(inspectNetwork(names.networkName()).orElseThrow(
-					() -> new RetryableException("network " + names.networkName() + " vanished while created")), names);
+			requireOurs(
+					inspectNetwork(names.networkName()).orElseThrow(
+							() -> new RetryableException("network " + names.networkName() + " vanished while created")),
+					names);
 		}
 	}
 
 	/**
-	 * The bridge driver's options of a tenant network: no traffic between containers on it (there is one, but a
-	 * second one attached by hand gains nothing), no masquerading (so no way out of the engine host), published
-	 * ports bound to the publish address by default.
+	 * The bridge driver's options of a tenant network: no traffic between containers on
+	 * it (there is one, but a second one attached by hand gains nothing), no masquerading
+	 * (so no way out of the engine host), published ports bound to the publish address by
+	 * default.
 	 */
 	Map<String, String> networkOptions() {
 		Map<String, String> options = new LinkedHashMap<>();
@@ -430,7 +449,8 @@ public class TenantContainerProvisioner implements TenantRuntime {
 	private Optional<Network> inspectNetwork(String name) {
 		try {
 			Network network = docker.inspectNetworkCmd().withNetworkId(name).exec();
-			// the engine also matches ids and id prefixes: only the exact name is this tenant's network
+			// the engine also matches ids and id prefixes: only the exact name is this
+			// tenant's network
 			return name.equals(network.getName()) ? Optional.of(network) : Optional.empty();
 		}
 		catch (NotFoundException missing) {
@@ -464,7 +484,9 @@ public class TenantContainerProvisioner implements TenantRuntime {
 		}
 	}
 
-	/** Memory and processes the running container uses now; empty when it is not running. */
+	/**
+	 * Memory and processes the running container uses now; empty when it is not running.
+	 */
 	@Override
 	public Optional<Usage> usage(TenantNames names) {
 		return onEngine(names, () -> {
@@ -524,7 +546,10 @@ public class TenantContainerProvisioner implements TenantRuntime {
 		log.info("Updated limits of container {} in place", container.getName());
 	}
 
-	/** Which of the container's limits differ from the tier's, e.g. "memory 268435456 (tier 536870912)". */
+	/**
+	 * Which of the container's limits differ from the tier's, e.g. "memory 268435456
+	 * (tier 536870912)".
+	 */
 	static Optional<String> limitsDrift(HostConfig current, Tier tier) {
 		List<String> drift = new ArrayList<>();
 		differs(drift, "cpus (nano)", current.getNanoCPUs(), tier.nanoCpus());
@@ -554,12 +579,18 @@ public class TenantContainerProvisioner implements TenantRuntime {
 		}
 	}
 
-	/** The unprivileged user the tier's containers run as; a root or malformed setting fails the step. */
+	/**
+	 * The unprivileged user the tier's containers run as; a root or malformed setting
+	 * fails the step.
+	 */
 	RuntimeUser userOf(Tier tier) {
 		return specs.userOf(tier);
 	}
 
-	/** Created with docker-java: camel-docker's containercreate can set neither labels nor a health check. */
+	/**
+	 * Created with docker-java: camel-docker's containercreate can set neither labels nor
+	 * a health check.
+	 */
 	private String create(Tenant tenant, ContainerSpec spec, String name) {
 		TenantNames names = tenant.names();
 		int port = spec.port();
@@ -578,7 +609,8 @@ public class TenantContainerProvisioner implements TenantRuntime {
 			return id;
 		}
 		catch (ConflictException sameName) {
-			// created meanwhile by a reconciler that crashed or raced us: use it if it is ours
+			// created meanwhile by a reconciler that crashed or raced us: use it if it is
+			// ours
 			InspectContainerResponse existing = docker.inspectContainerCmd(name).exec();
 			requireOurs(existing, names);
 			return existing.getId();
@@ -589,7 +621,10 @@ public class TenantContainerProvisioner implements TenantRuntime {
 		return ContainerSpecs.labels(tenant);
 	}
 
-	/** The tenant environment of DESIGN.md: names and addresses only, secrets as file paths. */
+	/**
+	 * The tenant environment of DESIGN.md: names and addresses only, secrets as file
+	 * paths.
+	 */
 	List<String> environment(Tenant tenant, int port) {
 		return specs.environment(tenant, port);
 	}
@@ -610,7 +645,8 @@ public class TenantContainerProvisioner implements TenantRuntime {
 		long memory = limits.memoryBytes();
 		HostConfig config = HostConfig.newHostConfig();
 		if (isolated()) {
-			// published on the publish address only: the only way in, for the health probe and the router
+			// published on the publish address only: the only way in, for the health
+			// probe and the router
 			config.withNetworkMode(names.networkName())
 				.withPortBindings(new PortBinding(Ports.Binding.bindIpAndPort(runtime.getPublishAddress(), port),
 						ExposedPort.tcp(port)));
@@ -618,8 +654,7 @@ public class TenantContainerProvisioner implements TenantRuntime {
 		else {
 			config.withNetworkMode("host");
 		}
-		return config
-			.withNanoCPUs(limits.nanoCpus())
+		return config.withNanoCPUs(limits.nanoCpus())
 			.withCpuShares(limits.cpuShares())
 			.withMemory(memory)
 			.withMemorySwap(memory)
@@ -630,20 +665,25 @@ public class TenantContainerProvisioner implements TenantRuntime {
 			.withSecurityOpts(List.of("no-new-privileges"))
 			.withPrivileged(false)
 			.withReadonlyRootfs(true)
-			// owned by the tenant's user: Docker 20.10 remounts a restarted container's tmpfs as root 0755, and an
-			// unprivileged tenant could then no longer write its /tmp after a stop and start
-			.withTmpFs(Map.of("/tmp", "rw,noexec,nosuid,nodev,size=" + runtime.getTmpfsSize() + ",uid=" + user.uid()
-					+ ",gid=" + user.gid() + ",mode=0700"))
+			// owned by the tenant's user: Docker 20.10 remounts a restarted container's
+			// tmpfs as root 0755, and an
+			// unprivileged tenant could then no longer write its /tmp after a stop and
+			// start
+			.withTmpFs(Map.of("/tmp",
+					"rw,noexec,nosuid,nodev,size=" + runtime.getTmpfsSize() + ",uid=" + user.uid() + ",gid="
+							+ user.gid() + ",mode=0700"))
 			.withLogConfig(new LogConfig(LogConfig.LoggingType.JSON_FILE,
-					Map.of("max-size", runtime.getLogMaxSize(), "max-file", Integer.toString(runtime.getLogMaxFiles()))))
+					Map.of("max-size", runtime.getLogMaxSize(), "max-file",
+							Integer.toString(runtime.getLogMaxFiles()))))
 			.withBinds(new Bind(secretFiles.folderOf(names).toString(), new Volume(SecretFiles.MOUNT_POINT),
 					AccessMode.ro));
 	}
 
 	/**
-	 * The docker driver's one fault classification. A NotFound is "image not found" only when the engine says so
-	 * ("No such image"); any other (a container or network removed between two calls) is transient: the next
-	 * attempt reads the world again. 5xx is transient, other refusals fail the step.
+	 * The docker driver's one fault classification. A NotFound is "image not found" only
+	 * when the engine says so ("No such image"); any other (a container or network
+	 * removed between two calls) is transient: the next attempt reads the world again.
+	 * 5xx is transient, other refusals fail the step.
 	 */
 	static RuntimeException classify(Object subject, String image, DockerException e) {
 		String message = "Docker engine for " + subject + ": " + String.valueOf(e.getMessage()).strip();

@@ -14,10 +14,12 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.core.AuthenticationException;
 
 /**
- * HTTP Basic sends the password with every request, and checking a bcrypt hash costs tens of milliseconds of CPU:
- * on two cores that capped the API at ~15 requests a second. This remembers a successful check for a short time,
- * keyed by the user name and a SHA-256 of the password (never the password itself), so repeated requests with the
- * same credentials skip bcrypt. Failed checks are never remembered; a changed password takes effect within the TTL.
+ * HTTP Basic sends the password with every request, and checking a bcrypt hash costs tens
+ * of milliseconds of CPU: on two cores that capped the API at ~15 requests a second. This
+ * remembers a successful check for a short time, keyed by the user name and a SHA-256 of
+ * the password (never the password itself), so repeated requests with the same
+ * credentials skip bcrypt. Failed checks are never remembered; a changed password takes
+ * effect within the TTL.
  */
 class CachingAuthenticationProvider implements AuthenticationProvider {
 

@@ -11,9 +11,10 @@ import org.springframework.security.web.csrf.CsrfToken;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Spring Security renders the CSRF token lazily, so after a login the XSRF-TOKEN cookie stays cleared until a page
- * asks for the token; a single-page console (Hawtio, the fleet page) never does, and its next POST fails. Loading
- * the token on every request makes the cookie current, as Spring's own guidance for single-page apps does.
+ * Spring Security renders the CSRF token lazily, so after a login the XSRF-TOKEN cookie
+ * stays cleared until a page asks for the token; a single-page console (Hawtio, the fleet
+ * page) never does, and its next POST fails. Loading the token on every request makes the
+ * cookie current, as Spring's own guidance for single-page apps does.
  */
 class CsrfCookieFilter extends OncePerRequestFilter {
 

@@ -13,8 +13,9 @@ import org.springframework.core.env.Environment;
 import org.springframework.core.env.Profiles;
 
 /**
- * Resolves a credential from configuration; outside the dev profile a missing one stops the start-up, in it one is
- * generated once and kept in a file that only the owner can read (never logged).
+ * Resolves a credential from configuration; outside the dev profile a missing one stops
+ * the start-up, in it one is generated once and kept in a file that only the owner can
+ * read (never logged).
  */
 public final class DevCredentials {
 
@@ -29,8 +30,8 @@ public final class DevCredentials {
 			return configured;
 		}
 		if (!environment.acceptsProfiles(Profiles.of("dev"))) {
-			throw new IllegalStateException(what + " is not set: set " + variable
-					+ " (outside the dev profile there is no default)");
+			throw new IllegalStateException(
+					what + " is not set: set " + variable + " (outside the dev profile there is no default)");
 		}
 		try {
 			if (Files.exists(devFile)) {

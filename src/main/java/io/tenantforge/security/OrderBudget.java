@@ -6,9 +6,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 
 /**
- * How many orders each user may still place: a token bucket per user name, {@code burst} at once, refilled at
- * {@code tenantforge.security.orders-per-minute}. One budget for every channel, so a user who orders over REST and
- * over the queue draws on the same allowance. Per instance: with several control planes each allows its own share.
+ * How many orders each user may still place: a token bucket per user name, {@code burst}
+ * at once, refilled at {@code tenantforge.security.orders-per-minute}. One budget for
+ * every channel, so a user who orders over REST and over the queue draws on the same
+ * allowance. Per instance: with several control planes each allows its own share.
  */
 @Component
 public class OrderBudget {

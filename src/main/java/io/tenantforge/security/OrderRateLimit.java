@@ -14,7 +14,8 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * The {@link OrderBudget} on order creation over REST ({@code POST /api/v1/tenants}): past it, 429 with Retry-After.
+ * The {@link OrderBudget} on order creation over REST ({@code POST /api/v1/tenants}):
+ * past it, 429 with Retry-After.
  */
 class OrderRateLimit extends OncePerRequestFilter {
 
@@ -43,8 +44,8 @@ class OrderRateLimit extends OncePerRequestFilter {
 		long waitSeconds = budget.take(name, burstByUser.getOrDefault(name, 0), 0);
 		if (waitSeconds > 0) {
 			response.setHeader("Retry-After", Long.toString(waitSeconds));
-			Problems.write(response, 429, "Too many orders", "user " + name + " may create "
-					+ budget.ordersPerMinute(0) + " orders a minute; retry in " + waitSeconds + "s");
+			Problems.write(response, 429, "Too many orders", "user " + name + " may create " + budget.ordersPerMinute(0)
+					+ " orders a minute; retry in " + waitSeconds + "s");
 			return;
 		}
 		chain.doFilter(request, response);

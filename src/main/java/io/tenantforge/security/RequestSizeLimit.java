@@ -10,8 +10,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Refuses request bodies above the limit with 413 before anything reads them: by the declared length, or by
- * counting when the body is chunked.
+ * Refuses request bodies above the limit with 413 before anything reads them: by the
+ * declared length, or by counting when the body is chunked.
  */
 class RequestSizeLimit extends OncePerRequestFilter {
 

@@ -16,8 +16,8 @@ import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 /**
- * Encrypts tenant secrets at rest with AES-256-GCM. The key lives outside the control-plane database: in
- * {@code TENANTFORGE_SECRET_KEY}, or a key file.
+ * Encrypts tenant secrets at rest with AES-256-GCM. The key lives outside the
+ * control-plane database: in {@code TENANTFORGE_SECRET_KEY}, or a key file.
  */
 @Component
 public class SecretCipher {
@@ -66,8 +66,9 @@ public class SecretCipher {
 	}
 
 	/**
-	 * Seals bytes (a backup's parts) like {@link #encrypt}: a fresh nonce, the context as associated data, so that
-	 * what was sealed for one context (tenant) never opens for another.
+	 * Seals bytes (a backup's parts) like {@link #encrypt}: a fresh nonce, the context as
+	 * associated data, so that what was sealed for one context (tenant) never opens for
+	 * another.
 	 */
 	public byte[] seal(byte[] plaintext, String context) {
 		try {
@@ -86,8 +87,8 @@ public class SecretCipher {
 
 	/**
 	 * Opens what {@link #seal} sealed for the same context.
-	 *
-	 * @throws UnreadableSecretException when it was sealed under another key or for another context, or is damaged
+	 * @throws UnreadableSecretException when it was sealed under another key or for
+	 * another context, or is damaged
 	 */
 	public byte[] open(byte[] ciphertext, String context) {
 		if (ciphertext == null || ciphertext.length < NONCE_BYTES + TAG_BITS / 8) {
@@ -107,9 +108,10 @@ public class SecretCipher {
 	}
 
 	/**
-	 * Decrypts what {@link #encrypt} sealed for the same context (tenant and secret name).
-	 *
-	 * @throws UnreadableSecretException when it was sealed under another key or for another context, or is damaged
+	 * Decrypts what {@link #encrypt} sealed for the same context (tenant and secret
+	 * name).
+	 * @throws UnreadableSecretException when it was sealed under another key or for
+	 * another context, or is damaged
 	 */
 	public String decrypt(byte[] ciphertext, String context) {
 		if (ciphertext == null || ciphertext.length < NONCE_BYTES + TAG_BITS / 8) {

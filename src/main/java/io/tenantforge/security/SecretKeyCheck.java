@@ -10,11 +10,12 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Refuses to start a control plane whose secret encryption key is not the one its database's tenant secrets are
- * sealed with. The database keeps a key check value (table {@code secret_key_check}): a constant sealed with the key
- * on the first start, which only the same key opens. Checked when this bean is created, before the routes start:
- * {@link TenantSecrets} cannot exist without it, so no secret is read or sealed under a wrong key. Messages name
- * the problem, never the key.
+ * Refuses to start a control plane whose secret encryption key is not the one its
+ * database's tenant secrets are sealed with. The database keeps a key check value (table
+ * {@code secret_key_check}): a constant sealed with the key on the first start, which
+ * only the same key opens. Checked when this bean is created, before the routes start:
+ * {@link TenantSecrets} cannot exist without it, so no secret is read or sealed under a
+ * wrong key. Messages name the problem, never the key.
  */
 @Component
 public class SecretKeyCheck {
@@ -37,7 +38,8 @@ public class SecretKeyCheck {
 			requireExistingSecretsOpen(jdbc, cipher);
 			jdbc.update("INSERT INTO secret_key_check (id, check_value) VALUES (1, ?) ON CONFLICT (id) DO NOTHING",
 					(Object) cipher.encrypt(PLAINTEXT, CONTEXT));
-			// another control plane may have written its own at the same moment: that one is checked below
+			// another control plane may have written its own at the same moment: that one
+			// is checked below
 			stored = read(jdbc);
 			log.info("Recorded the key check value of the secret encryption key (table secret_key_check)");
 		}
@@ -50,14 +52,14 @@ public class SecretKeyCheck {
 	}
 
 	/**
-	 * A database from before key check values: the key must open at least one of the tenant secrets it has, or the
-	 * check value would vouch for the wrong key.
+	 * A database from before key check values: the key must open at least one of the
+	 * tenant secrets it has, or the check value would vouch for the wrong key.
 	 */
 	private static void requireExistingSecretsOpen(JdbcTemplate jdbc, SecretCipher cipher) {
 		List<Sealed> sample = jdbc.query("SELECT tenant_id, name, ciphertext FROM tenant_secrets LIMIT ?",
 				(rs, i) -> new Sealed(rs.getString(1) + "/" + rs.getString(2), rs.getBytes(3)), SAMPLE);
-		if (sample.isEmpty()
-				|| sample.stream().anyMatch(secret -> decrypts(cipher, secret.ciphertext(), secret.context()).isPresent())) {
+		if (sample.isEmpty() || sample.stream()
+			.anyMatch(secret -> decrypts(cipher, secret.ciphertext(), secret.context()).isPresent())) {
 			return;
 		}
 		throw new IllegalStateException("Refusing to start: " + WHICH_KEY + " does not match this control-plane "

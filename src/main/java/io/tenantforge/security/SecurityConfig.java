@@ -43,9 +43,10 @@ import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
 import org.springframework.security.web.util.matcher.NegatedRequestMatcher;
 
 /**
- * Who may do what: {@code viewer} reads, {@code operator} also orders and runs the lifecycle, {@code admin} also
- * everything else (actuator, console). HTTP Basic; 401 without credentials, 403 with the wrong role. Actuator
- * health stays open for probes. Request size and order rate are limited before any route runs.
+ * Who may do what: {@code viewer} reads, {@code operator} also orders and runs the
+ * lifecycle, {@code admin} also everything else (actuator, console). HTTP Basic; 401
+ * without credentials, 403 with the wrong role. Actuator health stays open for probes.
+ * Request size and order rate are limited before any route runs.
  */
 @Configuration
 public class SecurityConfig {
@@ -57,9 +58,10 @@ public class SecurityConfig {
 	private static final String BASIC_CHALLENGE = "Basic realm=\"tenantforge\"";
 
 	/**
-	 * The REST API: HTTP Basic for tools; the fleet page's own requests ride on the console's login session (never
-	 * created here). A change that comes with the session cookie instead of an Authorization header must carry the
-	 * CSRF token, so another site cannot make a logged-in browser order or delete tenants.
+	 * The REST API: HTTP Basic for tools; the fleet page's own requests ride on the
+	 * console's login session (never created here). A change that comes with the session
+	 * cookie instead of an Authorization header must carry the CSRF token, so another
+	 * site cannot make a logged-in browser order or delete tenants.
 	 */
 	@Bean
 	@Order(1)
@@ -84,18 +86,19 @@ public class SecurityConfig {
 	}
 
 	/**
-	 * Everything else: actuator health open; the console (Hawtio, Jolokia), the fleet page and the rest of actuator
-	 * for admins. Form login for browsers, HTTP Basic for tools (401, not a redirect, when they send no HTML
-	 * Accept); CSRF through a cookie the console's page reads and echoes as X-XSRF-TOKEN. The API's request size
-	 * limit does not apply here: the console's Jolokia requests are legitimately large.
+	 * Everything else: actuator health open; the console (Hawtio, Jolokia), the fleet
+	 * page and the rest of actuator for admins. Form login for browsers, HTTP Basic for
+	 * tools (401, not a redirect, when they send no HTML Accept); CSRF through a cookie
+	 * the console's page reads and echoes as X-XSRF-TOKEN. The API's request size limit
+	 * does not apply here: the console's Jolokia requests are legitimately large.
 	 */
 	@Bean
 	@Order(2)
 	SecurityFilterChain consoleSecurity(HttpSecurity http, SecurityProperties properties) throws Exception {
 		var browser = new MediaTypeRequestMatcher(MediaType.TEXT_HTML);
 		browser.setIgnoredMediaTypes(Set.of(MediaType.ALL));
-		http.authorizeHttpRequests(auth -> auth.requestMatchers("/actuator/health", "/actuator/health/**", "/login",
-				"/error", "/favicon.ico")
+		http.authorizeHttpRequests(auth -> auth
+			.requestMatchers("/actuator/health", "/actuator/health/**", "/login", "/error", "/favicon.ico")
 			.permitAll()
 			.anyRequest()
 			.hasRole("ADMIN"))
@@ -111,7 +114,10 @@ public class SecurityConfig {
 		return http.build();
 	}
 
-	/** The API's 401, a problem document as the contract (api/openapi.yaml) says, with the Basic challenge. */
+	/**
+	 * The API's 401, a problem document as the contract (api/openapi.yaml) says, with the
+	 * Basic challenge.
+	 */
 	private static void apiUnauthorized(HttpServletRequest request, HttpServletResponse response,
 			AuthenticationException failed) throws IOException {
 		response.setHeader("WWW-Authenticate", BASIC_CHALLENGE);
@@ -119,12 +125,15 @@ public class SecurityConfig {
 				"this API needs HTTP Basic credentials of a tenantforge user; none were given or they are wrong");
 	}
 
-	/** The API's 403 (and 401 for a missing CSRF token without credentials, see below), as problem documents. */
+	/**
+	 * The API's 403 (and 401 for a missing CSRF token without credentials, see below), as
+	 * problem documents.
+	 */
 	private static void apiDenied(HttpServletRequest request, HttpServletResponse response,
 			AccessDeniedException denied) throws IOException {
 		if (hasCredentials(request)) {
-			Problems.write(response, 403, "Forbidden", "the user's role may not do this (or, with the console's "
-					+ "session, the CSRF token is missing)");
+			Problems.write(response, 403, "Forbidden",
+					"the user's role may not do this (or, with the console's " + "session, the CSRF token is missing)");
 		}
 		else {
 			apiUnauthorized(request, response, null);
@@ -132,8 +141,9 @@ public class SecurityConfig {
 	}
 
 	/**
-	 * The CSRF check runs before authentication, so a POST without any credentials would be refused 403 for its
-	 * missing token; it is answered 401 like every other request without credentials. With credentials, 403.
+	 * The CSRF check runs before authentication, so a POST without any credentials would
+	 * be refused 403 for its missing token; it is answered 401 like every other request
+	 * without credentials. With credentials, 403.
 	 */
 	private static void deniedWithoutCredentialsIs401(HttpServletRequest request, HttpServletResponse response,
 			AccessDeniedException denied) throws IOException {
@@ -157,7 +167,10 @@ public class SecurityConfig {
 		return RoleHierarchyImpl.fromHierarchy("ROLE_ADMIN > ROLE_OPERATOR\nROLE_OPERATOR > ROLE_VIEWER");
 	}
 
-	/** Users and passwords as configured, with successful checks remembered for a minute (see the class). */
+	/**
+	 * Users and passwords as configured, with successful checks remembered for a minute
+	 * (see the class).
+	 */
 	@Bean
 	AuthenticationProvider authenticationProvider(UserDetailsService users, PasswordEncoder encoder) {
 		DaoAuthenticationProvider checked = new DaoAuthenticationProvider(encoder);
@@ -186,7 +199,9 @@ public class SecurityConfig {
 				throw new IllegalStateException("user " + user.name()
 						+ ": password-hash must be an encoded hash such as {bcrypt}$2a$..., never a plain password");
 			}
-			users.add(User.withUsername(user.name()).password(user.passwordHash()).roles(role.toUpperCase(Locale.ROOT))
+			users.add(User.withUsername(user.name())
+				.password(user.passwordHash())
+				.roles(role.toUpperCase(Locale.ROOT))
 				.build());
 		}
 		return new InMemoryUserDetailsManager(users);

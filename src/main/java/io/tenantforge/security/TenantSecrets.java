@@ -13,12 +13,14 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * The generated credentials of each tenant: created once (256 bits from a CSPRNG), stored encrypted, the same
- * value on every later reconcile so that steps stay idempotent. Only used once {@link SecretKeyCheck} has found the
- * key to be the database's; a row that still does not decrypt is a fault of that tenant's data alone.
+ * The generated credentials of each tenant: created once (256 bits from a CSPRNG), stored
+ * encrypted, the same value on every later reconcile so that steps stay idempotent. Only
+ * used once {@link SecretKeyCheck} has found the key to be the database's; a row that
+ * still does not decrypt is a fault of that tenant's data alone.
  */
 @Component
-@DependsOn("secretKeyCheck") // the key is verified against the database before any secret is read or sealed
+@DependsOn("secretKeyCheck") // the key is verified against the database before any secret
+								// is read or sealed
 public class TenantSecrets {
 
 	public static final String DATABASE_PASSWORD = "database-password";
@@ -26,8 +28,9 @@ public class TenantSecrets {
 	public static final String REDIS_PASSWORD = "redis-password";
 
 	/**
-	 * What the tenant's own container proves its identity with in its {@code /health} answer: with host networking
-	 * any process may listen on a tenant's port, so a 200 alone does not say who answered.
+	 * What the tenant's own container proves its identity with in its {@code /health}
+	 * answer: with host networking any process may listen on a tenant's port, so a 200
+	 * alone does not say who answered.
 	 */
 	public static final String HEALTH_TOKEN = "health-token";
 
@@ -44,8 +47,8 @@ public class TenantSecrets {
 
 	/**
 	 * The tenant's secret of that name, generated on first use.
-	 *
-	 * @throws UnreadableSecretException when the stored one does not decrypt (the tenant's step fails with the reason)
+	 * @throws UnreadableSecretException when the stored one does not decrypt (the
+	 * tenant's step fails with the reason)
 	 */
 	public String getOrCreate(String tenantId, String name) {
 		String context = tenantId + "/" + name;
@@ -63,20 +66,22 @@ public class TenantSecrets {
 	}
 
 	/**
-	 * Replaces the tenant's secret of that name by a fresh one (credential rotation) and returns it; from now on
-	 * {@link #getOrCreate} gives the new value.
+	 * Replaces the tenant's secret of that name by a fresh one (credential rotation) and
+	 * returns it; from now on {@link #getOrCreate} gives the new value.
 	 */
 	public String replace(String tenantId, String name) {
 		String value = generate();
-		jdbc.update("INSERT INTO tenant_secrets (tenant_id, name, ciphertext) VALUES (?, ?, ?) "
-				+ "ON CONFLICT (tenant_id, name) DO UPDATE SET ciphertext = EXCLUDED.ciphertext", tenantId, name,
-				cipher.encrypt(value, tenantId + "/" + name));
+		jdbc.update(
+				"INSERT INTO tenant_secrets (tenant_id, name, ciphertext) VALUES (?, ?, ?) "
+						+ "ON CONFLICT (tenant_id, name) DO UPDATE SET ciphertext = EXCLUDED.ciphertext",
+				tenantId, name, cipher.encrypt(value, tenantId + "/" + name));
 		return value;
 	}
 
 	/**
-	 * Every tenant's secrets in one query (the health sweep compares ACL passwords). A row that does not decrypt is
-	 * reported for its tenant, never thrown: one tenant's bad data does not stop the sweep of the others.
+	 * Every tenant's secrets in one query (the health sweep compares ACL passwords). A
+	 * row that does not decrypt is reported for its tenant, never thrown: one tenant's
+	 * bad data does not stop the sweep of the others.
 	 */
 	public Readout readAll() {
 		Map<String, Map<String, String>> secrets = new HashMap<>();
@@ -96,7 +101,10 @@ public class TenantSecrets {
 		return new Readout(secrets, unreadable);
 	}
 
-	/** Why a secret of that name cannot be used: for a tenant's condition, never with the key or ciphertext. */
+	/**
+	 * Why a secret of that name cannot be used: for a tenant's condition, never with the
+	 * key or ciphertext.
+	 */
 	public static String unreadable(String name) {
 		return "secret " + name + " cannot be decrypted with this control plane's key (written under another key, "
 				+ "or damaged)";

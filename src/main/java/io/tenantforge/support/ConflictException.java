@@ -1,6 +1,9 @@
 package io.tenantforge.support;
 
-/** The order clashes with an existing tenant or order (same subdomain or order id, different spec). */
+/**
+ * The order clashes with an existing tenant or order (same subdomain or order id,
+ * different spec).
+ */
 public class ConflictException extends RuntimeException {
 
 	public ConflictException(String message) {

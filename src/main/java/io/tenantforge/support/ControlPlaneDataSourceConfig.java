@@ -8,7 +8,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
 
-/** The control plane's own database ({@code spring.datasource.*}), created on first start when missing. */
+/**
+ * The control plane's own database ({@code spring.datasource.*}), created on first start
+ * when missing.
+ */
 @Configuration
 class ControlPlaneDataSourceConfig {
 

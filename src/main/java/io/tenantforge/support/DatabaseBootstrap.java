@@ -14,8 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creates a PostgreSQL database when it is missing, so a fresh server needs no manual step: connects to the
- * {@code postgres} maintenance database of the same server with the same credentials.
+ * Creates a PostgreSQL database when it is missing, so a fresh server needs no manual
+ * step: connects to the {@code postgres} maintenance database of the same server with the
+ * same credentials.
  */
 public final class DatabaseBootstrap {
 
@@ -32,8 +33,8 @@ public final class DatabaseBootstrap {
 			throw new IllegalArgumentException("not a PostgreSQL JDBC URL: " + jdbcUrl);
 		}
 		String database = parsed.getProperty("PGDBNAME");
-		String maintenanceUrl = "jdbc:postgresql://" + parsed.getProperty("PGHOST") + ":"
-				+ parsed.getProperty("PGPORT") + "/postgres";
+		String maintenanceUrl = "jdbc:postgresql://" + parsed.getProperty("PGHOST") + ":" + parsed.getProperty("PGPORT")
+				+ "/postgres";
 		Properties credentials = new Properties();
 		if (username != null) {
 			credentials.setProperty("user", username);

@@ -1,6 +1,9 @@
 package io.tenantforge.support;
 
-/** Names of the few message headers tenantforge uses: correlation only, never business data. */
+/**
+ * Names of the few message headers tenantforge uses: correlation only, never business
+ * data.
+ */
 public final class Headers {
 
 	/** The tenant id (slug) an exchange is about. */
@@ -21,7 +24,10 @@ public final class Headers {
 	/** The restore job a restore route works on. */
 	public static final String RESTORE_JOB = "TenantforgeRestoreJob";
 
-	/** The Location an API answer (201/202) points at: set by a route, written by ApiResponses. */
+	/**
+	 * The Location an API answer (201/202) points at: set by a route, written by
+	 * ApiResponses.
+	 */
 	public static final String LOCATION = "TenantforgeLocation";
 
 }

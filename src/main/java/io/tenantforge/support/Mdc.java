@@ -1,6 +1,9 @@
 package io.tenantforge.support;
 
-/** The log MDC keys tenantforge sets, named once (the log pattern and the tests read them by these names). */
+/**
+ * The log MDC keys tenantforge sets, named once (the log pattern and the tests read them
+ * by these names).
+ */
 public final class Mdc {
 
 	/** The tenant id (slug) on every line about one tenant: intake, reconcile, sweep. */

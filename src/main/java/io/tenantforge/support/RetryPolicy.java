@@ -5,9 +5,9 @@ import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.springframework.stereotype.Component;
 
 /**
- * The one home of retry policy: route configuration {@code provisioning-retry} retries transient faults
- * ({@link RetryableException}) with exponential backoff from {@code tenantforge.provisioning.*}; anything else
- * fails at once. Routes pick it by id.
+ * The one home of retry policy: route configuration {@code provisioning-retry} retries
+ * transient faults ({@link RetryableException}) with exponential backoff from
+ * {@code tenantforge.provisioning.*}; anything else fails at once. Routes pick it by id.
  */
 @Component
 class RetryPolicy extends RouteConfigurationBuilder {

@@ -1,7 +1,8 @@
 package io.tenantforge.support;
 
 /**
- * A transient infrastructure fault (connection refused, timeout, engine busy): worth retrying with backoff.
+ * A transient infrastructure fault (connection refused, timeout, engine busy): worth
+ * retrying with backoff.
  */
 public class RetryableException extends RuntimeException {
 

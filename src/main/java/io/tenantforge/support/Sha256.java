@@ -5,7 +5,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** Lowercase hex SHA-256 of a text's UTF-8 bytes: Redis password hashes, credential cache keys, fingerprints. */
+/**
+ * Lowercase hex SHA-256 of a text's UTF-8 bytes: Redis password hashes, credential cache
+ * keys, fingerprints.
+ */
 public final class Sha256 {
 
 	private Sha256() {

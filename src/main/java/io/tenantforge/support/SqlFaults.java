@@ -4,7 +4,9 @@ import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
 
-/** Sorts SQL failures into transient (retry with backoff) and permanent ones, by SQLSTATE. */
+/**
+ * Sorts SQL failures into transient (retry with backoff) and permanent ones, by SQLSTATE.
+ */
 public final class SqlFaults {
 
 	private SqlFaults() {
@@ -21,7 +23,8 @@ public final class SqlFaults {
 		return state.startsWith("08") // connection exception
 				|| state.startsWith("53") // insufficient resources
 				|| state.startsWith("57P") // server shutting down, cannot connect now
-				|| state.equals("40001") || state.equals("40P01") // serialization failure, deadlock
+				|| state.equals("40001") || state.equals("40P01") // serialization
+																	// failure, deadlock
 				|| state.equals("XX000") && String.valueOf(e.getMessage()).contains("concurrently");
 	}
 

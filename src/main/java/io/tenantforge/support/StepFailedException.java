@@ -1,7 +1,8 @@
 package io.tenantforge.support;
 
 /**
- * A provisioning step that failed for good (not a transient fault): the tenant goes FAILED with this message.
+ * A provisioning step that failed for good (not a transient fault): the tenant goes
+ * FAILED with this message.
  */
 public class StepFailedException extends RuntimeException {
 

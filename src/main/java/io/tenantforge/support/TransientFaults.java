@@ -4,7 +4,10 @@ import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.RecoverableDataAccessException;
 import org.springframework.dao.TransientDataAccessException;
 
-/** The exception types that mean "try again later": our own, and Spring's for an unreachable database. */
+/**
+ * The exception types that mean "try again later": our own, and Spring's for an
+ * unreachable database.
+ */
 public final class TransientFaults {
 
 	@SuppressWarnings("unchecked")

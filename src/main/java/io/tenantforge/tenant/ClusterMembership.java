@@ -19,11 +19,12 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * This control plane's place among the instances sharing its database. On start it refuses to join when a live
- * instance runs with another tier catalogue (the same tier would get different limits depending on which instance
- * reconciled a tenant); then it heartbeats every {@value #HEARTBEAT_SECONDS} s and leaves on shutdown. An instance not
- * seen for {@value #DEAD_AFTER_SECONDS} s is dead and does not count. With no live instance, a changed catalogue is
- * simply the new one.
+ * This control plane's place among the instances sharing its database. On start it
+ * refuses to join when a live instance runs with another tier catalogue (the same tier
+ * would get different limits depending on which instance reconciled a tenant); then it
+ * heartbeats every {@value #HEARTBEAT_SECONDS} s and leaves on shutdown. An instance not
+ * seen for {@value #DEAD_AFTER_SECONDS} s is dead and does not count. With no live
+ * instance, a changed catalogue is simply the new one.
  */
 @Component
 class ClusterMembership implements DisposableBean {
@@ -32,7 +33,10 @@ class ClusterMembership implements DisposableBean {
 
 	static final int DEAD_AFTER_SECONDS = 60;
 
-	/** Serialises joins, so two instances starting at once with different catalogues cannot both get in. */
+	/**
+	 * Serialises joins, so two instances starting at once with different catalogues
+	 * cannot both get in.
+	 */
 	private static final long JOIN_LOCK = 0x74665f6a6f696eL; // "tf_join"
 
 	private static final Logger log = LoggerFactory.getLogger(ClusterMembership.class);
@@ -49,7 +53,8 @@ class ClusterMembership implements DisposableBean {
 
 	public ClusterMembership(JdbcTemplate database, TransactionTemplate transactions, TierCatalog tiers) {
 		this.database = database;
-		this.instance = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
+		this.instance = ManagementFactory.getRuntimeMXBean().getName() + "/"
+				+ UUID.randomUUID().toString().substring(0, 8);
 		String description = tiers.tiers().toString();
 		String fingerprint = Sha256.hex(description);
 		transactions.executeWithoutResult(status -> {
@@ -65,8 +70,8 @@ class ClusterMembership implements DisposableBean {
 						+ "instance with the same tiers (to change them, stop all instances, then start them with the "
 						+ "new catalogue)");
 			}
-			database.update("INSERT INTO control_planes (instance, tier_fingerprint, tiers) VALUES (?, ?, ?)",
-					instance, fingerprint, description);
+			database.update("INSERT INTO control_planes (instance, tier_fingerprint, tiers) VALUES (?, ?, ?)", instance,
+					fingerprint, description);
 		});
 		log.info("Control plane {} joined (tier catalogue {})", instance, fingerprint.substring(0, 12));
 		heartbeat.scheduleWithFixedDelay(this::beat, HEARTBEAT_SECONDS, HEARTBEAT_SECONDS, TimeUnit.SECONDS);

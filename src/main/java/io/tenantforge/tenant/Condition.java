@@ -9,8 +9,8 @@ import com.fasterxml.jackson.annotation.JsonValue;
  * One observed fact about a tenant, Kubernetes style.
  *
  * @param type DatabaseReady, CacheReady, ContainerReady or Healthy
- * @param status True, False or Unknown (written as Kubernetes writes them: {@code "True"}, {@code "False"},
- * {@code "Unknown"})
+ * @param status True, False or Unknown (written as Kubernetes writes them:
+ * {@code "True"}, {@code "False"}, {@code "Unknown"})
  */
 public record Condition(String type, Status status, String reason, String message, Instant lastTransitionTime) {
 
@@ -22,7 +22,9 @@ public record Condition(String type, Status status, String reason, String messag
 
 	public static final String HEALTHY = "Healthy";
 
-	/** Whether the condition holds; in JSON (API, stored conditions) the Kubernetes words. */
+	/**
+	 * Whether the condition holds; in JSON (API, stored conditions) the Kubernetes words.
+	 */
 	public enum Status {
 
 		TRUE("True"), FALSE("False"), UNKNOWN("Unknown");

@@ -3,8 +3,9 @@ package io.tenantforge.tenant;
 import java.util.Optional;
 
 /**
- * Where customers reach a tenant: {@code https://<subdomain>.<baseDomain>} (with the port unless it is 443), when
- * routing is on. The routing feature provides the bean from its settings.
+ * Where customers reach a tenant: {@code https://<subdomain>.<baseDomain>} (with the port
+ * unless it is 443), when routing is on. The routing feature provides the bean from its
+ * settings.
  */
 public record PublicUrls(boolean enabled, String baseDomain, int port) {
 

@@ -7,9 +7,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
 /**
- * The ownership record: which role, schema, ACL user, container, network and secret folder belong to which tenant. A
- * resource is claimed here <em>before</em> it is created, so after a crash the record still knows it, and only what
- * is recorded for a tenant may ever be removed on its behalf.
+ * The ownership record: which role, schema, ACL user, container, network and secret
+ * folder belong to which tenant. A resource is claimed here <em>before</em> it is
+ * created, so after a crash the record still knows it, and only what is recorded for a
+ * tenant may ever be removed on its behalf.
  */
 @Repository
 public class ResourceLedger {
@@ -34,8 +35,9 @@ public class ResourceLedger {
 	}
 
 	/**
-	 * Records that {@code tenantId} owns the resource, unless someone else does. True when the tenant owns it now
-	 * (just claimed or claimed before), false when another tenant's record holds it.
+	 * Records that {@code tenantId} owns the resource, unless someone else does. True
+	 * when the tenant owns it now (just claimed or claimed before), false when another
+	 * tenant's record holds it.
 	 */
 	public boolean claim(String tenantId, String kind, String name) {
 		jdbc.update("INSERT INTO tenant_resources (kind, name, tenant_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
@@ -44,8 +46,11 @@ public class ResourceLedger {
 	}
 
 	public Optional<String> owner(String kind, String name) {
-		return jdbc.queryForList("SELECT tenant_id FROM tenant_resources WHERE kind = ? AND name = ?", String.class,
-				kind, name).stream().findFirst();
+		return jdbc
+			.queryForList("SELECT tenant_id FROM tenant_resources WHERE kind = ? AND name = ?", String.class, kind,
+					name)
+			.stream()
+			.findFirst();
 	}
 
 	/** Whether the record gives the resource to this tenant. */
@@ -58,20 +63,20 @@ public class ResourceLedger {
 				(rs, i) -> new Resource(rs.getString(1), rs.getString(2)), tenantId);
 	}
 
-	/** The whole record, by kind and name: what the health sweep checks orphans against. */
+	/**
+	 * The whole record, by kind and name: what the health sweep checks orphans against.
+	 */
 	public java.util.Map<Resource, String> all() {
 		java.util.Map<Resource, String> owners = new java.util.HashMap<>();
-		jdbc.query("SELECT kind, name, tenant_id FROM tenant_resources",
-				rs -> {
-					owners.put(new Resource(rs.getString(1), rs.getString(2)), rs.getString(3));
-				});
+		jdbc.query("SELECT kind, name, tenant_id FROM tenant_resources", rs -> {
+			owners.put(new Resource(rs.getString(1), rs.getString(2)), rs.getString(3));
+		});
 		return owners;
 	}
 
 	/** Forgets a resource once it is observed gone. */
 	public void release(String tenantId, String kind, String name) {
-		jdbc.update("DELETE FROM tenant_resources WHERE kind = ? AND name = ? AND tenant_id = ?", kind, name,
-				tenantId);
+		jdbc.update("DELETE FROM tenant_resources WHERE kind = ? AND name = ? AND tenant_id = ?", kind, name, tenantId);
 	}
 
 	/** One owned resource. */

@@ -6,12 +6,14 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A tenant as the control plane records it: the desired spec (name, tier, desired state, generation) and what was
- * last observed (status, conditions, observed generation).
+ * A tenant as the control plane records it: the desired spec (name, tier, desired state,
+ * generation) and what was last observed (status, conditions, observed generation).
  *
  * @param attempts failed reconciles of the current generation
- * @param generationChangedAt when the current generation was asked for: the reconcile deadline counts from here
- * @param activatedAt when the tenant was first ACTIVE; null while it never was (a failure then rolls back)
+ * @param generationChangedAt when the current generation was asked for: the reconcile
+ * deadline counts from here
+ * @param activatedAt when the tenant was first ACTIVE; null while it never was (a failure
+ * then rolls back)
  */
 public record Tenant(String id, String name, String tier, DesiredState desiredState, TenantStatus status,
 		long generation, long observedGeneration, Integer port, List<Condition> conditions, String orderId,
@@ -21,10 +23,13 @@ public record Tenant(String id, String name, String tier, DesiredState desiredSt
 		conditions = List.copyOf(conditions);
 	}
 
-	/** A tenant known only by its id, e.g. the former owner of an orphan: enough to name and remove what it owned. */
+	/**
+	 * A tenant known only by its id, e.g. the former owner of an orphan: enough to name
+	 * and remove what it owned.
+	 */
 	public static Tenant former(String id) {
-		return new Tenant(id, id, null, DesiredState.DELETED, TenantStatus.DELETED, 0, 0, null, List.of(), null, 0, null,
-				null, null, null);
+		return new Tenant(id, id, null, DesiredState.DELETED, TenantStatus.DELETED, 0, 0, null, List.of(), null, 0,
+				null, null, null, null);
 	}
 
 	public TenantNames names() {
@@ -35,7 +40,10 @@ public record Tenant(String id, String name, String tier, DesiredState desiredSt
 		return conditions.stream().filter(c -> c.type().equals(type)).findFirst();
 	}
 
-	/** The conditions with {@code changed} replacing the one of its type; the transition time kept if unchanged. */
+	/**
+	 * The conditions with {@code changed} replacing the one of its type; the transition
+	 * time kept if unchanged.
+	 */
 	public List<Condition> withCondition(Condition changed) {
 		List<Condition> result = new ArrayList<>();
 		boolean replaced = false;

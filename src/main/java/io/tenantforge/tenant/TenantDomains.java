@@ -13,8 +13,9 @@ import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Tenants' custom domains (table {@code tenant_domains}, Flyway V7). A domain belongs to one tenant at most: the
- * table's primary key refuses a second claim, so two requests racing for one domain cannot both win.
+ * Tenants' custom domains (table {@code tenant_domains}, Flyway V7). A domain belongs to
+ * one tenant at most: the table's primary key refuses a second claim, so two requests
+ * racing for one domain cannot both win.
  */
 @Repository
 public class TenantDomains {
@@ -36,16 +37,15 @@ public class TenantDomains {
 	/** Every tenant's domains, by tenant id (one query). */
 	public Map<String, List<String>> all() {
 		Map<String, List<String>> domains = new TreeMap<>();
-		jdbc.query("SELECT tenant_id, domain FROM tenant_domains ORDER BY tenant_id, domain",
-				rs -> {
-					domains.computeIfAbsent(rs.getString(1), id -> new ArrayList<>()).add(rs.getString(2));
-				});
+		jdbc.query("SELECT tenant_id, domain FROM tenant_domains ORDER BY tenant_id, domain", rs -> {
+			domains.computeIfAbsent(rs.getString(1), id -> new ArrayList<>()).add(rs.getString(2));
+		});
 		return domains;
 	}
 
 	/**
-	 * Makes {@code domains} the tenant's domains, in one transaction; a domain another tenant holds fails the whole
-	 * change with a conflict, and nothing is changed.
+	 * Makes {@code domains} the tenant's domains, in one transaction; a domain another
+	 * tenant holds fails the whole change with a conflict, and nothing is changed.
 	 */
 	public void replace(String tenantId, List<String> domains) {
 		try {
@@ -57,11 +57,11 @@ public class TenantDomains {
 			});
 		}
 		catch (DuplicateKeyException taken) {
-			List<String> held = jdbc.queryForList("SELECT domain FROM tenant_domains WHERE domain = ANY (?) "
-					+ "AND tenant_id <> ? ORDER BY domain", String.class,
-					domains.toArray(String[]::new), tenantId);
-			throw new ConflictException("domain " + (held.isEmpty() ? "" : String.join(", ", held) + " ")
-					+ "is held by another tenant");
+			List<String> held = jdbc.queryForList(
+					"SELECT domain FROM tenant_domains WHERE domain = ANY (?) " + "AND tenant_id <> ? ORDER BY domain",
+					String.class, domains.toArray(String[]::new), tenantId);
+			throw new ConflictException(
+					"domain " + (held.isEmpty() ? "" : String.join(", ", held) + " ") + "is held by another tenant");
 		}
 	}
 

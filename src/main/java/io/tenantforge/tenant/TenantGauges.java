@@ -13,8 +13,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * {@code tenantforge_tenants{status,tier}}: how many tenants are in each status per tier, from one grouped query
- * cached for a few seconds however often Prometheus scrapes.
+ * {@code tenantforge_tenants{status,tier}}: how many tenants are in each status per tier,
+ * from one grouped query cached for a few seconds however often Prometheus scrapes.
  */
 @Component
 class TenantGauges implements MeterBinder {
@@ -51,10 +51,9 @@ class TenantGauges implements MeterBinder {
 		if (Instant.now().isAfter(countedAt.plus(FRESH_FOR))) {
 			Map<String, Long> fresh = new ConcurrentHashMap<>();
 			try {
-				jdbc.query("SELECT status, tier, count(*) FROM tenants GROUP BY status, tier",
-						rs -> {
-							fresh.put(rs.getString(1) + "/" + rs.getString(2), rs.getLong(3));
-						});
+				jdbc.query("SELECT status, tier, count(*) FROM tenants GROUP BY status, tier", rs -> {
+					fresh.put(rs.getString(1) + "/" + rs.getString(2), rs.getLong(3));
+				});
 				counts = fresh;
 			}
 			catch (RuntimeException unreachable) {

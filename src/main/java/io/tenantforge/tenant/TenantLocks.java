@@ -13,14 +13,18 @@ import io.tenantforge.support.SqlFaults;
 import org.springframework.stereotype.Component;
 
 /**
- * One reconciler per tenant at a time, across every control-plane instance sharing the database: a PostgreSQL
- * session-level advisory lock on a connection held for the whole reconcile. If the holder crashes, its connection
- * dies and PostgreSQL releases the lock at once: no lease to wait out.
+ * One reconciler per tenant at a time, across every control-plane instance sharing the
+ * database: a PostgreSQL session-level advisory lock on a connection held for the whole
+ * reconcile. If the holder crashes, its connection dies and PostgreSQL releases the lock
+ * at once: no lease to wait out.
  */
 @Component
 public class TenantLocks {
 
-	/** First key of tenantforge's advisory locks (the second is the hash of the tenant id). */
+	/**
+	 * First key of tenantforge's advisory locks (the second is the hash of the tenant
+	 * id).
+	 */
 	private static final int NAMESPACE = 0x7466;
 
 	private final DataSource dataSource;

@@ -8,8 +8,9 @@ import java.util.regex.Pattern;
 /**
  * The one canonical slug of a tenant and every name derived from it (DESIGN.md, "Names").
  * <p>
- * The slug is checked on the raw input: no trimming, no lower-casing, no Unicode folding. A value of this type
- * is always a valid slug, so every derived name is safe by construction; DDL still quotes it.
+ * The slug is checked on the raw input: no trimming, no lower-casing, no Unicode folding.
+ * A value of this type is always a valid slug, so every derived name is safe by
+ * construction; DDL still quotes it.
  */
 public record TenantNames(String slug) {
 
@@ -19,13 +20,15 @@ public record TenantNames(String slug) {
 
 	static final int MAX_LENGTH = 30;
 
-	/** Names that must never become a tenant: they collide with infrastructure, hosts or PostgreSQL itself. */
-	static final Set<String> RESERVED = Set.of("www", "api", "admin", "root", "postgres", "public", "default",
-			"docker", "localhost", "template0", "template1", "information_schema", "pg-catalog", "pg-toast",
-			"tenantforge", "system", "mail", "smtp", "ftp", "ns1", "ns2", "dns", "static", "assets", "cdn",
-			"status", "health", "metrics", "console", "hawtio", "actuator", "support", "billing", "redis",
-			"postgresql", "internal", "test", "staging", "production", "dev", "app", "dashboard", "auth",
-			"login", "sso", "oauth", "security");
+	/**
+	 * Names that must never become a tenant: they collide with infrastructure, hosts or
+	 * PostgreSQL itself.
+	 */
+	static final Set<String> RESERVED = Set.of("www", "api", "admin", "root", "postgres", "public", "default", "docker",
+			"localhost", "template0", "template1", "information_schema", "pg-catalog", "pg-toast", "tenantforge",
+			"system", "mail", "smtp", "ftp", "ns1", "ns2", "dns", "static", "assets", "cdn", "status", "health",
+			"metrics", "console", "hawtio", "actuator", "support", "billing", "redis", "postgresql", "internal", "test",
+			"staging", "production", "dev", "app", "dashboard", "auth", "login", "sso", "oauth", "security");
 
 	/** Prefix of every role, schema and ACL user name tenantforge gives a tenant. */
 	public static final String PREFIX = "tenant_";

@@ -28,14 +28,16 @@ public class TenantQueries {
 	public static final int MAX_PAGE = 500;
 
 	/**
-	 * Exchange property with the path of the next page, which the response gives as {@code Link: <…>; rel="next"}
-	 * (a property, not a header: request headers must never come back as response headers).
+	 * Exchange property with the path of the next page, which the response gives as
+	 * {@code Link: <…>; rel="next"} (a property, not a header: request headers must never
+	 * come back as response headers).
 	 */
 	public static final String NEXT_PAGE = "TenantforgeNextPage";
 
 	/**
-	 * Every tenant in id order; with {@code limit}, one page of at most that many after the id {@code after}, and a
-	 * {@code Link: <…>; rel="next"} header while there may be more (keyset paging: stable while tenants are added).
+	 * Every tenant in id order; with {@code limit}, one page of at most that many after
+	 * the id {@code after}, and a {@code Link: <…>; rel="next"} header while there may be
+	 * more (keyset paging: stable while tenants are added).
 	 */
 	public List<TenantView> list(@Header("limit") String limit, @Header("after") String after, Exchange exchange) {
 		if (limit == null && after == null) {
@@ -57,7 +59,8 @@ public class TenantQueries {
 		}
 		List<TenantView> page = views.of(store.findPage(after, size));
 		if (page.size() == size) {
-			exchange.setProperty(NEXT_PAGE, "/api/v1/tenants?limit=" + size + "&after=" + page.get(page.size() - 1).id());
+			exchange.setProperty(NEXT_PAGE,
+					"/api/v1/tenants?limit=" + size + "&after=" + page.get(page.size() - 1).id());
 		}
 		return page;
 	}

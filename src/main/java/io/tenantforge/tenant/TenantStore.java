@@ -16,8 +16,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
 /**
- * The control plane's record of tenants and orders, in its own PostgreSQL database (migrations under
- * {@code db/migration}).
+ * The control plane's record of tenants and orders, in its own PostgreSQL database
+ * (migrations under {@code db/migration}).
  */
 @Repository
 public class TenantStore {
@@ -25,7 +25,10 @@ public class TenantStore {
 	private static final String COLUMNS = "id, name, tier, desired_state, status, generation, observed_generation, "
 			+ "port, conditions, order_id, attempts, generation_changed_at, activated_at, created_at, updated_at";
 
-	/** A tenant the health sweep may judge: its ACTIVE generation reconciled, ACTIVE or DEGRADED since. */
+	/**
+	 * A tenant the health sweep may judge: its ACTIVE generation reconciled, ACTIVE or
+	 * DEGRADED since.
+	 */
 	private static final String SETTLED_ACTIVE = "observed_generation = generation AND desired_state = 'ACTIVE' "
 			+ "AND status IN ('ACTIVE', 'DEGRADED')";
 
@@ -41,12 +44,16 @@ public class TenantStore {
 		this.json = json;
 	}
 
-	/** Records a new tenant in PENDING; false when the id is taken already (whatever its spec). */
+	/**
+	 * Records a new tenant in PENDING; false when the id is taken already (whatever its
+	 * spec).
+	 */
 	public boolean insert(String id, String name, String tier, String orderId) {
 		try {
-			jdbc.update("INSERT INTO tenants (id, name, tier, status, conditions, order_id) VALUES (?, ?, ?, ?, "
-					+ "?::jsonb, ?)", id, name, tier, TenantStatus.PENDING.name(), toJson(initialConditions()),
-					orderId);
+			jdbc.update(
+					"INSERT INTO tenants (id, name, tier, status, conditions, order_id) VALUES (?, ?, ?, ?, "
+							+ "?::jsonb, ?)",
+					id, name, tier, TenantStatus.PENDING.name(), toJson(initialConditions()), orderId);
 			return true;
 		}
 		catch (DuplicateKeyException taken) {
@@ -62,7 +69,10 @@ public class TenantStore {
 		return jdbc.query("SELECT " + COLUMNS + " FROM tenants ORDER BY id", this::map);
 	}
 
-	/** At most {@code limit} tenants in id order, starting after {@code after} (null: from the first). */
+	/**
+	 * At most {@code limit} tenants in id order, starting after {@code after} (null: from
+	 * the first).
+	 */
 	public List<Tenant> findPage(String after, int limit) {
 		return jdbc.query("SELECT " + COLUMNS + " FROM tenants WHERE id > ? ORDER BY id LIMIT ?", this::map,
 				after == null ? "" : after, limit);
@@ -70,55 +80,75 @@ public class TenantStore {
 
 	/** The tenant if its desired state is not yet observed and its backoff has passed. */
 	public Optional<Tenant> findForReconcile(String id) {
-		return jdbc.query("SELECT " + COLUMNS + " FROM tenants WHERE id = ? AND observed_generation < generation "
-				+ "AND next_attempt_at <= now()", this::map, id).stream().findFirst();
+		return jdbc
+			.query("SELECT " + COLUMNS + " FROM tenants WHERE id = ? AND observed_generation < generation "
+					+ "AND next_attempt_at <= now()", this::map, id)
+			.stream()
+			.findFirst();
 	}
 
-	/** Ids of tenants whose desired state is not yet observed and whose backoff has passed. */
+	/**
+	 * Ids of tenants whose desired state is not yet observed and whose backoff has
+	 * passed.
+	 */
 	public List<String> findDue(int limit) {
 		return jdbc.queryForList("SELECT id FROM tenants WHERE observed_generation < generation "
 				+ "AND next_attempt_at <= now() ORDER BY next_attempt_at LIMIT ?", String.class, limit);
 	}
 
 	/**
-	 * Records a new desired state (and tier, when given) as the next generation; the status shows what is under way.
-	 * Empty when the tenant does not exist.
+	 * Records a new desired state (and tier, when given) as the next generation; the
+	 * status shows what is under way. Empty when the tenant does not exist.
 	 */
 	public Optional<Tenant> changeDesired(String id, DesiredState desired, String tier, TenantStatus status) {
-		return jdbc.query("UPDATE tenants SET desired_state = ?, tier = coalesce(?, tier), status = ?, "
-				+ "generation = generation + 1, generation_changed_at = now(), attempts = 0, "
-				+ "next_attempt_at = now(), updated_at = now() WHERE id = ? RETURNING " + COLUMNS, this::map,
-				desired.name(), tier, status.name(), id).stream().findFirst();
-	}
-
-	/** Orders a tenant again whose earlier life ended (FAILED before it was ever active, or DELETED). */
-	public Optional<Tenant> reorder(String id, String name, String tier, String orderId) {
-		return jdbc.query("UPDATE tenants SET name = ?, tier = ?, order_id = ?, desired_state = 'ACTIVE', "
-				+ "status = 'PENDING', conditions = ?::jsonb, generation = generation + 1, "
-				+ "generation_changed_at = now(), attempts = 0, next_attempt_at = now(), activated_at = NULL, "
-				+ "port = NULL, updated_at = now() WHERE id = ? RETURNING " + COLUMNS, this::map, name, tier, orderId,
-				toJson(initialConditions()), id).stream().findFirst();
+		return jdbc
+			.query("UPDATE tenants SET desired_state = ?, tier = coalesce(?, tier), status = ?, "
+					+ "generation = generation + 1, generation_changed_at = now(), attempts = 0, "
+					+ "next_attempt_at = now(), updated_at = now() WHERE id = ? RETURNING " + COLUMNS, this::map,
+					desired.name(), tier, status.name(), id)
+			.stream()
+			.findFirst();
 	}
 
 	/**
-	 * A failed reconcile of {@code generation} to be tried again after {@code delay}; nothing when a newer
-	 * generation was asked for meanwhile (it is due at once and keeps its own attempts).
+	 * Orders a tenant again whose earlier life ended (FAILED before it was ever active,
+	 * or DELETED).
+	 */
+	public Optional<Tenant> reorder(String id, String name, String tier, String orderId) {
+		return jdbc
+			.query("UPDATE tenants SET name = ?, tier = ?, order_id = ?, desired_state = 'ACTIVE', "
+					+ "status = 'PENDING', conditions = ?::jsonb, generation = generation + 1, "
+					+ "generation_changed_at = now(), attempts = 0, next_attempt_at = now(), activated_at = NULL, "
+					+ "port = NULL, updated_at = now() WHERE id = ? RETURNING " + COLUMNS, this::map, name, tier,
+					orderId, toJson(initialConditions()), id)
+			.stream()
+			.findFirst();
+	}
+
+	/**
+	 * A failed reconcile of {@code generation} to be tried again after {@code delay};
+	 * nothing when a newer generation was asked for meanwhile (it is due at once and
+	 * keeps its own attempts).
 	 */
 	public void scheduleRetry(String id, long generation, int attempts, Duration delay, List<Condition> conditions) {
-		jdbc.update("UPDATE tenants SET attempts = ?, next_attempt_at = now() + make_interval(secs => ?), "
-				+ "conditions = ?::jsonb, updated_at = now() WHERE id = ? AND generation = ?", attempts,
-				delay.toMillis() / 1000.0, toJson(conditions), id, generation);
-	}
-
-	/** The status of a reconcile of {@code generation} under way; nothing when a newer generation was asked for. */
-	public void updateStatus(String id, long generation, TenantStatus status) {
-		jdbc.update("UPDATE tenants SET status = ?, updated_at = now() WHERE id = ? AND generation = ?",
-				status.name(), id, generation);
+		jdbc.update(
+				"UPDATE tenants SET attempts = ?, next_attempt_at = now() + make_interval(secs => ?), "
+						+ "conditions = ?::jsonb, updated_at = now() WHERE id = ? AND generation = ?",
+				attempts, delay.toMillis() / 1000.0, toJson(conditions), id, generation);
 	}
 
 	/**
-	 * Records where each tenant's container runs (tenant id → node), replacing what the previous sweep recorded:
-	 * one statement.
+	 * The status of a reconcile of {@code generation} under way; nothing when a newer
+	 * generation was asked for.
+	 */
+	public void updateStatus(String id, long generation, TenantStatus status) {
+		jdbc.update("UPDATE tenants SET status = ?, updated_at = now() WHERE id = ? AND generation = ?", status.name(),
+				id, generation);
+	}
+
+	/**
+	 * Records where each tenant's container runs (tenant id → node), replacing what the
+	 * previous sweep recorded: one statement.
 	 */
 	public void recordPlacements(java.util.Map<String, String> nodes) {
 		String[] ids = nodes.keySet().toArray(String[]::new);
@@ -135,10 +165,14 @@ public class TenantStore {
 		});
 	}
 
-	/** The node each tenant's container runs on, as the newest sweep saw it (tenant id → node). */
+	/**
+	 * The node each tenant's container runs on, as the newest sweep saw it (tenant id →
+	 * node).
+	 */
 	public java.util.Map<String, String> placements() {
 		java.util.Map<String, String> nodes = new java.util.HashMap<>();
-		// a row callback (a one-argument lambda returning a value would be taken for a ResultSetExtractor)
+		// a row callback (a one-argument lambda returning a value would be taken for a
+		// ResultSetExtractor)
 		jdbc.query("SELECT tenant_id, node FROM tenant_placements",
 				(org.springframework.jdbc.core.RowCallbackHandler) rs -> nodes.put(rs.getString(1), rs.getString(2)));
 		return nodes;
@@ -161,8 +195,9 @@ public class TenantStore {
 	}
 
 	/**
-	 * Records the outcome of a reconcile of {@code generation}, whose steps all ran. Observed generations only move
-	 * forward; when a newer generation was asked for meanwhile, its status and attempts stay (it runs next).
+	 * Records the outcome of a reconcile of {@code generation}, whose steps all ran.
+	 * Observed generations only move forward; when a newer generation was asked for
+	 * meanwhile, its status and attempts stay (it runs next).
 	 */
 	public void markObserved(String id, long generation, TenantStatus status, List<Condition> conditions) {
 		jdbc.update("UPDATE tenants SET status = CASE WHEN generation = ? THEN ? ELSE status END, "
@@ -174,23 +209,29 @@ public class TenantStore {
 	}
 
 	/**
-	 * The health sweep's verdict on a settled ACTIVE or DEGRADED tenant: its status and conditions, unless a new
-	 * generation was asked for meanwhile. False when the tenant moved on.
+	 * The health sweep's verdict on a settled ACTIVE or DEGRADED tenant: its status and
+	 * conditions, unless a new generation was asked for meanwhile. False when the tenant
+	 * moved on.
 	 */
 	public boolean recordHealth(String id, long generation, TenantStatus status, List<Condition> conditions) {
-		return jdbc.update("UPDATE tenants SET status = ?, conditions = ?::jsonb, updated_at = now() WHERE id = ? "
-				+ "AND generation = ? AND " + SETTLED_ACTIVE, status.name(), toJson(conditions), id, generation) == 1;
+		return jdbc.update(
+				"UPDATE tenants SET status = ?, conditions = ?::jsonb, updated_at = now() WHERE id = ? "
+						+ "AND generation = ? AND " + SETTLED_ACTIVE,
+				status.name(), toJson(conditions), id, generation) == 1;
 	}
 
 	/**
-	 * Hands a drifted tenant to the reconciler: DEGRADED, with the drift in its conditions, and a new generation of
-	 * the same spec to reconcile (the deadline counts from now). False when a new generation was asked for
-	 * meanwhile, or the tenant is not a settled ACTIVE or DEGRADED one.
+	 * Hands a drifted tenant to the reconciler: DEGRADED, with the drift in its
+	 * conditions, and a new generation of the same spec to reconcile (the deadline counts
+	 * from now). False when a new generation was asked for meanwhile, or the tenant is
+	 * not a settled ACTIVE or DEGRADED one.
 	 */
 	public boolean requestRepair(String id, long generation, List<Condition> conditions) {
-		return jdbc.update("UPDATE tenants SET status = 'DEGRADED', conditions = ?::jsonb, generation = generation + 1, "
-				+ "generation_changed_at = now(), attempts = 0, next_attempt_at = now(), updated_at = now() "
-				+ "WHERE id = ? AND generation = ? AND " + SETTLED_ACTIVE, toJson(conditions), id, generation) == 1;
+		return jdbc.update(
+				"UPDATE tenants SET status = 'DEGRADED', conditions = ?::jsonb, generation = generation + 1, "
+						+ "generation_changed_at = now(), attempts = 0, next_attempt_at = now(), updated_at = now() "
+						+ "WHERE id = ? AND generation = ? AND " + SETTLED_ACTIVE,
+				toJson(conditions), id, generation) == 1;
 	}
 
 	/** Frees the tenant's port once its container is gone. */
@@ -199,8 +240,8 @@ public class TenantStore {
 	}
 
 	/**
-	 * Moves the tenant to another port (a rollout's switch to its new container, or back); false when it is not on
-	 * {@code from} any more.
+	 * Moves the tenant to another port (a rollout's switch to its new container, or
+	 * back); false when it is not on {@code from} any more.
 	 */
 	public boolean movePort(String id, int from, int to) {
 		return jdbc.update("UPDATE tenants SET port = ?, updated_at = now() WHERE id = ? AND port = ?", to, id,
@@ -211,7 +252,10 @@ public class TenantStore {
 		return jdbc.queryForList("SELECT port FROM tenants WHERE port IS NOT NULL", Integer.class);
 	}
 
-	/** Gives the tenant a port unless it has one; false when another tenant holds that port. */
+	/**
+	 * Gives the tenant a port unless it has one; false when another tenant holds that
+	 * port.
+	 */
 	public boolean assignPort(String id, int port) {
 		try {
 			return jdbc.update("UPDATE tenants SET port = ? WHERE id = ? AND port IS NULL", port, id) == 1;
@@ -224,8 +268,8 @@ public class TenantStore {
 	/** Records an order id; false when that id was recorded before. */
 	public boolean recordOrder(String orderId, String tenantId, String channel, String name, String tier) {
 		try {
-			jdbc.update("INSERT INTO orders (order_id, tenant_id, channel, name, tier) VALUES (?, ?, ?, ?, ?)",
-					orderId, tenantId, channel, name, tier);
+			jdbc.update("INSERT INTO orders (order_id, tenant_id, channel, name, tier) VALUES (?, ?, ?, ?, ?)", orderId,
+					tenantId, channel, name, tier);
 			return true;
 		}
 		catch (DuplicateKeyException seen) {

@@ -6,10 +6,12 @@ import java.util.List;
 /**
  * A tenant as the API shows it (API contract of DESIGN.md).
  *
- * @param url where customers reach it through the router ({@code https://<subdomain>.<base domain>[:port]}); null
- * when routing is off or the tenant is deleted
+ * @param url where customers reach it through the router
+ * ({@code https://<subdomain>.<base domain>[:port]}); null when routing is off or the
+ * tenant is deleted
  * @param domains its custom domains, served by the router like its own hostname
- * @param node the node its container runs on (Swarm driver), as the newest health sweep saw it; null when not known
+ * @param node the node its container runs on (Swarm driver), as the newest health sweep
+ * saw it; null when not known
  */
 public record TenantView(String id, String name, String subdomain, String tier, TenantStatus status,
 		List<Condition> conditions, String endpoint, String url, List<String> domains, Instant createdAt,

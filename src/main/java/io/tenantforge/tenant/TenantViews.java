@@ -5,7 +5,10 @@ import java.util.Map;
 
 import org.springframework.stereotype.Component;
 
-/** Tenants as the API shows them, with their public URL, custom domains and the node they run on. */
+/**
+ * Tenants as the API shows them, with their public URL, custom domains and the node they
+ * run on.
+ */
 @Component
 public class TenantViews {
 

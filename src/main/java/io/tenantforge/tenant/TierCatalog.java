@@ -6,7 +6,10 @@ import java.util.TreeMap;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
-/** The tiers an order may name, bound from {@code tenantforge.tiers} in {@code config/tiers.yaml}. */
+/**
+ * The tiers an order may name, bound from {@code tenantforge.tiers} in
+ * {@code config/tiers.yaml}.
+ */
 @ConfigurationProperties("tenantforge")
 public record TierCatalog(Map<String, Tier> tiers) {
 

@@ -41,8 +41,9 @@ import org.junit.jupiter.api.TestInstance;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * Backs up a tenant, changes its data, restores it in place, against the real PostgreSQL, Redis and Docker engine,
- * with a neighbour whose data must never change; and tries to restore backups that must be refused.
+ * Backs up a tenant, changes its data, restores it in place, against the real PostgreSQL,
+ * Redis and Docker engine, with a neighbour whose data must never change; and tries to
+ * restore backups that must be refused.
  */
 @IntegrationTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -87,7 +88,10 @@ class BackupRestoreTest {
 		fixtures.controlPlaneDatabase().update("DELETE FROM tenant_seeds WHERE tenant_id = ?", CLONE);
 	}
 
-	/** Each test starts from the same data, written as each tenant through its own connections. */
+	/**
+	 * Each test starts from the same data, written as each tenant through its own
+	 * connections.
+	 */
 	@BeforeEach
 	void seed() throws Exception {
 		fixtures.awaitStatus(ALPHA, TenantStatus.ACTIVE, Duration.ofSeconds(60));
@@ -195,7 +199,8 @@ class BackupRestoreTest {
 		assertThat(api.read(named.body()).get("detail").asText())
 			.contains("is a backup of tenant '" + BETA + "', not of '" + ALPHA + "'");
 
-		// beta's files copied into alpha's folder under a fresh id, the manifest rewritten to claim alpha
+		// beta's files copied into alpha's folder under a fresh id, the manifest
+		// rewritten to claim alpha
 		String smuggled = BackupIds.next(java.time.Instant.now());
 		Path target = folderOf(ALPHA, smuggled);
 		Files.createDirectories(target);
@@ -223,13 +228,19 @@ class BackupRestoreTest {
 			sql.execute("INSERT INTO notes (body) VALUES ('alpha, after the backup')");
 		}
 
-		HttpResponse<String> ordered = api.postOrder(anOrder().withName("Backup Gamma").withSubdomain(CLONE)
-			.with("from", Map.of("tenant", ALPHA, "backup", backup)).build());
+		HttpResponse<String> ordered = api.postOrder(anOrder().withName("Backup Gamma")
+			.withSubdomain(CLONE)
+			.with("from", Map.of("tenant", ALPHA, "backup", backup))
+			.build());
 
 		assertThat(ordered.statusCode()).as(ordered.body()).isEqualTo(202);
-		await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> "SEEDED".equals(
-				fixtures.controlPlaneDatabase().queryForList("SELECT state FROM tenant_seeds WHERE tenant_id = ?",
-						String.class, CLONE).stream().findFirst().orElse(null)));
+		await().atMost(Duration.ofSeconds(90))
+			.pollInterval(Duration.ofMillis(200))
+			.until(() -> "SEEDED".equals(fixtures.controlPlaneDatabase()
+				.queryForList("SELECT state FROM tenant_seeds WHERE tenant_id = ?", String.class, CLONE)
+				.stream()
+				.findFirst()
+				.orElse(null)));
 		fixtures.awaitStatus(CLONE, TenantStatus.ACTIVE, Duration.ofSeconds(60));
 		assertThat(snapshot(CLONE)).isEqualTo(alphaAtBackup);
 		// its own role, ACL user and container
@@ -237,12 +248,16 @@ class BackupRestoreTest {
 				"acl:tenant_bk_gamma", "container:/tenant-bk-gamma");
 		assertThat(fixtures.readSecret(CLONE, "database_password"))
 			.isNotEqualTo(fixtures.readSecret(ALPHA, "database_password"));
-		assertThat(fixtures.tenantsDatabase().queryForObject("SELECT count(*) FROM pg_class c JOIN pg_namespace n "
-				+ "ON n.oid = c.relnamespace WHERE n.nspname = 'tenant_bk_gamma' AND pg_get_userbyid(c.relowner) "
-				+ "<> 'tenant_bk_gamma'", Long.class)).as("objects of the clone not owned by its role").isZero();
+		assertThat(fixtures.tenantsDatabase()
+			.queryForObject("SELECT count(*) FROM pg_class c JOIN pg_namespace n "
+					+ "ON n.oid = c.relnamespace WHERE n.nspname = 'tenant_bk_gamma' AND pg_get_userbyid(c.relowner) "
+					+ "<> 'tenant_bk_gamma'", Long.class))
+			.as("objects of the clone not owned by its role")
+			.isZero();
 
 		Snapshot alphaBefore = snapshot(ALPHA);
-		try (Connection db = fixtures.connectAsTenant(CLONE); Statement sql = db.createStatement();
+		try (Connection db = fixtures.connectAsTenant(CLONE);
+				Statement sql = db.createStatement();
 				TenantRedis redis = fixtures.connectRedisAsTenant(CLONE)) {
 			sql.execute("INSERT INTO notes (body) VALUES ('only the clone')");
 			sql.execute("DELETE FROM customers WHERE name = 'Grace Hopper'");
@@ -256,8 +271,10 @@ class BackupRestoreTest {
 	void aCloneOfABackupThatIsNotTheSourcesIsRefused() {
 		String betaBackup = backUp(BETA);
 
-		HttpResponse<String> refused = api.postOrder(anOrder().withName("Not A Clone").withSubdomain("bk-delta")
-			.with("from", Map.of("tenant", ALPHA, "backup", betaBackup)).build());
+		HttpResponse<String> refused = api.postOrder(anOrder().withName("Not A Clone")
+			.withSubdomain("bk-delta")
+			.with("from", Map.of("tenant", ALPHA, "backup", betaBackup))
+			.build());
 
 		assertThat(refused.statusCode()).isEqualTo(400);
 		assertThat(refused.body()).contains("from.backup").contains("not a backup of tenant '" + ALPHA + "'");
@@ -283,14 +300,16 @@ class BackupRestoreTest {
 			assertThat(alphaBackups.get(1).get("id").asText()).isEqualTo(newer);
 			assertThat(folderOf(ALPHA, newer)).isDirectory();
 			assertThat(folderOf(ALPHA, older)).doesNotExist();
-			JsonNode health = api.read(api.requestAs("admin", Api.ADMIN_PASSWORD, "GET", "/actuator/health", null)
-				.body()).path("components").path("scheduledBackups");
+			JsonNode health = api
+				.read(api.requestAs("admin", Api.ADMIN_PASSWORD, "GET", "/actuator/health", null).body())
+				.path("components")
+				.path("scheduledBackups");
 			assertThat(health.path("status").asText()).isEqualTo("DOWN");
 			assertThat(health.path("details").path("failedScheduledBackups").path(BROKEN).asText())
 				.contains("has no database schema");
 			String metrics = api.requestAs("admin", Api.ADMIN_PASSWORD, "GET", "/actuator/prometheus", null).body();
-			assertThat(metrics).containsPattern("tenantforge_backup_last_success_seconds\\{tenant=\"" + ALPHA
-					+ "\"\\} [1-9]")
+			assertThat(metrics)
+				.containsPattern("tenantforge_backup_last_success_seconds\\{tenant=\"" + ALPHA + "\"\\} [1-9]")
 				.containsPattern("tenantforge_backup_last_failure_seconds\\{tenant=\"" + BROKEN + "\"\\} [1-9]");
 		}
 		finally {
@@ -298,7 +317,10 @@ class BackupRestoreTest {
 			fixtures.controlPlaneDatabase().update("DELETE FROM tenant_backup_outcomes WHERE tenant_id = ?", BROKEN);
 		}
 		assertThat(api.read(api.requestAs("admin", Api.ADMIN_PASSWORD, "GET", "/actuator/health", null).body())
-			.path("components").path("scheduledBackups").path("status").asText()).isEqualTo("UP");
+			.path("components")
+			.path("scheduledBackups")
+			.path("status")
+			.asText()).isEqualTo("UP");
 	}
 
 	@Test
@@ -312,8 +334,8 @@ class BackupRestoreTest {
 		assertThat(list.get(0).get("rows").asLong()).isGreaterThanOrEqualTo(5);
 		assertThat(api.requestAs("viewer", "viewer-password", "POST", "/api/v1/tenants/" + BETA + "/backups", null)
 			.statusCode()).isEqualTo(403);
-		assertThat(api.requestAs("viewer", "viewer-password", "POST", "/api/v1/tenants/" + BETA + "/restore",
-				request(backup))
+		assertThat(api
+			.requestAs("viewer", "viewer-password", "POST", "/api/v1/tenants/" + BETA + "/restore", request(backup))
 			.statusCode()).isEqualTo(403);
 		assertThat(api.get("/api/v1/tenants/no-such-tenant/backups").statusCode()).isEqualTo(404);
 		assertThat(api.post("/api/v1/tenants/no-such-tenant/backups", null).statusCode()).isEqualTo(404);
@@ -376,7 +398,10 @@ class BackupRestoreTest {
 		return left;
 	}
 
-	/** A tenant's data as seen through its own connections: its rows, and its keys with their values. */
+	/**
+	 * A tenant's data as seen through its own connections: its rows, and its keys with
+	 * their values.
+	 */
 	private Snapshot snapshot(String tenant) throws SQLException {
 		Map<String, List<String>> rows = new TreeMap<>();
 		try (Connection db = fixtures.connectAsTenant(tenant); Statement sql = db.createStatement()) {
@@ -403,7 +428,8 @@ class BackupRestoreTest {
 			for (String suffix : List.of("plain", "session", "added-later")) {
 				String value = commands.get("tenant:" + tenant + ":" + suffix);
 				if (value != null) {
-					keys.put(suffix, value + (commands.pttl("tenant:" + tenant + ":" + suffix) > 0 ? " (expires)" : ""));
+					keys.put(suffix,
+							value + (commands.pttl("tenant:" + tenant + ":" + suffix) > 0 ? " (expires)" : ""));
 				}
 			}
 			keys.put("cart", new TreeMap<>(commands.hgetall("tenant:" + tenant + ":cart")).toString());

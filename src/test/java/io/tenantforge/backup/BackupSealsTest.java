@@ -30,8 +30,8 @@ class BackupSealsTest {
 	void partsOpenForTheirTenantInClearAndAreSealedInTheStore() {
 		List<BackupSeals.SealedPart> sealed = seals.seal("acme", id, parts("Ada Lovelace"));
 
-		assertThat(sealed).allSatisfy(p -> assertThat(new String(p.bytes(), StandardCharsets.ISO_8859_1))
-			.doesNotContain("Ada Lovelace"));
+		assertThat(sealed).allSatisfy(
+				p -> assertThat(new String(p.bytes(), StandardCharsets.ISO_8859_1)).doesNotContain("Ada Lovelace"));
 		Map<String, byte[]> opened = seals.open(manifest("acme", sealed), "acme", files(sealed));
 		assertThat(new String(opened.get(BackupManifest.SCHEMA), StandardCharsets.UTF_8)).isEqualTo("Ada Lovelace");
 	}
@@ -53,9 +53,10 @@ class BackupSealsTest {
 		Map<String, byte[]> files = files(sealed);
 		files.get("schema.sealed")[20] ^= 1;
 		List<BackupManifest.Part> forged = sealed.stream()
-			.map(p -> p.file().equals("schema.sealed") ? new BackupManifest.Part(p.entry().name(), p.file(),
-					p.entry().plainBytes(), p.entry().sealedBytes(),
-					io.tenantforge.support.Sha256.hex(files.get("schema.sealed"))) : p.entry())
+			.map(p -> p.file().equals("schema.sealed")
+					? new BackupManifest.Part(p.entry().name(), p.file(), p.entry().plainBytes(),
+							p.entry().sealedBytes(), io.tenantforge.support.Sha256.hex(files.get("schema.sealed")))
+					: p.entry())
 			.toList();
 
 		assertThatThrownBy(() -> seals.open(manifest("acme", forged), "acme", files))
@@ -70,7 +71,8 @@ class BackupSealsTest {
 		assertThatThrownBy(() -> seals.open(manifest("globex", sealed), "acme", files(sealed)))
 			.isInstanceOf(BackupRefusedException.class)
 			.hasMessageContaining("is a backup of tenant 'globex', not of 'acme'");
-		// the manifest claims acme: the associated data (tenant id) of the seal still says globex
+		// the manifest claims acme: the associated data (tenant id) of the seal still
+		// says globex
 		assertThatThrownBy(() -> seals.open(manifest("acme", sealed), "acme", files(sealed)))
 			.isInstanceOf(BackupRefusedException.class)
 			.hasMessageContaining("does not open as tenant 'acme''s");

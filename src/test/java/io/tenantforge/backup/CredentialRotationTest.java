@@ -42,9 +42,10 @@ import org.junit.jupiter.api.TestInstance;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * Rotates a tenant's credentials while a bounded load loop works through the tenant's own connections, as a product
- * following the product-image contract would: long-lived sessions opened before, new connections with the password
- * read from the secret file at that moment, and requests to the tenant's container, which logs in to Redis anew on
+ * Rotates a tenant's credentials while a bounded load loop works through the tenant's own
+ * connections, as a product following the product-image contract would: long-lived
+ * sessions opened before, new connections with the password read from the secret file at
+ * that moment, and requests to the tenant's container, which logs in to Redis anew on
  * each. Nothing may fail; afterwards PostgreSQL and Redis refuse the old passwords.
  */
 @IntegrationTest
@@ -101,15 +102,18 @@ class CredentialRotationTest {
 		String newRedis = fixtures.readSecret(TENANT, "redis_password");
 		assertThat(newDatabase).isNotEqualTo(oldDatabase);
 		assertThat(newRedis).isNotEqualTo(oldRedis);
-		// this machine's PostgreSQL trusts 127.0.0.1 (see Host posture), so a login proves nothing here: what
+		// this machine's PostgreSQL trusts 127.0.0.1 (see Host posture), so a login
+		// proves nothing here: what
 		// PostgreSQL checks a password against under scram-sha-256 is the role's verifier
 		String verifier = fixtures.tenantsDatabase()
 			.queryForObject("SELECT rolpassword FROM pg_authid WHERE rolname = ?", String.class, role());
 		assertThat(scramMatches(verifier, newDatabase)).as("the verifier takes the new password").isTrue();
 		assertThat(scramMatches(verifier, oldDatabase)).as("the verifier takes the old password").isFalse();
-		assertThatThrownBy(() -> redisAs(oldRedis).close()).hasRootCauseInstanceOf(
-				RedisCommandExecutionException.class).rootCause().hasMessageContaining("WRONGPASS");
-		try (Connection db = fixtures.connectAsTenant(TENANT); TenantRedis redis = fixtures.connectRedisAsTenant(TENANT)) {
+		assertThatThrownBy(() -> redisAs(oldRedis).close()).hasRootCauseInstanceOf(RedisCommandExecutionException.class)
+			.rootCause()
+			.hasMessageContaining("WRONGPASS");
+		try (Connection db = fixtures.connectAsTenant(TENANT);
+				TenantRedis redis = fixtures.connectRedisAsTenant(TENANT)) {
 			assertThat(db.isValid(2)).isTrue();
 			assertThat(redis.connection().sync().ping()).isEqualTo("PONG");
 		}
@@ -117,15 +121,16 @@ class CredentialRotationTest {
 		for (String secret : List.of(oldDatabase, oldRedis, newDatabase, newRedis)) {
 			assertThat(rotated.body()).doesNotContain(secret);
 		}
-		assertThat(fixtures.redisAdmin().aclGetuser(role()).toString()).doesNotContain(
-				io.tenantforge.support.Sha256.hex(oldRedis));
+		assertThat(fixtures.redisAdmin().aclGetuser(role()).toString())
+			.doesNotContain(io.tenantforge.support.Sha256.hex(oldRedis));
 	}
 
 	@Test
 	void rotationNeedsAnOperatorAndAnExistingTenant() {
 		assertThat(api.post("/api/v1/tenants/no-such-tenant/credentials/rotate", null).statusCode()).isEqualTo(404);
-		assertThat(api.requestAs("viewer", "viewer-password", "POST", "/api/v1/tenants/" + TENANT
-				+ "/credentials/rotate", null).statusCode()).isEqualTo(403);
+		assertThat(api
+			.requestAs("viewer", "viewer-password", "POST", "/api/v1/tenants/" + TENANT + "/credentials/rotate", null)
+			.statusCode()).isEqualTo(403);
 	}
 
 	/** The load loop: what a product's connections do while the credentials change. */
@@ -178,17 +183,20 @@ class CredentialRotationTest {
 		}
 
 		/**
-		 * As the product-image contract says: the password is read from the file for each new connection, and read
-		 * again when PostgreSQL refuses it (the role's password changes a few milliseconds before the file does).
+		 * As the product-image contract says: the password is read from the file for each
+		 * new connection, and read again when PostgreSQL refuses it (the role's password
+		 * changes a few milliseconds before the file does).
 		 */
 		private void newDatabaseConnection() {
-			await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(10)).ignoreExceptionsMatching(
-					e -> e instanceof SQLException sql && "28P01".equals(sql.getSQLState())).until(() -> {
-						try (Connection fresh = DriverManager.getConnection(database.url(), role(),
-								fixtures.readSecret(TENANT, "database_password"))) {
-							return fresh.isValid(2);
-						}
-					});
+			await().atMost(Duration.ofSeconds(2))
+				.pollInterval(Duration.ofMillis(10))
+				.ignoreExceptionsMatching(e -> e instanceof SQLException sql && "28P01".equals(sql.getSQLState()))
+				.until(() -> {
+					try (Connection fresh = DriverManager.getConnection(database.url(), role(),
+							fixtures.readSecret(TENANT, "database_password"))) {
+						return fresh.isValid(2);
+					}
+				});
 		}
 
 		private void step(String what, ThrowingRunnable work) {
@@ -210,13 +218,15 @@ class CredentialRotationTest {
 	}
 
 	private int ping(String endpoint) throws Exception {
-		return http.send(HttpRequest.newBuilder(URI.create(endpoint + "/redis-ping")).timeout(Duration.ofSeconds(5))
-			.build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+		return http
+			.send(HttpRequest.newBuilder(URI.create(endpoint + "/redis-ping")).timeout(Duration.ofSeconds(5)).build(),
+					HttpResponse.BodyHandlers.ofString())
+			.statusCode();
 	}
 
 	private TenantRedis redisAs(String password) {
-		RedisClient client = RedisClient.create(RedisURI.builder().withHost("127.0.0.1").withPort(6379)
-			.withAuthentication(role(), password).build());
+		RedisClient client = RedisClient.create(
+				RedisURI.builder().withHost("127.0.0.1").withPort(6379).withAuthentication(role(), password).build());
 		try {
 			return new TenantRedis(client, client.connect());
 		}
@@ -226,7 +236,10 @@ class CredentialRotationTest {
 		}
 	}
 
-	/** Whether a SCRAM-SHA-256 verifier ({@code SCRAM-SHA-256$iter:salt$StoredKey:ServerKey}) takes the password. */
+	/**
+	 * Whether a SCRAM-SHA-256 verifier
+	 * ({@code SCRAM-SHA-256$iter:salt$StoredKey:ServerKey}) takes the password.
+	 */
 	private static boolean scramMatches(String verifier, String password) throws Exception {
 		String[] parts = verifier.split("[$:]");
 		assertThat(parts[0]).isEqualTo("SCRAM-SHA-256");
@@ -234,8 +247,9 @@ class CredentialRotationTest {
 		byte[] salt = java.util.Base64.getDecoder().decode(parts[2]);
 		byte[] storedKey = java.util.Base64.getDecoder().decode(parts[3]);
 		javax.crypto.SecretKeyFactory pbkdf2 = javax.crypto.SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256");
-		byte[] salted = pbkdf2.generateSecret(new javax.crypto.spec.PBEKeySpec(password.toCharArray(), salt,
-				iterations, 256)).getEncoded();
+		byte[] salted = pbkdf2
+			.generateSecret(new javax.crypto.spec.PBEKeySpec(password.toCharArray(), salt, iterations, 256))
+			.getEncoded();
 		javax.crypto.Mac hmac = javax.crypto.Mac.getInstance("HmacSHA256");
 		hmac.init(new javax.crypto.spec.SecretKeySpec(salted, "HmacSHA256"));
 		byte[] clientKey = hmac.doFinal("Client Key".getBytes(java.nio.charset.StandardCharsets.UTF_8));

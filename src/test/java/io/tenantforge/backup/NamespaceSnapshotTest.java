@@ -13,9 +13,9 @@ class NamespaceSnapshotTest {
 
 	@Test
 	void keysTtlsAndPayloadsSurviveEncoding() {
-		NamespaceSnapshot snapshot = new NamespaceSnapshot(List.of(
-				new NamespaceSnapshot.Entry(bytes("plain"), -1, new byte[] { 0, 1, 2, (byte) 0xff }),
-				new NamespaceSnapshot.Entry(bytes("with:ttl"), 59_000, new byte[0])));
+		NamespaceSnapshot snapshot = new NamespaceSnapshot(
+				List.of(new NamespaceSnapshot.Entry(bytes("plain"), -1, new byte[] { 0, 1, 2, (byte) 0xff }),
+						new NamespaceSnapshot.Entry(bytes("with:ttl"), 59_000, new byte[0])));
 
 		assertThat(NamespaceSnapshot.decode(snapshot.encode())).isEqualTo(snapshot);
 	}

@@ -17,8 +17,9 @@ class AclRulesTest {
 		List<String> rules = TenantCacheProvisioner.aclRules(new TenantNames("acme"), "s3cret");
 
 		assertThat(rules.subList(0, 2)).containsExactly("reset", "on");
-		assertThat(rules).contains("~tenant:acme:*", "&tenant:acme:*", "-@dangerous", "-@admin", "-@scripting",
-				"-keys", "-scan", "-select", "-flushall", "-flushdb", "-config", "-acl")
+		assertThat(rules)
+			.contains("~tenant:acme:*", "&tenant:acme:*", "-@dangerous", "-@admin", "-@scripting", "-keys", "-scan",
+					"-select", "-flushall", "-flushdb", "-config", "-acl")
 			.contains("#" + TenantCacheProvisioner.sha256Hex("s3cret"))
 			.noneMatch(rule -> rule.contains("s3cret"));
 	}

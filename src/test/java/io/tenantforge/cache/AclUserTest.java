@@ -9,7 +9,10 @@ import io.tenantforge.tenant.TenantNames;
 import org.junit.jupiter.api.Test;
 import io.tenantforge.support.UnitTest;
 
-/** Parsing {@code ACL LIST} lines and telling a tenant user's drift, on lines as Redis 7.0 prints them. */
+/**
+ * Parsing {@code ACL LIST} lines and telling a tenant user's drift, on lines as Redis 7.0
+ * prints them.
+ */
 @UnitTest
 class AclUserTest {
 

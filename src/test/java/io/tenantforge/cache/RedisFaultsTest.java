@@ -17,7 +17,10 @@ import org.springframework.dao.InvalidDataAccessApiUsageException;
 import org.springframework.dao.QueryTimeoutException;
 import org.springframework.data.redis.RedisConnectionFailureException;
 
-/** The cache family's one classification of Redis failures, for Lettuce's and Spring Data Redis's calls alike. */
+/**
+ * The cache family's one classification of Redis failures, for Lettuce's and Spring Data
+ * Redis's calls alike.
+ */
 @UnitTest
 class RedisFaultsTest {
 
@@ -39,7 +42,8 @@ class RedisFaultsTest {
 
 		assertThat(refused).isInstanceOf(StepFailedException.class)
 			.hasMessage("Redis refused: ERR Error in ACL SETUSER");
-		assertThat(misuse).isInstanceOf(StepFailedException.class).hasMessage("Redis metadata of acme failed: WRONGTYPE");
+		assertThat(misuse).isInstanceOf(StepFailedException.class)
+			.hasMessage("Redis metadata of acme failed: WRONGTYPE");
 		assertThat(RedisFaults.classify(new RedisConnectionException("refused"), "Redis unreachable", "Redis refused"))
 			.isInstanceOf(RetryableException.class)
 			.hasMessage("Redis unreachable: refused");

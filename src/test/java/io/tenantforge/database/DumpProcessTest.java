@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The pg_dump run's timeout fires while the program hangs, even after it wrote more than a pipe holds, and the
- * hanging program is destroyed. A shell script in pg_dump's place is the hanging program: a real pg_dump cannot be
- * made to hang on purpose.
+ * The pg_dump run's timeout fires while the program hangs, even after it wrote more than
+ * a pipe holds, and the hanging program is destroyed. A shell script in pg_dump's place
+ * is the hanging program: a real pg_dump cannot be made to hang on purpose.
  */
 @UnitTest
 class DumpProcessTest {
@@ -32,7 +32,8 @@ class DumpProcessTest {
 	void aDumpThatHangsAfterFillingThePipeTimesOutAndIsDestroyed() throws Exception {
 		Path pid = dir.resolve("pid");
 		// 1 MB of messages (a pipe holds 64 KB), then hang as the same process
-		Path hanging = script("hanging", "echo $$ > " + pid + "\nhead -c 1048576 /dev/zero | tr '\\0' x >&2\nexec sleep 600\n");
+		Path hanging = script("hanging",
+				"echo $$ > " + pid + "\nhead -c 1048576 /dev/zero | tr '\\0' x >&2\nexec sleep 600\n");
 		long started = System.nanoTime();
 
 		assertThatThrownBy(() -> DumpProcess.run("pg_dump of tenant_acme", List.of(hanging.toString()), Map.of(),

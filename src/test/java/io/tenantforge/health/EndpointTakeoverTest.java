@@ -31,10 +31,11 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * Tenants share the host's network, so one tenant can listen on another's port while that one is down (issue 13,
- * item 2). The readiness probe and the sweep's probe must not take such an answer for the tenant's own: tenant
- * {@code holder} serves a {@code /health} that answers 200 on {@code victim}'s port while {@code victim} is suspended,
- * then {@code victim} is resumed.
+ * Tenants share the host's network, so one tenant can listen on another's port while that
+ * one is down (issue 13, item 2). The readiness probe and the sweep's probe must not take
+ * such an answer for the tenant's own: tenant {@code holder} serves a {@code /health}
+ * that answers 200 on {@code victim}'s port while {@code victim} is suspended, then
+ * {@code victim} is resumed.
  */
 @IntegrationTest
 class EndpointTakeoverTest {
@@ -114,19 +115,25 @@ class EndpointTakeoverTest {
 		return URI.create(api.tenant(slug).get("endpoint").asText()).getPort();
 	}
 
-	/** Inside {@code slug}'s container: a busybox httpd on {@code port} whose /health answers 200 "ok". */
+	/**
+	 * Inside {@code slug}'s container: a busybox httpd on {@code port} whose /health
+	 * answers 200 "ok".
+	 */
 	private void serveFakeHealth(String slug, int port) throws InterruptedException {
 		ExecCreateCmdResponse exec = docker.execCreateCmd("tenant-" + slug)
-			.withCmd("/bin/busybox", "sh", "-c", "/bin/busybox mkdir -p /tmp/fake && printf ok > /tmp/fake/health"
-					+ " && /bin/busybox httpd -p 127.0.0.1:" + port + " -h /tmp/fake")
+			.withCmd("/bin/busybox", "sh", "-c",
+					"/bin/busybox mkdir -p /tmp/fake && printf ok > /tmp/fake/health"
+							+ " && /bin/busybox httpd -p 127.0.0.1:" + port + " -h /tmp/fake")
 			.exec();
 		docker.execStartCmd(exec.getId()).exec(new ExecStartResultCallback()).awaitCompletion(10, TimeUnit.SECONDS);
 	}
 
 	private Tenant awaitObserved(String slug) {
-		await().atMost(RECONCILE).pollInterval(Duration.ofMillis(100)).until(() -> store.find(slug)
-			.filter(t -> t.generation() == t.observedGeneration() && t.status() != TenantStatus.SUSPENDED)
-			.isPresent());
+		await().atMost(RECONCILE)
+			.pollInterval(Duration.ofMillis(100))
+			.until(() -> store.find(slug)
+				.filter(t -> t.generation() == t.observedGeneration() && t.status() != TenantStatus.SUSPENDED)
+				.isPresent());
 		return store.find(slug).orElseThrow();
 	}
 
@@ -141,9 +148,11 @@ class EndpointTakeoverTest {
 
 	private static boolean answers200(int port) {
 		try {
-			return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
-				.timeout(Duration.ofMillis(500))
-				.build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+			return HTTP
+				.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
+					.timeout(Duration.ofMillis(500))
+					.build(), HttpResponse.BodyHandlers.discarding())
+				.statusCode() == 200;
 		}
 		catch (java.io.IOException e) {
 			return false;

@@ -34,8 +34,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.util.unit.DataSize;
 
 /**
- * The sweep's decisions from one observation of the fleet, without I/O: healthy, degraded (and what repairs it),
- * left alone, and orphans.
+ * The sweep's decisions from one observation of the fleet, without I/O: healthy, degraded
+ * (and what repairs it), left alone, and orphans.
  */
 @UnitTest
 class FleetClassifierTest {
@@ -128,8 +128,7 @@ class FleetClassifierTest {
 		FleetAssessment assessment = FleetClassifier.assess(fleet.observation(), TIERS);
 
 		assertThat(assessment.verdicts()).extracting(Verdict::tenantId).containsExactly("acme");
-		assertThat(assessment.orphans()).containsExactly(
-				new Orphan(ResourceLedger.CONTAINER, "tenant-gone", "gone"),
+		assertThat(assessment.orphans()).containsExactly(new Orphan(ResourceLedger.CONTAINER, "tenant-gone", "gone"),
 				new Orphan(ResourceLedger.DATABASE_ROLE, "tenant_gone", "gone"),
 				new Orphan(ResourceLedger.DATABASE_SCHEMA, "tenant_gone", "gone"),
 				new Orphan(ResourceLedger.REDIS_USER, "tenant_gone", null));
@@ -148,13 +147,15 @@ class FleetClassifierTest {
 		return tenant(id, TenantStatus.ACTIVE, DesiredState.ACTIVE, 1, 1);
 	}
 
-	private static Tenant tenant(String id, TenantStatus status, DesiredState desired, long generation,
-			long observed) {
+	private static Tenant tenant(String id, TenantStatus status, DesiredState desired, long generation, long observed) {
 		return new Tenant(id, id, "basic", desired, status, generation, observed, 21001, List.of(), null, 0,
 				Instant.now(), Instant.now(), Instant.now(), Instant.now());
 	}
 
-	/** A fleet as one sweep sees it, every part of each added tenant as the reconciler left it. */
+	/**
+	 * A fleet as one sweep sees it, every part of each added tenant as the reconciler
+	 * left it.
+	 */
 	private static final class Fleet {
 
 		final List<Tenant> tenants = new ArrayList<>();

@@ -40,19 +40,23 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * The fleet health sweep against the real services: drift made by hand is reported by one sweep and repaired by the
- * reconciler; planted orphans are reported, and removed only when enabled and only when the ownership record has
- * them; a container whose health keeps failing is restarted no more often than the budget allows.
+ * The fleet health sweep against the real services: drift made by hand is reported by one
+ * sweep and repaired by the reconciler; planted orphans are reported, and removed only
+ * when enabled and only when the ownership record has them; a container whose health
+ * keeps failing is restarted no more often than the budget allows.
  */
 @IntegrationTest
 class FleetSweepTest {
 
 	private static final Duration RECONCILE = Duration.ofSeconds(60);
 
-	private static final String[] SLUGS = { "drift-a", "drift-b", "flaky", "orphan-host", "ghost-owned",
-			"ghost-kept", "wrong-key", "lost-box" };
+	private static final String[] SLUGS = { "drift-a", "drift-b", "flaky", "orphan-host", "ghost-owned", "ghost-kept",
+			"wrong-key", "lost-box" };
 
-	/** A key other than the test profile's: what a second control plane on the same database might seal with. */
+	/**
+	 * A key other than the test profile's: what a second control plane on the same
+	 * database might seal with.
+	 */
 	private static final String OTHER_KEY = java.util.Base64.getEncoder()
 		.encodeToString("another-key-of-thirty-two-bytes!".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
 
@@ -92,8 +96,8 @@ class FleetSweepTest {
 
 		docker.removeContainerCmd("tenant-drift-a").withForce(true).exec();
 		fixtures.redisAdmin().aclSetuser("tenant_drift_a", io.lettuce.core.AclSetuserArgs.Builder.keyPattern("*"));
-		fixtures.tenantsDatabase().execute("REVOKE CONNECT ON DATABASE " + database.databaseName()
-				+ " FROM tenant_drift_a");
+		fixtures.tenantsDatabase()
+			.execute("REVOKE CONNECT ON DATABASE " + database.databaseName() + " FROM tenant_drift_a");
 
 		JsonNode report = sweepNow();
 		JsonNode degraded = degraded(report, "drift-a").orElseThrow();
@@ -108,8 +112,9 @@ class FleetSweepTest {
 		assertThat(docker.inspectContainerCmd("tenant-drift-a").exec().getState().getRunning()).isTrue();
 		assertThat(fixtures.redisAdmin().aclGetuser("tenant_drift_a")).contains("~tenant:drift-a:*")
 			.doesNotContain("~*");
-		assertThat(fixtures.tenantsDatabase().queryForObject(
-				"SELECT has_database_privilege('tenant_drift_a', current_database(), 'CONNECT')", Boolean.class))
+		assertThat(fixtures.tenantsDatabase()
+			.queryForObject("SELECT has_database_privilege('tenant_drift_a', current_database(), 'CONNECT')",
+					Boolean.class))
 			.isTrue();
 		JsonNode after = sweepNow();
 		assertThat(degraded(after, "drift-a")).isEmpty();
@@ -153,8 +158,9 @@ class FleetSweepTest {
 	@Test
 	void aSecretThatWillNotDecryptDegradesOnlyItsOwnTenantAndTheSweepGoesOnForEveryOther() {
 		provision("wrong-key", "lost-box");
-		SecretCipher elsewhere = new SecretCipher(new SecurityProperties("pw", List.of(), OTHER_KEY,
-				java.nio.file.Path.of("target/no-such.key"), java.nio.file.Path.of("target"), null, 0, 0),
+		SecretCipher elsewhere = new SecretCipher(
+				new SecurityProperties("pw", List.of(), OTHER_KEY, java.nio.file.Path.of("target/no-such.key"),
+						java.nio.file.Path.of("target"), null, 0, 0),
 				new org.springframework.mock.env.MockEnvironment());
 		assertThat(fixtures.controlPlaneDatabase()
 			.update("UPDATE tenant_secrets SET ciphertext = ? WHERE tenant_id = 'wrong-key' AND name = ?",
@@ -285,7 +291,10 @@ class FleetSweepTest {
 		return StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).toList();
 	}
 
-	/** A container, a role with a schema, and an ACL user, all looking like tenantforge's, of no live tenant. */
+	/**
+	 * A container, a role with a schema, and an ACL user, all looking like tenantforge's,
+	 * of no live tenant.
+	 */
 	private void plantOrphans(String slug) {
 		TenantNames names = new TenantNames(slug);
 		String name = names.databaseRole();
@@ -295,7 +304,8 @@ class FleetSweepTest {
 					TenantContainerProvisioner.LABEL_TENANT, slug))
 			.exec();
 		fixtures.tenantsDatabase().execute("CREATE ROLE " + name + " NOLOGIN");
-		fixtures.tenantsDatabase().execute("COMMENT ON ROLE " + name + " IS 'managed-by=tenantforge tenant=" + slug + "'");
+		fixtures.tenantsDatabase()
+			.execute("COMMENT ON ROLE " + name + " IS 'managed-by=tenantforge tenant=" + slug + "'");
 		fixtures.tenantsDatabase().execute("CREATE SCHEMA " + name + " AUTHORIZATION " + name);
 		fixtures.tenantsDatabase()
 			.execute("COMMENT ON SCHEMA " + name + " IS 'managed-by=tenantforge tenant=" + slug + "'");
@@ -326,7 +336,10 @@ class FleetSweepTest {
 		return left;
 	}
 
-	/** Deletes the file the smoke image serves as /health: it answers 404 until the container restarts. */
+	/**
+	 * Deletes the file the smoke image serves as /health: it answers 404 until the
+	 * container restarts.
+	 */
 	private void breakHealth(String slug) throws InterruptedException {
 		ExecCreateCmdResponse exec = docker.execCreateCmd("tenant-" + slug)
 			.withCmd("/bin/busybox", "rm", "-f", "/tmp/www/health")
@@ -340,9 +353,11 @@ class FleetSweepTest {
 
 	private static boolean healthy(int port) {
 		try {
-			return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
-				.timeout(Duration.ofMillis(500))
-				.build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+			return HTTP
+				.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
+					.timeout(Duration.ofMillis(500))
+					.build(), HttpResponse.BodyHandlers.discarding())
+				.statusCode() == 200;
 		}
 		catch (java.io.IOException e) {
 			return false;

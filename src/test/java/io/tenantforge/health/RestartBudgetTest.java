@@ -10,7 +10,10 @@ import io.tenantforge.support.UnitTest;
 
 import org.junit.jupiter.api.Test;
 
-/** When the sweep may restart a sick container: the budget within the window and the cool-down (no database). */
+/**
+ * When the sweep may restart a sick container: the budget within the window and the
+ * cool-down (no database).
+ */
 @UnitTest
 class RestartBudgetTest {
 

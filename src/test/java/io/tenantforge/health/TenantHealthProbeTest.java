@@ -15,8 +15,9 @@ class TenantHealthProbeTest {
 
 	@Test
 	void anAnswerWithTheTenantsProofForThisNonceIsTheTenants() {
-		assertThat(TenantHealthProbe.identityProblem("acme", 21001, TOKEN, NONCE, answer("acme", NONCE,
-				TenantHealthProbe.proof(TOKEN, NONCE)))).isEmpty();
+		assertThat(TenantHealthProbe.identityProblem("acme", 21001, TOKEN, NONCE,
+				answer("acme", NONCE, TenantHealthProbe.proof(TOKEN, NONCE))))
+			.isEmpty();
 	}
 
 	@Test

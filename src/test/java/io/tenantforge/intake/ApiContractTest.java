@@ -27,10 +27,11 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * The API's contract (api/openapi.yaml) is what the control plane serves and what it is built from: the document
- * it serves is the checked-in file the client is generated from, every operation is served and nothing else, and
- * every operation says what it answers. That real traffic conforms is checked on every exchange of every API test
- * (see {@link io.tenantforge.support.ContractValidator}).
+ * The API's contract (api/openapi.yaml) is what the control plane serves and what it is
+ * built from: the document it serves is the checked-in file the client is generated from,
+ * every operation is served and nothing else, and every operation says what it answers.
+ * That real traffic conforms is checked on every exchange of every API test (see
+ * {@link io.tenantforge.support.ContractValidator}).
  */
 @IntegrationTest
 class ApiContractTest {
@@ -51,12 +52,12 @@ class ApiContractTest {
 		HttpResponse<String> json = asViewer("/api/v1/openapi.json");
 
 		assertThat(yaml.statusCode()).isEqualTo(200);
-		assertThat(yaml.headers().firstValue("Content-Type")).hasValueSatisfying(
-				type -> assertThat(type).startsWith("application/yaml"));
+		assertThat(yaml.headers().firstValue("Content-Type"))
+			.hasValueSatisfying(type -> assertThat(type).startsWith("application/yaml"));
 		assertThat(yaml.body()).isEqualTo(checkedIn);
 		assertThat(json.statusCode()).isEqualTo(200);
-		assertThat(json.headers().firstValue("Content-Type")).hasValueSatisfying(
-				type -> assertThat(type).startsWith("application/json"));
+		assertThat(json.headers().firstValue("Content-Type"))
+			.hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
 		assertThat(api.read(json.body())).isEqualTo(new YAMLMapper().readTree(checkedIn));
 	}
 
@@ -65,7 +66,8 @@ class ApiContractTest {
 		JsonNode contract = contract();
 		String base = contract.path("servers").path(0).path("url").asText();
 		Set<String> documented = new HashSet<>();
-		operations(contract).forEach(op -> documented.add(op.method().toUpperCase(Locale.ROOT) + " " + base + op.path()));
+		operations(contract)
+			.forEach(op -> documented.add(op.method().toUpperCase(Locale.ROOT) + " " + base + op.path()));
 
 		Set<String> served = new HashSet<>();
 		for (RestRegistry.RestService service : camel.getRestRegistry().listAllRestServices()) {
@@ -131,14 +133,15 @@ class ApiContractTest {
 				anOrder().withSubdomain("plain-text").build());
 		HttpResponse<String> latin1 = api.sendAs("POST", "/api/v1/tenants", "application/json; charset=ISO-8859-1",
 				anOrder().withSubdomain("latin-one").build());
-		HttpResponse<String> tier = api.sendAs("PATCH", "/api/v1/tenants/nobody-here", "application/x-www-form-urlencoded",
-				"tier=pro");
-		HttpResponse<String> none = api.sendAs("POST", "/api/v1/tenants", null, anOrder().withSubdomain("no-type").build());
+		HttpResponse<String> tier = api.sendAs("PATCH", "/api/v1/tenants/nobody-here",
+				"application/x-www-form-urlencoded", "tier=pro");
+		HttpResponse<String> none = api.sendAs("POST", "/api/v1/tenants", null,
+				anOrder().withSubdomain("no-type").build());
 
 		for (HttpResponse<String> response : List.of(order, latin1, tier, none)) {
 			assertThat(response.statusCode()).as(response.body()).isEqualTo(415);
-			assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-					type -> assertThat(type).startsWith("application/problem+json"));
+			assertThat(response.headers().firstValue("Content-Type"))
+				.hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
 		}
 		assertThat(api.get("/api/v1/tenants/plain-text").statusCode()).isEqualTo(404);
 	}

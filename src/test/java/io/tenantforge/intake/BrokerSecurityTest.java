@@ -31,9 +31,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * The order broker refuses whoever does not log in, on every protocol, and gives each user only what its role
- * allows: the hole where any local process (a tenant included) could order tenants, take orders away or read the
- * dead-letter queue.
+ * The order broker refuses whoever does not log in, on every protocol, and gives each
+ * user only what its role allows: the hole where any local process (a tenant included)
+ * could order tenants, take orders away or read the dead-letter queue.
  */
 @IntegrationTest
 class BrokerSecurityTest {
@@ -78,7 +78,8 @@ class BrokerSecurityTest {
 	@Test
 	void aWrongPasswordIsRefusedAndTheRightOneLogsIn() throws JMSException {
 		assertThat(Stomp.exchange(PORT, Stomp.connect(OutsideBroker.PRODUCER, "not-the-password"))).startsWith("ERROR");
-		assertThatThrownBy(() -> start(new ActiveMQConnectionFactory(OutsideBroker.URL, OutsideBroker.PRODUCER, "nope")))
+		assertThatThrownBy(
+				() -> start(new ActiveMQConnectionFactory(OutsideBroker.URL, OutsideBroker.PRODUCER, "nope")))
 			.isInstanceOf(JMSSecurityException.class);
 		assertThatThrownBy(() -> start(new JmsConnectionFactory(OutsideBroker.PRODUCER, "nope", AMQP)))
 			.isInstanceOf(JMSSecurityException.class);
@@ -140,8 +141,8 @@ class BrokerSecurityTest {
 		String frames = Stomp.connect(null, null) + Stomp.send(ORDERS, intruderOrder());
 
 		String answer = fixtures.exec("tenant-brokerprobe", "/bin/busybox", "sh", "-c",
-				"printf '%b' \"$0\" | /bin/busybox nc -w 3 127.0.0.1 " + PORT, frames.replace("\0", "\\000")
-					.replace("\n", "\\n"));
+				"printf '%b' \"$0\" | /bin/busybox nc -w 3 127.0.0.1 " + PORT,
+				frames.replace("\0", "\\000").replace("\n", "\\n"));
 
 		assertThat(answer).contains("ERROR").doesNotContain("CONNECTED");
 		await().during(Duration.ofSeconds(3))
@@ -153,7 +154,8 @@ class BrokerSecurityTest {
 	void aProducerOverItsOrderBudgetIsDeadLetteredWithTheReasonAndNothingIsLost() {
 		List<String> sent = new ArrayList<>();
 		for (int i = 0; i < 5; i++) {
-			// an unknown tier: each order that gets past the budget is rejected without provisioning anything
+			// an unknown tier: each order that gets past the budget is rejected without
+			// provisioning anything
 			String order = anOrder().withSubdomain("budget-" + i).withTier("platinum").build();
 			OutsideBroker.send(OutsideBroker.URL, OutsideBroker.THROTTLED, OutsideBroker.THROTTLED_PASSWORD, ORDERS,
 					order);

@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * A client generated from the API's contract (openapi-generator, Java, {@code native}; see the pom) works against
- * the control plane as an outside tool would use it.
+ * A client generated from the API's contract (openapi-generator, Java, {@code native};
+ * see the pom) works against the control plane as an outside tool would use it.
  */
 @IntegrationTest
 class ContractClientTest {
@@ -50,7 +50,8 @@ class ContractClientTest {
 	void aGeneratedClientOrdersATenantAndSeesItActiveThenDeletesIt() throws ApiException {
 		ApiClient client = new ApiClient();
 		client.updateBaseUri(api.baseUrl() + "/api/v1");
-		String credentials = Base64.getEncoder().encodeToString("operator:operator-password".getBytes(StandardCharsets.UTF_8));
+		String credentials = Base64.getEncoder()
+			.encodeToString("operator:operator-password".getBytes(StandardCharsets.UTF_8));
 		client.setRequestInterceptor(request -> request.header("Authorization", "Basic " + credentials));
 		TenantsApi tenants = new TenantsApi(client);
 		LifecycleApi lifecycle = new LifecycleApi(client);

@@ -23,7 +23,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
-/** One order delivered many times over all three channels is one tenant, provisioned once. */
+/**
+ * One order delivered many times over all three channels is one tenant, provisioned once.
+ */
 @IntegrationTest
 class CrossChannelIdempotencyTest {
 
@@ -63,7 +65,8 @@ class CrossChannelIdempotencyTest {
 		}
 		OutsideBroker.send("tenant.orders", order);
 		OutsideBroker.send("tenant.orders", order);
-		Files.move(Files.writeString(inbox.resolveSibling("vandelay.json.staged"), order), inbox.resolve("vandelay.json"));
+		Files.move(Files.writeString(inbox.resolveSibling("vandelay.json.staged"), order),
+				inbox.resolve("vandelay.json"));
 
 		fixtures.awaitStatus("vandelay", TenantStatus.ACTIVE, Duration.ofSeconds(60));
 		await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(done));

@@ -24,8 +24,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * PostgreSQL goes away while orders arrive by queue and folder: they are retried with backoff, nothing is lost, and
- * all become ACTIVE once it is back. Stops and starts the machine's real server.
+ * PostgreSQL goes away while orders arrive by queue and folder: they are retried with
+ * backoff, nothing is lost, and all become ACTIVE once it is back. Stops and starts the
+ * machine's real server.
  */
 @IntegrationTest
 @Outage
@@ -81,8 +82,9 @@ class DatabaseOutageTest {
 		return camel.getInflightRepository()
 			.browse("intake-queue-order")
 			.stream()
-			.filter(inflight -> inflight.getExchange().getIn().getHeader(Exchange.REDELIVERY_COUNTER, 0,
-					Integer.class) > 0)
+			.filter(inflight -> inflight.getExchange()
+				.getIn()
+				.getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class) > 0)
 			.count();
 	}
 

@@ -67,11 +67,9 @@ class FileIntakeTest {
 	@Test
 	void rejectedFilesEndInErrorWithAReasonAndProvisionNothing() throws IOException {
 		Set<String> before = fixtures.footprint();
-		Map<String, byte[]> files = Map.of(
-				"malformed.json", bytes("{\"name\": \"Hooli\", \"subdomain\": "),
+		Map<String, byte[]> files = Map.of("malformed.json", bytes("{\"name\": \"Hooli\", \"subdomain\": "),
 				"unknown-tier.json", bytes(anOrder().withSubdomain("hooli").withTier("platinum").build()),
-				"hostile.json", bytes(anOrder().withSubdomain("hooli$(reboot)").build()),
-				"empty.json", new byte[0],
+				"hostile.json", bytes(anOrder().withSubdomain("hooli$(reboot)").build()), "empty.json", new byte[0],
 				"binary.yaml", new byte[] { 0, (byte) 0xff, (byte) 0xfe, 7, 0, 42, (byte) 0x80 });
 
 		for (Map.Entry<String, byte[]> file : files.entrySet()) {

@@ -22,9 +22,9 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.util.FileSystemUtils;
 
 /**
- * What a hostile file in the inbox can no longer do: a 1 GiB file killed the drop folder (read whole before the size
- * check), a link to a secret leaked it into the reason file and the log, and the inbox was read even while anyone
- * could write into it.
+ * What a hostile file in the inbox can no longer do: a 1 GiB file killed the drop folder
+ * (read whole before the size check), a link to a secret leaked it into the reason file
+ * and the log, and the inbox was read even while anyone could write into it.
  */
 @IntegrationTest
 class InboxGuardTest {
@@ -65,8 +65,9 @@ class InboxGuardTest {
 		}
 		drop("next.json", anOrder().withSubdomain("inbox-next").withTier("platinum").build());
 
-		await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(error.resolve("next.json.error.txt"))
-				&& Files.exists(error.resolve("huge.json.error.txt")));
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> Files.exists(error.resolve("next.json.error.txt"))
+					&& Files.exists(error.resolve("huge.json.error.txt")));
 		assertThat(Files.readString(error.resolve("huge.json.error.txt"))).contains("1073741824 bytes", "not read");
 		assertThat(Files.readString(error.resolve("next.json.error.txt"))).contains("platinum");
 		assertThat(error.resolve("huge.json")).exists();
@@ -77,12 +78,14 @@ class InboxGuardTest {
 	void linksToSecretsAreRefusedUnreadAndNoReasonOrLogLineQuotesThem() throws IOException {
 		Files.createSymbolicLink(folder.resolve("symlink.json"), secret.toAbsolutePath());
 		Files.createLink(folder.resolve("hardlink.json"), secret);
-		// a regular file that is not an order: the parser says where it failed, never what it read
+		// a regular file that is not an order: the parser says where it failed, never
+		// what it read
 		drop("garbage.json", CANARY);
 
-		await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(error.resolve("symlink.json.error.txt"))
-				&& Files.exists(error.resolve("hardlink.json.error.txt"))
-				&& Files.exists(error.resolve("garbage.json.error.txt")));
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> Files.exists(error.resolve("symlink.json.error.txt"))
+					&& Files.exists(error.resolve("hardlink.json.error.txt"))
+					&& Files.exists(error.resolve("garbage.json.error.txt")));
 		assertThat(Files.readString(error.resolve("symlink.json.error.txt"))).contains("symbolic link");
 		assertThat(Files.readString(error.resolve("hardlink.json.error.txt"))).contains("hard links");
 		assertThat(Files.readString(error.resolve("garbage.json.error.txt"))).contains("not valid JSON", "line 1");
@@ -94,7 +97,8 @@ class InboxGuardTest {
 		assertThat(Files.getPosixFilePermissions(error)).doesNotContain(PosixFilePermission.OTHERS_READ,
 				PosixFilePermission.OTHERS_EXECUTE);
 		assertThat(Files.readString(Path.of("target/test-app.log"))).doesNotContain(CANARY.substring(0, 15));
-		assertThat(Files.readString(secret)).contains(CANARY); // the link was moved, not its target
+		assertThat(Files.readString(secret)).contains(CANARY); // the link was moved, not
+																// its target
 	}
 
 	@Test

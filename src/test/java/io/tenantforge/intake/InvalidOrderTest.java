@@ -20,8 +20,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * Hostile and malformed orders over REST: each gets 400 problem+json naming the field, and leaves no role, schema,
- * ACL user, container or tenant record behind.
+ * Hostile and malformed orders over REST: each gets 400 problem+json naming the field,
+ * and leaves no role, schema, ACL user, container or tenant record behind.
  */
 @IntegrationTest
 class InvalidOrderTest {
@@ -33,8 +33,7 @@ class InvalidOrderTest {
 	TenantFixtures fixtures;
 
 	static Stream<Arguments> invalidOrders() {
-		return Stream.of(
-				Arguments.of("uppercase subdomain", anOrder().withSubdomain("Acme").build(), "subdomain"),
+		return Stream.of(Arguments.of("uppercase subdomain", anOrder().withSubdomain("Acme").build(), "subdomain"),
 				Arguments.of("all uppercase", anOrder().withSubdomain("ACME").build(), "subdomain"),
 				Arguments.of("leading space", anOrder().withSubdomain(" acme").build(), "subdomain"),
 				Arguments.of("trailing space", anOrder().withSubdomain("acme ").build(), "subdomain"),
@@ -79,15 +78,14 @@ class InvalidOrderTest {
 
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("invalidOrders")
-	void invalidOrderIsRejectedWithTheFieldNamedAndLeavesNothingBehind(String description, String body,
-			String field) {
+	void invalidOrderIsRejectedWithTheFieldNamedAndLeavesNothingBehind(String description, String body, String field) {
 		Set<String> before = fixtures.footprint();
 
 		HttpResponse<String> response = api.postOrderBytes(body.getBytes(StandardCharsets.UTF_8));
 
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
-		assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-				type -> assertThat(type).startsWith("application/problem+json"));
+		assertThat(response.headers().firstValue("Content-Type"))
+			.hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
 		JsonNode problem = api.read(response.body());
 		assertThat(problem.path("status").asInt()).isEqualTo(400);
 		assertThat(problem.path("errors").findValuesAsText("field")).contains(field);

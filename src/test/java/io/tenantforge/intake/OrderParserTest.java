@@ -18,14 +18,14 @@ import io.tenantforge.support.UnitTest;
 @UnitTest
 class OrderParserTest {
 
-	private final OrderParser parser = new OrderParser(new TierCatalog(Map.of("basic", new Tier(0.5,
-			DataSize.ofMegabytes(64), 0.1, DataSize.ofMegabytes(32), 64, 5, Duration.ofSeconds(15),
-			Duration.ofSeconds(20), null))));
+	private final OrderParser parser = new OrderParser(
+			new TierCatalog(Map.of("basic", new Tier(0.5, DataSize.ofMegabytes(64), 0.1, DataSize.ofMegabytes(32), 64,
+					5, Duration.ofSeconds(15), Duration.ofSeconds(20), null))));
 
 	@Test
 	void readsAJsonOrder() {
-		TenantOrder order = parser.parseJson(bytes("{\"name\":\"Acme Corp\",\"subdomain\":\"acme\",\"tier\":\"basic\","
-				+ "\"orderId\":\"ord-7\"}"));
+		TenantOrder order = parser.parseJson(
+				bytes("{\"name\":\"Acme Corp\",\"subdomain\":\"acme\",\"tier\":\"basic\"," + "\"orderId\":\"ord-7\"}"));
 
 		assertThat(order).isEqualTo(new TenantOrder("Acme Corp", "acme", "basic", "ord-7"));
 	}
@@ -47,8 +47,8 @@ class OrderParserTest {
 
 	@Test
 	void refusesDuplicateKeysRatherThanPickingOne() {
-		assertThatThrownBy(() -> parser.parseJson(bytes("{\"name\":\"A\",\"subdomain\":\"acme\",\"subdomain\":\"admin\","
-				+ "\"tier\":\"basic\"}")))
+		assertThatThrownBy(() -> parser.parseJson(
+				bytes("{\"name\":\"A\",\"subdomain\":\"acme\",\"subdomain\":\"admin\"," + "\"tier\":\"basic\"}")))
 			.isInstanceOf(InvalidOrderException.class)
 			.hasMessageContaining("body");
 	}

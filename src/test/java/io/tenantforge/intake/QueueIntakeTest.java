@@ -20,7 +20,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
-/** Orders dropped on the JMS queue tenant.orders by a program outside the control plane. */
+/**
+ * Orders dropped on the JMS queue tenant.orders by a program outside the control plane.
+ */
 @IntegrationTest
 class QueueIntakeTest {
 

@@ -16,7 +16,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
-/** The REST contract around orders: idempotency, conflicts, lookups and authentication. */
+/**
+ * The REST contract around orders: idempotency, conflicts, lookups and authentication.
+ */
 @IntegrationTest
 class TenantApiTest {
 
@@ -43,16 +45,16 @@ class TenantApiTest {
 
 		HttpResponse<String> first = api.postOrder(order);
 		HttpResponse<String> again = api.postOrder(order);
-		HttpResponse<String> otherTier = api.postOrder(anOrder().withName("Initech").withSubdomain("initech")
-			.withTier("pro").build());
+		HttpResponse<String> otherTier = api
+			.postOrder(anOrder().withName("Initech").withSubdomain("initech").withTier("pro").build());
 
 		assertThat(first.statusCode()).isEqualTo(202);
 		assertThat(again.statusCode()).isEqualTo(200);
 		assertThat(api.read(again.body()).path("id").asText()).isEqualTo("initech");
 		assertThat(api.read(again.body()).path("createdAt")).isEqualTo(api.read(first.body()).path("createdAt"));
 		assertThat(otherTier.statusCode()).isEqualTo(409);
-		assertThat(otherTier.headers().firstValue("Content-Type")).hasValueSatisfying(
-				type -> assertThat(type).startsWith("application/problem+json"));
+		assertThat(otherTier.headers().firstValue("Content-Type"))
+			.hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
 		assertThat(api.read(otherTier.body()).path("detail").asText()).contains("initech");
 		fixtures.awaitStatus("initech", TenantStatus.ACTIVE, Duration.ofSeconds(60));
 		assertThat(api.tenant("initech").path("tier").asText()).isEqualTo("basic");
@@ -75,16 +77,17 @@ class TenantApiTest {
 		assertThat(api.read(api.get("/api/v1/tenants").body()).findValuesAsText("id")).contains("initech");
 		HttpResponse<String> missing = api.get("/api/v1/tenants/nobody-here");
 		assertThat(missing.statusCode()).isEqualTo(404);
-		assertThat(missing.headers().firstValue("Content-Type")).hasValueSatisfying(
-				type -> assertThat(type).startsWith("application/problem+json"));
+		assertThat(missing.headers().firstValue("Content-Type"))
+			.hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
 	}
 
 	@Test
 	void everyApiPathNeedsCredentialsAndNoneIsEchoedBack() {
 		assertThat(api.getWithoutCredentials("/api/v1/tenants").statusCode()).isEqualTo(401);
 		assertThat(api.getWithoutCredentials("/api/v1/tenants/initech").statusCode()).isEqualTo(401);
-		assertThat(api.postWithoutCredentials("/api/v1/tenants", anOrder().withSubdomain("initech").build())
-			.statusCode()).isEqualTo(401);
+		assertThat(
+				api.postWithoutCredentials("/api/v1/tenants", anOrder().withSubdomain("initech").build()).statusCode())
+			.isEqualTo(401);
 		assertThat(fixtures.controlPlaneDatabase()
 			.queryForObject("SELECT count(*) FROM tenants WHERE id = 'initech'", Long.class)).isZero();
 

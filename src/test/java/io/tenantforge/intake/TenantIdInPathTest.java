@@ -14,9 +14,11 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * Issue 13, item 7: a tenant id in a URL is percent-decoded once and checked like a slug; one that cannot be a
- * slug is refused (400 naming {@code id}) quoting at most a short, escaped excerpt. Before, {@code GET
- * /api/v1/tenants/%C3%A9} answered "no tenant '%C3%A9'" and a 5 000-character id came back whole.
+ * Issue 13, item 7: a tenant id in a URL is percent-decoded once and checked like a slug;
+ * one that cannot be a slug is refused (400 naming {@code id}) quoting at most a short,
+ * escaped excerpt. Before, {@code GET
+ * /api/v1/tenants/%C3%A9} answered "no tenant '%C3%A9'" and a 5 000-character id came
+ * back whole.
  */
 @IntegrationTest
 class TenantIdInPathTest {
@@ -69,8 +71,8 @@ class TenantIdInPathTest {
 
 	private void assertRefusedNamingId(HttpResponse<String> response) {
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
-		assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-				type -> assertThat(type).startsWith("application/problem+json"));
+		assertThat(response.headers().firstValue("Content-Type"))
+			.hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
 		JsonNode problem = api.read(response.body());
 		assertThat(problem.path("errors").findValuesAsText("field")).containsExactly("id");
 	}

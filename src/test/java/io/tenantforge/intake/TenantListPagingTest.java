@@ -19,7 +19,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
-/** The tenant list a page at a time: pages in id order, linked by {@code Link: rel="next"}, together the whole list. */
+/**
+ * The tenant list a page at a time: pages in id order, linked by
+ * {@code Link: rel="next"}, together the whole list.
+ */
 @IntegrationTest
 class TenantListPagingTest {
 

@@ -30,9 +30,10 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.env.Environment;
 
 /**
- * An operator in a real browser (Debian's headless Chromium, driven through Debian's chromedriver): logs in, sees
- * the route ids in Hawtio's Camel routes view and an ACTIVE tenant on the fleet page. Screenshots go to
- * {@code target/screenshots}, with the page source and the browser's console log.
+ * An operator in a real browser (Debian's headless Chromium, driven through Debian's
+ * chromedriver): logs in, sees the route ids in Hawtio's Camel routes view and an ACTIVE
+ * tenant on the fleet page. Screenshots go to {@code target/screenshots}, with the page
+ * source and the browser's console log.
  */
 @IntegrationTest
 class ConsoleBrowserTest {
@@ -93,10 +94,10 @@ class ConsoleBrowserTest {
 		browser.findElement(By.cssSelector("button[type=submit]")).click();
 
 		browser.get(base + "/");
-		new WebDriverWait(browser, Duration.ofSeconds(30)).until(page -> page
-			.findElements(By.cssSelector("tr[data-tenant=fleetpage] .status"))
-			.stream()
-			.anyMatch(status -> status.getText().equals("ACTIVE")));
+		new WebDriverWait(browser, Duration.ofSeconds(30))
+			.until(page -> page.findElements(By.cssSelector("tr[data-tenant=fleetpage] .status"))
+				.stream()
+				.anyMatch(status -> status.getText().equals("ACTIVE")));
 		new WebDriverWait(browser, Duration.ofSeconds(30))
 			.until(page -> page.findElement(By.id("sweep")).getText().matches("(?s)Last health sweep .*healthy.*"));
 		screenshot("fleet-page.png");
@@ -113,7 +114,10 @@ class ConsoleBrowserTest {
 		finally {
 			screenshot("hawtio-camel-routes.png");
 			StringBuilder console = new StringBuilder();
-			browser.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).forEach(e -> console.append(e).append('\n'));
+			browser.manage()
+				.logs()
+				.get(org.openqa.selenium.logging.LogType.BROWSER)
+				.forEach(e -> console.append(e).append('\n'));
 			Files.writeString(SCREENSHOTS.resolve("browser-console.txt"), console);
 			Files.writeString(SCREENSHOTS.resolve("hawtio-camel-routes.html"),
 					"<!-- " + browser.getCurrentUrl() + " -->\n" + browser.getPageSource());

@@ -22,9 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * What an operator watches: Prometheus metrics after a provisioning, the OpenAPI document, the tenant id on log
- * lines, and health that goes DOWN naming the part when Redis or the Docker engine stops (the machine's real ones),
- * and UP again.
+ * What an operator watches: Prometheus metrics after a provisioning, the OpenAPI
+ * document, the tenant id on log lines, and health that goes DOWN naming the part when
+ * Redis or the Docker engine stops (the machine's real ones), and UP again.
  */
 @IntegrationTest
 class ObservabilityTest {
@@ -41,28 +41,33 @@ class ObservabilityTest {
 		api.postOrder(anOrder().withName("Observed").withSubdomain("observed").build());
 		fixtures.awaitStatus("observed", TenantStatus.ACTIVE, Duration.ofSeconds(60));
 
-		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(prometheus())
-			.containsPattern("tenantforge_tenants\\{status=\"ACTIVE\",tier=\"basic\"\\} [1-9]"));
+		await().atMost(Duration.ofSeconds(20))
+			.untilAsserted(() -> assertThat(prometheus())
+				.containsPattern("tenantforge_tenants\\{status=\"ACTIVE\",tier=\"basic\"\\} [1-9]"));
 		String metrics = prometheus();
-		assertThat(metrics).containsPattern("tenantforge_orders_total\\{channel=\"rest\",outcome=\"accepted\"\\} [1-9]");
+		assertThat(metrics)
+			.containsPattern("tenantforge_orders_total\\{channel=\"rest\",outcome=\"accepted\"\\} [1-9]");
 		for (String step : new String[] { "database", "cache", "container", "health" }) {
-			assertThat(metrics).containsPattern("tenantforge_provisioning_step_seconds_bucket\\{[^}]*outcome=\"success\","
-					+ "step=\"" + step + "\"");
+			assertThat(metrics)
+				.containsPattern("tenantforge_provisioning_step_seconds_bucket\\{[^}]*outcome=\"success\"," + "step=\""
+						+ step + "\"");
 		}
 		assertThat(metrics).contains("camel_exchanges_total{", "routeId=\"provisioning-reconcile\"");
 
 		assertThat(api.post("/api/v1/fleet/sweep", "").statusCode()).isEqualTo(200);
-		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(prometheus())
-			.containsPattern("tenantforge_sweep_seconds_count(\\{[^}]*\\})? [1-9]")
-			.containsPattern("tenantforge_sweep_seconds_bucket\\{")
-			.containsPattern("tenantforge_sweep_repairs_total\\{action=\"reconcile\"[^}]*\\} \\d")
-			.containsPattern("tenantforge_sweep_repairs_total\\{action=\"restart\"[^}]*\\} \\d")
-			.containsPattern("tenantforge_sweep_restarts_total(\\{[^}]*\\})? \\d")
-			.containsPattern("tenantforge_sweep_orphans\\{kind=\"container\"[^}]*\\} \\d")
-			.containsPattern("tenantforge_sweep_degraded(\\{[^}]*\\})? \\d")
-			.containsPattern("tenantforge_sweep_last_finished_seconds(\\{[^}]*\\})? [1-9]"));
+		await().atMost(Duration.ofSeconds(20))
+			.untilAsserted(() -> assertThat(prometheus())
+				.containsPattern("tenantforge_sweep_seconds_count(\\{[^}]*\\})? [1-9]")
+				.containsPattern("tenantforge_sweep_seconds_bucket\\{")
+				.containsPattern("tenantforge_sweep_repairs_total\\{action=\"reconcile\"[^}]*\\} \\d")
+				.containsPattern("tenantforge_sweep_repairs_total\\{action=\"restart\"[^}]*\\} \\d")
+				.containsPattern("tenantforge_sweep_restarts_total(\\{[^}]*\\})? \\d")
+				.containsPattern("tenantforge_sweep_orphans\\{kind=\"container\"[^}]*\\} \\d")
+				.containsPattern("tenantforge_sweep_degraded(\\{[^}]*\\})? \\d")
+				.containsPattern("tenantforge_sweep_last_finished_seconds(\\{[^}]*\\})? [1-9]"));
 		api.postOrder(anOrder().withSubdomain("Not Valid").build());
-		assertThat(prometheus()).containsPattern("tenantforge_orders_total\\{channel=\"rest\",outcome=\"rejected\"\\} [1-9]");
+		assertThat(prometheus())
+			.containsPattern("tenantforge_orders_total\\{channel=\"rest\",outcome=\"rejected\"\\} [1-9]");
 		assertThat(Files.readAllLines(Path.of("target/test-app.log")))
 			.anySatisfy(line -> assertThat(line).contains("[tenant=observed", "Tenant observed is ACTIVE"));
 		fixtures.purge("observed");
@@ -70,8 +75,8 @@ class ObservabilityTest {
 
 	@Test
 	void openApiDocumentDescribesTheRestContract() {
-		JsonNode document = api.read(api.requestAs("viewer", "viewer-password", "GET", "/api/v1/openapi.json", null)
-			.body());
+		JsonNode document = api
+			.read(api.requestAs("viewer", "viewer-password", "GET", "/api/v1/openapi.json", null).body());
 
 		JsonNode paths = document.path("paths");
 		assertThat(document.path("info").path("title").asText()).isEqualTo("tenantforge");

@@ -8,7 +8,10 @@ import io.tenantforge.posture.PostureFinding.Kind;
 import io.tenantforge.runtime.RuntimeProperties.NetworkMode;
 import io.tenantforge.support.UnitTest;
 
-/** When host networking is a posture finding: in the host mode always, in the isolated mode only for leftovers. */
+/**
+ * When host networking is a posture finding: in the host mode always, in the isolated
+ * mode only for leftovers.
+ */
 @UnitTest
 class HostNetworkFindingTest {
 
@@ -24,8 +27,8 @@ class HostNetworkFindingTest {
 	@Test
 	void theIsolatedModeIsNoFindingUnlessContainersAreStillOnTheHostNetwork() {
 		assertThat(PostureCheck.hostNetworkFinding(0, NetworkMode.ISOLATED)).isEmpty();
-		assertThat(PostureCheck.hostNetworkFinding(2, NetworkMode.ISOLATED)).hasValueSatisfying(finding -> assertThat(
-				finding.detail()).contains("2 now"));
+		assertThat(PostureCheck.hostNetworkFinding(2, NetworkMode.ISOLATED))
+			.hasValueSatisfying(finding -> assertThat(finding.detail()).contains("2 now"));
 	}
 
 }

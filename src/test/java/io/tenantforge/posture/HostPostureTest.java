@@ -25,9 +25,10 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * The host posture check against this machine as it is: PostgreSQL with {@code trust} on 127.0.0.1, Redis with a
- * password-less default user, tenant containers on the host network, PUBLIC allowed to connect to the maintenance
- * databases. Each must be reported; fixing one makes it disappear on the next sweep.
+ * The host posture check against this machine as it is: PostgreSQL with {@code trust} on
+ * 127.0.0.1, Redis with a password-less default user, tenant containers on the host
+ * network, PUBLIC allowed to connect to the maintenance databases. Each must be reported;
+ * fixing one makes it disappear on the next sweep.
  */
 @IntegrationTest
 class HostPostureTest {
@@ -42,8 +43,8 @@ class HostPostureTest {
 	void theHolesThisMachineHasAreReportedInTheApiHealthAndMetrics() {
 		JsonNode report = sweepAndReadPosture();
 
-		assertThat(kinds(report)).contains("postgres-trust", "redis-default-nopass", "tenant-host-network",
-				"postgres-other-databases")
+		assertThat(kinds(report))
+			.contains("postgres-trust", "redis-default-nopass", "tenant-host-network", "postgres-other-databases")
 			.doesNotContain("broker-anonymous", "inbox-world-writable");
 		assertThat(report.path("unchecked")).isEmpty();
 		assertThat(finding(report, "postgres-trust").path("detail").asText()).contains("pg_hba.conf line", "trust");
@@ -53,7 +54,8 @@ class HostPostureTest {
 		JsonNode health = api.read(api.requestAs("admin", Api.ADMIN_PASSWORD, "GET", "/actuator/health", null).body())
 			.path("components")
 			.path("posture");
-		assertThat(health.path("status").asText()).isEqualTo("UP"); // reported, not enforced
+		assertThat(health.path("status").asText()).isEqualTo("UP"); // reported, not
+																	// enforced
 		assertThat(health.path("details").path("findings").toString()).contains("redis-default-nopass");
 
 		String metrics = api.requestAs("admin", Api.ADMIN_PASSWORD, "GET", "/actuator/prometheus", null).body();
@@ -65,10 +67,13 @@ class HostPostureTest {
 	@Outage
 	void aRedisDefaultUserGivenAPasswordIsNoLongerAFindingOnTheNextSweep() {
 		assertThat(kinds(sweepAndReadPosture())).contains("redis-default-nopass");
-		// connections already logged in (the control plane's, this one) stay logged in while the password is set
+		// connections already logged in (the control plane's, this one) stay logged in
+		// while the password is set
 		try (RedisClient client = RedisClient.create(RedisURI.create("127.0.0.1", 6379));
 				StatefulRedisConnection<String, String> redis = client.connect()) {
-			redis.sync().aclSetuser("default", io.lettuce.core.AclSetuserArgs.Builder.resetpass().addPassword("posture-test-pw"));
+			redis.sync()
+				.aclSetuser("default",
+						io.lettuce.core.AclSetuserArgs.Builder.resetpass().addPassword("posture-test-pw"));
 			try {
 				assertThat(kinds(sweepAndReadPosture())).doesNotContain("redis-default-nopass");
 			}

@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * Two control planes on one database with the same sweep schedule: Quartz's clustered job store fires each
- * scheduled sweep on one of them only, sweeps never overlap, and when the node that swept dies the other takes the
- * schedule over.
+ * Two control planes on one database with the same sweep schedule: Quartz's clustered job
+ * store fires each scheduled sweep on one of them only, sweeps never overlap, and when
+ * the node that swept dies the other takes the schedule over.
  */
 class ClusteredSweepIT {
 
@@ -64,8 +64,11 @@ class ClusteredSweepIT {
 	}
 
 	private List<Map<String, Object>> scheduledSweeps(Instant since) {
-		return database.queryForList("SELECT instance, scheduled_at, started_at, finished_at, outcome FROM fleet_sweeps "
-				+ "WHERE trigger = 'schedule' AND started_at >= ? ORDER BY started_at", Timestamp.from(since));
+		return database
+			.queryForList(
+					"SELECT instance, scheduled_at, started_at, finished_at, outcome FROM fleet_sweeps "
+							+ "WHERE trigger = 'schedule' AND started_at >= ? ORDER BY started_at",
+					Timestamp.from(since));
 	}
 
 }

@@ -24,9 +24,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
- * Crash safety of the reconciler: the packaged control plane is killed with SIGKILL at every step boundary of
- * provisioning and of deprovisioning (the test hook {@code tenantforge.provisioning.halt-after-step} stops it dead
- * there), started again, and the tenant converges with exactly one of each resource, or none, and nothing orphaned.
+ * Crash safety of the reconciler: the packaged control plane is killed with SIGKILL at
+ * every step boundary of provisioning and of deprovisioning (the test hook
+ * {@code tenantforge.provisioning.halt-after-step} stops it dead there), started again,
+ * and the tenant converges with exactly one of each resource, or none, and nothing
+ * orphaned.
  */
 class CrashRecoveryIT {
 
@@ -69,7 +71,8 @@ class CrashRecoveryIT {
 			}
 		}
 		try (ControlPlaneProcess healthy = ControlPlaneProcess.start(halt("archive"))) {
-			await().atMost(STEP).pollInterval(Duration.ofMillis(250))
+			await().atMost(STEP)
+				.pollInterval(Duration.ofMillis(250))
 				.until(() -> healthy.status(TENANT).equals("ACTIVE"));
 			assertExactlyOneOfEach();
 
@@ -84,7 +87,8 @@ class CrashRecoveryIT {
 			}
 		}
 		try (ControlPlaneProcess last = ControlPlaneProcess.start()) {
-			await().atMost(STEP).pollInterval(Duration.ofMillis(250))
+			await().atMost(STEP)
+				.pollInterval(Duration.ofMillis(250))
 				.until(() -> last.status(TENANT).equals("DELETED"));
 			assertNothingLeft();
 		}
@@ -93,30 +97,34 @@ class CrashRecoveryIT {
 	private void assertExactlyOneOfEach() {
 		assertThat(tenants.queryForObject("SELECT count(*) FROM pg_roles WHERE rolname = 'tenant_crashy'", Long.class))
 			.isEqualTo(1);
-		assertThat(tenants.queryForObject("SELECT count(*) FROM pg_namespace WHERE nspname = 'tenant_crashy'",
-				Long.class)).isEqualTo(1);
+		assertThat(
+				tenants.queryForObject("SELECT count(*) FROM pg_namespace WHERE nspname = 'tenant_crashy'", Long.class))
+			.isEqualTo(1);
 		assertThat(redis.aclUsers()).containsOnlyOnce("tenant_crashy");
 		assertThat(containers()).hasSize(1);
 		assertThat(controlPlane.queryForList("SELECT kind FROM tenant_resources WHERE tenant_id = ? ORDER BY kind",
 				String.class, TENANT))
 			.containsExactly("container", "database-role", "database-schema", "redis-user", "secret-dir");
 		assertThat(controlPlane.queryForObject("SELECT count(*) FROM tenants WHERE port IS NOT NULL AND id = ?",
-				Long.class, TENANT)).isEqualTo(1);
+				Long.class, TENANT))
+			.isEqualTo(1);
 	}
 
 	private void assertNothingLeft() {
 		assertThat(tenants.queryForObject("SELECT count(*) FROM pg_roles WHERE rolname = 'tenant_crashy'", Long.class))
 			.isZero();
-		assertThat(tenants.queryForObject("SELECT count(*) FROM pg_namespace WHERE nspname = 'tenant_crashy'",
-				Long.class)).isZero();
+		assertThat(
+				tenants.queryForObject("SELECT count(*) FROM pg_namespace WHERE nspname = 'tenant_crashy'", Long.class))
+			.isZero();
 		assertThat(redis.aclUsers()).doesNotContain("tenant_crashy");
 		assertThat(redis.keys("tenant:crashy:*")).isEmpty();
 		assertThat(containers()).isEmpty();
 		assertThat(controlPlane.queryForObject("SELECT count(*) FROM tenant_resources WHERE tenant_id = ?", Long.class,
-				TENANT)).isZero();
+				TENANT))
+			.isZero();
 		assertThat(ControlPlaneProcess.WORK_DIR.resolve("secrets").resolve(TENANT)).doesNotExist();
-		assertThat(Path.of("target/process/archive")).isDirectoryContaining(p -> p.getFileName().toString()
-			.startsWith(TENANT + "-"));
+		assertThat(Path.of("target/process/archive"))
+			.isDirectoryContaining(p -> p.getFileName().toString().startsWith(TENANT + "-"));
 	}
 
 	private List<?> containers() {

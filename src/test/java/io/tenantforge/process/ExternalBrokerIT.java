@@ -25,9 +25,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The control plane on a real external Artemis broker made by {@code scripts/external-broker.sh}: the broker refuses
- * anonymous clients, the control plane logs in as its own user, a producer's order becomes a tenant, a bad order is
- * dead-lettered with the reason for the operator, and the posture check finds no anonymous access.
+ * The control plane on a real external Artemis broker made by
+ * {@code scripts/external-broker.sh}: the broker refuses anonymous clients, the control
+ * plane logs in as its own user, a producer's order becomes a tenant, a bad order is
+ * dead-lettered with the reason for the operator, and the posture check finds no
+ * anonymous access.
  */
 class ExternalBrokerIT {
 
@@ -43,7 +45,8 @@ class ExternalBrokerIT {
 	void ordersFlowThroughASecuredExternalBroker() throws Exception {
 		try (ExternalBroker broker = ExternalBroker.start();
 				ControlPlaneProcess controlPlane = ControlPlaneProcess.start("--spring.artemis.mode=native",
-						"--spring.artemis.broker-url=" + ExternalBroker.URL, "--spring.artemis.embedded.enabled=false")) {
+						"--spring.artemis.broker-url=" + ExternalBroker.URL,
+						"--spring.artemis.embedded.enabled=false")) {
 			assertThat(Stomp.exchange(ExternalBroker.PORT, Stomp.connect(null, null))).startsWith("ERROR");
 
 			OutsideBroker.send(ExternalBroker.URL, OutsideBroker.PRODUCER, OutsideBroker.PRODUCER_PASSWORD,

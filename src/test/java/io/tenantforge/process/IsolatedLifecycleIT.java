@@ -22,11 +22,13 @@ import org.junit.jupiter.api.Test;
 import org.springframework.util.FileSystemUtils;
 
 /**
- * The whole lifecycle in the isolated network mode, with the packaged control plane itself running on a test host:
- * a network namespace with its own Docker engine, PostgreSQL and Redis (nothing of the machine's). Every request to
- * the control plane and every probe stays inside that namespace. Provision two tenants, suspend and resume one,
- * change its tier, remove its container by hand and let the sweep repair it, delete it: each step through the
- * reconciler, on networks of their own, while the other tenant stays ACTIVE.
+ * The whole lifecycle in the isolated network mode, with the packaged control plane
+ * itself running on a test host: a network namespace with its own Docker engine,
+ * PostgreSQL and Redis (nothing of the machine's). Every request to the control plane and
+ * every probe stays inside that namespace. Provision two tenants, suspend and resume one,
+ * change its tier, remove its container by hand and let the sweep repair it, delete it:
+ * each step through the reconciler, on networks of their own, while the other tenant
+ * stays ACTIVE.
  */
 class IsolatedLifecycleIT {
 
@@ -50,15 +52,16 @@ class IsolatedLifecycleIT {
 		Files.createDirectories(WORK);
 		host = TestHost.start(HOST, true);
 		String address = host.servicesAddress();
-		// the test host's PostgreSQL takes TCP logins with a password only (scram-sha-256)
+		// the test host's PostgreSQL takes TCP logins with a password only
+		// (scram-sha-256)
 		ok(host.run(Duration.ofSeconds(20), "runuser", "-u", "postgres", "--", "psql", "-q", "-h",
 				"/var/lib/" + HOST + "/postgres", "-U", "postgres", "-c",
 				"ALTER ROLE postgres PASSWORD '" + POSTGRES_PASSWORD + "'"));
 		String jar = System.getProperty("tenantforge.jar");
 		List<String> command = new ArrayList<>(List.of("env", "TENANTFORGE_ADMIN_PASSWORD=" + ADMIN_PASSWORD,
 				"TENANTFORGE_SECRET_KEY=aXNvbGF0ZWQtdGVzdC1rZXktMzItYnl0ZXMtbG9uZyE=",
-				"TENANTFORGE_BROKER_PASSWORD=isolated-broker-password", "java", "-Xmx384m",
-				"-XX:TieredStopAtLevel=1", "-jar", jar, "--server.port=" + PORT,
+				"TENANTFORGE_BROKER_PASSWORD=isolated-broker-password", "java", "-Xmx384m", "-XX:TieredStopAtLevel=1",
+				"-jar", jar, "--server.port=" + PORT,
 				"--spring.datasource.url=jdbc:postgresql://" + address + ":" + host.postgresPort() + "/tenantforge",
 				"--spring.datasource.password=" + POSTGRES_PASSWORD,
 				"--tenantforge.database.url=jdbc:postgresql://" + address + ":" + host.postgresPort()
@@ -71,7 +74,8 @@ class IsolatedLifecycleIT {
 				"--tenantforge.database.archive-dir=" + WORK.resolve("archive"),
 				"--spring.artemis.embedded.data-directory=" + WORK.resolve("artemis"),
 				"--tenantforge.intake.broker-acceptor=tcp://127.0.0.1:61640?protocols=CORE,AMQP,STOMP",
-				"--tenantforge.provisioning.resync-interval=1000", "--logging.file.name=" + WORK.resolve("control-plane.log")));
+				"--tenantforge.provisioning.resync-interval=1000",
+				"--logging.file.name=" + WORK.resolve("control-plane.log")));
 		controlPlane = host.runInBackground(command.toArray(String[]::new));
 		await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> {
 			if (!controlPlane.isAlive()) {
@@ -107,12 +111,15 @@ class IsolatedLifecycleIT {
 		awaitStatus("iso-a", "ACTIVE");
 
 		assertThat(curl("PATCH", "/api/v1/tenants/iso-a", "{\"tier\":\"pro\"}").output().strip()).endsWith("202");
-		await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> tenant("iso-a")
-			.contains("\"tier\":\"pro\"") && tenant("iso-a").contains("\"status\":\"ACTIVE\""));
+		await().atMost(Duration.ofSeconds(60))
+			.pollInterval(Duration.ofMillis(500))
+			.until(() -> tenant("iso-a").contains("\"tier\":\"pro\"")
+					&& tenant("iso-a").contains("\"status\":\"ACTIVE\""));
 		assertThat(host.docker().inspectContainerCmd("tenant-iso-a").exec().getHostConfig().getMemory())
 			.isEqualTo(128L * 1024 * 1024); // pro's memory
 
-		// drift: the container removed by hand; the sweep hands the tenant to the reconciler, which restores it
+		// drift: the container removed by hand; the sweep hands the tenant to the
+		// reconciler, which restores it
 		String before = container("iso-a").getId();
 		host.docker().removeContainerCmd("tenant-iso-a").withForce(true).exec();
 		assertThat(curl("POST", "/api/v1/fleet/sweep", "").output()).contains("iso-a");
@@ -132,7 +139,8 @@ class IsolatedLifecycleIT {
 
 	private void order(String slug) {
 		assertThat(curl("POST", "/api/v1/tenants", anOrder().withName("Isolated " + slug).withSubdomain(slug).build())
-			.output().strip()).endsWith("202");
+			.output()
+			.strip()).endsWith("202");
 	}
 
 	private void awaitStatus(String slug, String status) {
@@ -163,15 +171,17 @@ class IsolatedLifecycleIT {
 	}
 
 	private String networkOf(String slug) {
-		return String.join(",", host.docker().inspectContainerCmd("tenant-" + slug).exec().getNetworkSettings()
-			.getNetworks()
-			.keySet());
+		return String.join(",",
+				host.docker().inspectContainerCmd("tenant-" + slug).exec().getNetworkSettings().getNetworks().keySet());
 	}
 
-	/** A request to the control plane from inside the test host (its loopback): the status code, then the body. */
+	/**
+	 * A request to the control plane from inside the test host (its loopback): the status
+	 * code, then the body.
+	 */
 	private Result curl(String method, String path, String body) {
-		List<String> command = new ArrayList<>(List.of("curl", "-s", "-m", "10", "-u", "admin:" + ADMIN_PASSWORD,
-				"-X", method, "-w", "\n%{http_code}", "http://127.0.0.1:" + PORT + path));
+		List<String> command = new ArrayList<>(List.of("curl", "-s", "-m", "10", "-u", "admin:" + ADMIN_PASSWORD, "-X",
+				method, "-w", "\n%{http_code}", "http://127.0.0.1:" + PORT + path));
 		if (body != null) {
 			command.addAll(List.of("-H", "Content-Type: application/json", "--data-binary", body));
 		}

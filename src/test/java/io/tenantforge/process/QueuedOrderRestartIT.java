@@ -21,8 +21,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * An order the broker accepted survives a crash of the control plane before it was provisioned: the broker's
- * journal is persistent, and the restarted control plane takes the order and provisions it.
+ * An order the broker accepted survives a crash of the control plane before it was
+ * provisioned: the broker's journal is persistent, and the restarted control plane takes
+ * the order and provisions it.
  */
 class QueuedOrderRestartIT {
 
@@ -36,16 +37,16 @@ class QueuedOrderRestartIT {
 
 	@Test
 	void queuedOrderSurvivesSigkillBetweenAcceptanceAndProvisioning() throws Exception {
-		try (ControlPlaneProcess first = ControlPlaneProcess.start(
-				"--tenantforge.intake.queue-consumer-auto-startup=false")) {
+		try (ControlPlaneProcess first = ControlPlaneProcess
+			.start("--tenantforge.intake.queue-consumer-auto-startup=false")) {
 			try (ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(ControlPlaneProcess.BROKER_URL,
 					OutsideBroker.PRODUCER, OutsideBroker.PRODUCER_PASSWORD);
 					Connection connection = factory.createConnection();
 					Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
 				MessageProducer producer = session.createProducer(session.createQueue("tenant.orders"));
 				producer.setDeliveryMode(DeliveryMode.PERSISTENT);
-				producer.send(session.createTextMessage(
-						anOrder().withName("Restart").withSubdomain("restart-queued").build()));
+				producer.send(session
+					.createTextMessage(anOrder().withName("Restart").withSubdomain("restart-queued").build()));
 			}
 			assertThat(first.get("/api/v1/tenants/restart-queued").orElseThrow().statusCode()).isEqualTo(404);
 			first.kill();

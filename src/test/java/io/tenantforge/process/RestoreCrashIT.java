@@ -27,9 +27,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
- * Crash safety of a restore in place: the packaged control plane is stopped dead after a phase of a restore (test
- * hook {@code tenantforge.backup.halt-after-phase}) and SIGKILLed there; the next control plane finishes or undoes
- * the restore, and the tenant has exactly the data from before the restore or exactly the backup's, never a mix.
+ * Crash safety of a restore in place: the packaged control plane is stopped dead after a
+ * phase of a restore (test hook {@code tenantforge.backup.halt-after-phase}) and
+ * SIGKILLed there; the next control plane finishes or undoes the restore, and the tenant
+ * has exactly the data from before the restore or exactly the backup's, never a mix.
  */
 class RestoreCrashIT {
 
@@ -66,7 +67,9 @@ class RestoreCrashIT {
 				"--tenantforge.backup.halt-after-phase=" + phase)) {
 			assertThat(first.post("/api/v1/tenants", anOrder().withName("Restory").withSubdomain(TENANT).build())
 				.statusCode()).isEqualTo(202);
-			await().atMost(WAIT).pollInterval(Duration.ofMillis(250)).until(() -> first.status(TENANT).equals("ACTIVE"));
+			await().atMost(WAIT)
+				.pollInterval(Duration.ofMillis(250))
+				.until(() -> first.status(TENANT).equals("ACTIVE"));
 			write("at the backup", 3);
 			atBackup = data();
 			var created = first.post("/api/v1/tenants/" + TENANT + "/backups", "");
@@ -85,18 +88,24 @@ class RestoreCrashIT {
 			first.kill();
 		}
 		try (ControlPlaneProcess next = ControlPlaneProcess.start(backupDir())) {
-			await().atMost(WAIT).pollInterval(Duration.ofMillis(250)).until(() -> "DONE,UNDONE".contains(
-					controlPlane.queryForObject("SELECT phase FROM tenant_restores WHERE tenant_id = ? ORDER BY id DESC "
-							+ "LIMIT 1", String.class, TENANT)));
+			await().atMost(WAIT)
+				.pollInterval(Duration.ofMillis(250))
+				.until(() -> "DONE,UNDONE".contains(controlPlane.queryForObject(
+						"SELECT phase FROM tenant_restores WHERE tenant_id = ? ORDER BY id DESC " + "LIMIT 1",
+						String.class, TENANT)));
 			await().atMost(WAIT).pollInterval(Duration.ofMillis(250)).until(() -> next.status(TENANT).equals("ACTIVE"));
 			assertThat(data()).isEqualTo(expected.equals("old") ? changed : atBackup);
 			assertThat(tenants.queryForList("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'tfrestore\\_%'",
-					String.class)).isEmpty();
+					String.class))
+				.isEmpty();
 			assertThat(redis.keys("tfrestore:*")).isEmpty();
 		}
 	}
 
-	/** Replaces the tenant's rows and keys by {@code count} of each, marked with {@code label}. */
+	/**
+	 * Replaces the tenant's rows and keys by {@code count} of each, marked with
+	 * {@code label}.
+	 */
 	private void write(String label, int count) {
 		tenants.execute("TRUNCATE tenant_restory.invoices, tenant_restory.customers RESTART IDENTITY");
 		List<String> old = redis.keys("tenant:" + TENANT + ":k*");
@@ -112,8 +121,8 @@ class RestoreCrashIT {
 	/** The tenant's customers and its k* keys with their values. */
 	private Map<String, Object> data() {
 		Map<String, Object> data = new TreeMap<>();
-		data.put("customers", tenants.queryForList("SELECT name FROM tenant_restory.customers ORDER BY id",
-				String.class));
+		data.put("customers",
+				tenants.queryForList("SELECT name FROM tenant_restory.customers ORDER BY id", String.class));
 		Map<String, String> keys = new TreeMap<>();
 		for (String key : redis.keys("tenant:" + TENANT + ":k*")) {
 			keys.put(key, redis.get(key));

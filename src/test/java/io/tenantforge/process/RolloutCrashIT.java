@@ -21,11 +21,12 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
- * Crash safety of rollouts: the packaged control plane is killed with SIGKILL in the middle of a wave, at two step
- * boundaries of the canary (the test hook {@code tenantforge.rollout.halt-after-step} stops it dead there: once with
- * the new container running beside the old one before the switch, once after the switch before the old one is
- * retired), started again, and the rollout finishes with every tenant on the new image in exactly one container,
- * upgraded once.
+ * Crash safety of rollouts: the packaged control plane is killed with SIGKILL in the
+ * middle of a wave, at two step boundaries of the canary (the test hook
+ * {@code tenantforge.rollout.halt-after-step} stops it dead there: once with the new
+ * container running beside the old one before the switch, once after the switch before
+ * the old one is retired), started again, and the rollout finishes with every tenant on
+ * the new image in exactly one container, upgraded once.
  */
 class RolloutCrashIT {
 
@@ -66,7 +67,8 @@ class RolloutCrashIT {
 				assertThat(first.post("/api/v1/tenants", anOrder().withName(slug).withSubdomain(slug).build())
 					.statusCode()).isEqualTo(202);
 			}
-			await().atMost(STEP).pollInterval(Duration.ofMillis(250))
+			await().atMost(STEP)
+				.pollInterval(Duration.ofMillis(250))
 				.until(() -> FLEET.stream().allMatch(slug -> first.status(slug).equals("ACTIVE")));
 			controlPlane.update("DELETE FROM fleet_version");
 			var started = first.post("/api/v1/fleet/rollouts", "{\"image\":\"" + V2 + "\",\"schemaVersion\":\"2\","
@@ -83,7 +85,8 @@ class RolloutCrashIT {
 			second.kill();
 		}
 		try (ControlPlaneProcess last = ControlPlaneProcess.start()) {
-			await().atMost(STEP).pollInterval(Duration.ofMillis(250))
+			await().atMost(STEP)
+				.pollInterval(Duration.ofMillis(250))
 				.until(() -> last.get("/api/v1/fleet/rollouts/" + rollout)
 					.map(r -> r.body().contains("\"state\":\"COMPLETED\""))
 					.orElse(false));
@@ -91,9 +94,11 @@ class RolloutCrashIT {
 				assertThat(containersOf(slug)).as(slug).containsExactly("tenant-" + slug);
 				assertThat(docker.inspectContainerCmd("tenant-" + slug).exec().getConfig().getImage()).isEqualTo(V2);
 				assertThat(tenants.queryForObject("SELECT count(*) FROM tenant_" + slug
-						+ ".flyway_schema_history WHERE version = '2' AND success", Long.class)).isEqualTo(1);
+						+ ".flyway_schema_history WHERE version = '2' AND success", Long.class))
+					.isEqualTo(1);
 				assertThat(controlPlane.queryForObject("SELECT image FROM tenant_versions WHERE tenant_id = ?",
-						String.class, slug)).isEqualTo(V2);
+						String.class, slug))
+					.isEqualTo(V2);
 				assertThat(last.status(slug)).isEqualTo("ACTIVE");
 				Integer port = controlPlane.queryForObject("SELECT port FROM tenants WHERE id = ?", Integer.class,
 						slug);
@@ -101,7 +106,9 @@ class RolloutCrashIT {
 					.contains("PORT=" + port);
 			}
 			assertThat(controlPlane.queryForList("SELECT step FROM rollout_tenants WHERE rollout_id = ?", String.class,
-					rollout)).containsOnly("DONE").hasSize(3);
+					rollout))
+				.containsOnly("DONE")
+				.hasSize(3);
 		}
 	}
 
@@ -117,8 +124,8 @@ class RolloutCrashIT {
 	}
 
 	private boolean tableExists(String table) {
-		return Boolean.TRUE.equals(controlPlane.queryForObject("SELECT to_regclass(?) IS NOT NULL", Boolean.class,
-				table));
+		return Boolean.TRUE
+			.equals(controlPlane.queryForObject("SELECT to_regclass(?) IS NOT NULL", Boolean.class, table));
 	}
 
 	private static String halt(String step) {

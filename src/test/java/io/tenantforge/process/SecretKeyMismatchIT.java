@@ -18,9 +18,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import io.tenantforge.security.SecretKeyCheck;
 
 /**
- * The packaged control plane, started with a secret encryption key that is not the one its database was set up
- * with, refuses to start and says why, never quoting a key (issue 13, item 3). Runs the jar on databases, ports and
- * folders of its own.
+ * The packaged control plane, started with a secret encryption key that is not the one
+ * its database was set up with, refuses to start and says why, never quoting a key (issue
+ * 13, item 3). Runs the jar on databases, ports and folders of its own.
  */
 class SecretKeyMismatchIT {
 
@@ -32,7 +32,8 @@ class SecretKeyMismatchIT {
 
 	@Test
 	void aControlPlaneStartedWithAnotherKeyThanItsDatabasesRefusesToStartAndSaysWhy() throws Exception {
-		// the control-plane database as a control plane with KEY left it: migrated, its key check value recorded
+		// the control-plane database as a control plane with KEY left it: migrated, its
+		// key check value recorded
 		JdbcTemplate jdbc = freshControlPlaneDatabase(DATABASE);
 		new SecretKeyCheck(jdbc, cipher(KEY));
 		Files.createDirectories(WORK_DIR);

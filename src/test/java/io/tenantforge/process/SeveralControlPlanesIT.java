@@ -34,21 +34,26 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
- * Three packaged control planes on one PostgreSQL and one external broker, fed over REST (all three), the queue and
- * the shared folder, one of them SIGKILLed and started again in the middle; then the broker itself crashes in the
- * middle of a burst. Every order becomes exactly one tenant with exactly one of each resource, no two tenants share a
+ * Three packaged control planes on one PostgreSQL and one external broker, fed over REST
+ * (all three), the queue and the shared folder, one of them SIGKILLed and started again
+ * in the middle; then the broker itself crashes in the middle of a burst. Every order
+ * becomes exactly one tenant with exactly one of each resource, no two tenants share a
  * port, nothing is left half-done, and the sweep runs once per tick across the cluster.
  */
 class SeveralControlPlanesIT {
 
-	/** Orders of the first test; 200 by default ({@code -Dtenantforge.it.orders=…} for a quick run). */
+	/**
+	 * Orders of the first test; 200 by default ({@code -Dtenantforge.it.orders=…} for a
+	 * quick run).
+	 */
 	private static final int ORDERS = Integer.getInteger("tenantforge.it.orders", 200);
 
 	private static final String[] CLUSTER = { "--spring.artemis.mode=native",
 			"--spring.artemis.broker-url=" + ExternalBroker.URL, "--spring.artemis.embedded.enabled=false",
 			"--tenantforge.sweep.cron=0/2 * * * * ?",
 			"--spring.quartz.properties.org.quartz.jobStore.clusterCheckinInterval=1000",
-			// Docker's own exec health check is slowed down: hundreds of them saturate 2 cores (README, dense hosts)
+			// Docker's own exec health check is slowed down: hundreds of them saturate 2
+			// cores (README, dense hosts)
 			"--tenantforge.runtime.health-check-interval=600s" };
 
 	private final ServicePurge purge = ControlPlaneProcess.purge();
@@ -110,7 +115,8 @@ class SeveralControlPlanesIT {
 				ControlPlaneProcess second = ControlPlaneProcess.startNode(1, CLUSTER)) {
 			for (int i = 0; i < slugs.size(); i++) {
 				if (i == slugs.size() / 2) {
-					broker.restart(); // SIGKILL: durable orders already sent must survive in its journal
+					broker.restart(); // SIGKILL: durable orders already sent must survive
+										// in its journal
 				}
 				OutsideBroker.send(ExternalBroker.URL, OutsideBroker.PRODUCER, OutsideBroker.PRODUCER_PASSWORD,
 						"tenant.orders", anOrder().withName("Broker " + i).withSubdomain(slugs.get(i)).build());
@@ -145,10 +151,10 @@ class SeveralControlPlanesIT {
 			.stream()
 			.map(c -> c.getLabels().get("io.tenantforge.tenant"))
 			.collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
-		List<String> roles = tenantsDb.queryForList("SELECT rolname FROM pg_roles WHERE rolname LIKE 'tenant\\_multi\\_%'",
-				String.class);
-		List<String> schemas = tenantsDb.queryForList(
-				"SELECT nspname FROM pg_namespace WHERE nspname LIKE 'tenant\\_multi\\_%'", String.class);
+		List<String> roles = tenantsDb
+			.queryForList("SELECT rolname FROM pg_roles WHERE rolname LIKE 'tenant\\_multi\\_%'", String.class);
+		List<String> schemas = tenantsDb
+			.queryForList("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'tenant\\_multi\\_%'", String.class);
 		List<String> aclUsers;
 		try (RedisClient client = RedisClient.create(RedisURI.create("127.0.0.1", 6379));
 				var redis = client.connect()) {

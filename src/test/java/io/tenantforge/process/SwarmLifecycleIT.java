@@ -20,11 +20,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The whole lifecycle with {@code tenantforge.runtime.driver=swarm} on a single-node swarm of the machine's engine
- * ({@code docker swarm init --advertise-addr 127.0.0.1}), the packaged control plane driving it: the tenant is a
- * one-replica service on the host network serving {@code /health} on 127.0.0.1, its secrets Docker secrets; suspend
- * scales it to 0, resume to 1, a tier change updates the same service, a memory limit or a replica count changed by
- * hand is repaired by the sweep, delete removes service and secrets. The swarm is left as found.
+ * The whole lifecycle with {@code tenantforge.runtime.driver=swarm} on a single-node
+ * swarm of the machine's engine ({@code docker swarm init --advertise-addr 127.0.0.1}),
+ * the packaged control plane driving it: the tenant is a one-replica service on the host
+ * network serving {@code /health} on 127.0.0.1, its secrets Docker secrets; suspend
+ * scales it to 0, resume to 1, a tier change updates the same service, a memory limit or
+ * a replica count changed by hand is repaired by the sweep, delete removes service and
+ * secrets. The swarm is left as found.
  */
 class SwarmLifecycleIT {
 
@@ -62,8 +64,7 @@ class SwarmLifecycleIT {
 				// basic's resources, on nodes labelled tier=enterprise only
 				"--tenantforge.tiers.dedicated.cpus=0.5", "--tenantforge.tiers.dedicated.memory=64MB",
 				"--tenantforge.tiers.dedicated.cpu-reservation=0.1",
-				"--tenantforge.tiers.dedicated.memory-reservation=32MB",
-				"--tenantforge.tiers.dedicated.pids-limit=64",
+				"--tenantforge.tiers.dedicated.memory-reservation=32MB", "--tenantforge.tiers.dedicated.pids-limit=64",
 				"--tenantforge.tiers.dedicated.postgres-connection-limit=5",
 				"--tenantforge.tiers.dedicated.postgres-statement-timeout=15s",
 				"--tenantforge.tiers.dedicated.health-start-period=20s",
@@ -113,18 +114,22 @@ class SwarmLifecycleIT {
 		// the engine writes the health check back as "Healthcheck"
 		assertThat(container.path("Healthcheck").path("Test").toString()).contains("/health");
 		assertThat(spec.path("TaskTemplate").path("RestartPolicy").path("Condition").asText()).isEqualTo("any");
-		// secrets: Docker secrets mounted as the same files the docker driver writes, never environment values
+		// secrets: Docker secrets mounted as the same files the docker driver writes,
+		// never environment values
 		List<String> files = container.path("Secrets").findValuesAsText("Name");
 		assertThat(files).containsExactlyInAnyOrder("database_password", "redis_password", "health_token");
 		container.path("Secrets").forEach(s -> assertThat(s.path("File").path("Mode").asInt()).isEqualTo(0400));
 		assertThat(container.path("Env").toString()).contains("DATABASE_PASSWORD_FILE=/run/secrets/database_password")
-			.doesNotContain("DATABASE_PASSWORD=").doesNotContain("REDIS_PASSWORD=");
+			.doesNotContain("DATABASE_PASSWORD=")
+			.doesNotContain("REDIS_PASSWORD=");
 		assertThat(container.path("Mounts").toString()).doesNotContain("\"bind\"");
 		assertThat(tenantSecrets()).hasSize(3);
-		// the task runs with the tier's pids limit (the engine enforces it in the container)
+		// the task runs with the tier's pids limit (the engine enforces it in the
+		// container)
 		String task = docker("ps", "-q", "--filter", "label=io.tenantforge.service=" + SERVICE).strip();
-		assertThat(docker("inspect", "--format", "{{.HostConfig.PidsLimit}} {{.HostConfig.ReadonlyRootfs}}", task)
-			.strip()).isEqualTo("64 true");
+		assertThat(
+				docker("inspect", "--format", "{{.HostConfig.PidsLimit}} {{.HostConfig.ReadonlyRootfs}}", task).strip())
+			.isEqualTo("64 true");
 
 		// suspend = scale to 0, resume = 1
 		assertThat(controlPlane.post("/api/v1/tenants/" + TENANT + "/suspend", "").statusCode()).isEqualTo(202);
@@ -136,20 +141,29 @@ class SwarmLifecycleIT {
 
 		// tier change: the same service, updated
 		assertThat(controlPlane.patch("/api/v1/tenants/" + TENANT, "{\"tier\":\"pro\"}").statusCode()).isEqualTo(202);
-		await().atMost(STEP).pollInterval(Duration.ofMillis(500)).until(() -> tenant().contains("\"tier\":\"pro\"")
-				&& "ACTIVE".equals(controlPlane.status(TENANT)) && memoryLimit() == 128L * 1024 * 1024);
+		await().atMost(STEP)
+			.pollInterval(Duration.ofMillis(500))
+			.until(() -> tenant().contains("\"tier\":\"pro\"") && "ACTIVE".equals(controlPlane.status(TENANT))
+					&& memoryLimit() == 128L * 1024 * 1024);
 		assertThat(service().path("ID").asText()).isEqualTo(id);
 		assertThat(service().path("Spec").path("TaskTemplate").path("Resources").path("Limits").path("Pids").asLong())
 			.isEqualTo(128);
 
-		// drift: a memory limit changed by hand is put back by the sweep, through the reconciler
+		// drift: a memory limit changed by hand is put back by the sweep, through the
+		// reconciler
 		docker("service", "update", "--detach", "--limit-memory", "96m", SERVICE);
 		assertThat(memoryLimit()).isEqualTo(96L * 1024 * 1024);
-		// the engine replaces the task (stop-first): the sweep is to see the new one running with the wrong limit
-		await().atMost(STEP).pollInterval(Duration.ofMillis(500)).until(() -> docker("service", "ps", SERVICE, "--filter",
-				"desired-state=running", "--format", "{{.CurrentState}}").strip().matches("(Running|Starting).*"));
+		// the engine replaces the task (stop-first): the sweep is to see the new one
+		// running with the wrong limit
+		await().atMost(STEP)
+			.pollInterval(Duration.ofMillis(500))
+			.until(() -> docker("service", "ps", SERVICE, "--filter", "desired-state=running", "--format",
+					"{{.CurrentState}}")
+				.strip()
+				.matches("(Running|Starting).*"));
 		assertThat(controlPlane.post("/api/v1/fleet/sweep", "").body()).contains(TENANT).contains("limits drifted");
-		await().atMost(STEP).pollInterval(Duration.ofMillis(500))
+		await().atMost(STEP)
+			.pollInterval(Duration.ofMillis(500))
 			.until(() -> memoryLimit() == 128L * 1024 * 1024 && "ACTIVE".equals(controlPlane.status(TENANT)));
 
 		// drift: scaled to 0 by hand, scaled back by the repair
@@ -160,7 +174,8 @@ class SwarmLifecycleIT {
 		});
 		assertThat(service().path("ID").asText()).isEqualTo(id);
 
-		// a task that keeps failing (its start-up refuses PORT=0): the sweep sees it, the reconciler puts the spec back
+		// a task that keeps failing (its start-up refuses PORT=0): the sweep sees it, the
+		// reconciler puts the spec back
 		docker("service", "update", "--detach", "--env-add", "PORT=0", SERVICE);
 		List<String> seen = new java.util.ArrayList<>();
 		await().atMost(STEP).pollInterval(Duration.ofSeconds(1)).until(() -> {
@@ -171,13 +186,15 @@ class SwarmLifecycleIT {
 			return !seen.isEmpty() && "ACTIVE".equals(controlPlane.status(TENANT))
 					&& !service().path("Spec").toString().contains("PORT=0");
 		});
-		// what the sweep saw: the task not running (its state and the engine's error), or failing again and again
-		assertThat(seen.get(0)).containsPattern("task (starting|preparing|ready|failed|rejected|pending|assigned)"
-				+ "|failed tasks|non-zero exit");
+		// what the sweep saw: the task not running (its state and the engine's error), or
+		// failing again and again
+		assertThat(seen.get(0)).containsPattern(
+				"task (starting|preparing|ready|failed|rejected|pending|assigned)" + "|failed tasks|non-zero exit");
 
-		// services and secrets labelled as tenantforge's of no tenant are orphans, reported and left alone
-		java.nio.file.Path content = java.nio.file.Files.writeString(
-				java.nio.file.Path.of("target/" + GHOST + "-secret").toAbsolutePath(), "not a tenant's");
+		// services and secrets labelled as tenantforge's of no tenant are orphans,
+		// reported and left alone
+		java.nio.file.Path content = java.nio.file.Files
+			.writeString(java.nio.file.Path.of("target/" + GHOST + "-secret").toAbsolutePath(), "not a tenant's");
 		docker("secret", "create", "--label", "io.tenantforge.managed-by=tenantforge", "--label",
 				"io.tenantforge.tenant=" + GHOST, "tenant-" + GHOST + "-s", content.toString());
 		docker("service", "create", "--detach", "--name", "tenant-" + GHOST, "--label",
@@ -200,26 +217,34 @@ class SwarmLifecycleIT {
 
 	@Test
 	void aTenantWhoseTierNoNodeQualifiesForWaitsPendingUntilOneDoes() {
-		assertThat(controlPlane.post("/api/v1/tenants", anOrder().withName("Swarm wait").withSubdomain(WAITING)
-			.withTier("dedicated").build()).statusCode()).isEqualTo(202);
-		await().atMost(STEP).pollInterval(Duration.ofMillis(500)).until(() -> "PENDING".equals(
-				controlPlane.status(WAITING)) && tenant(WAITING).contains("NoSuitableNode"));
+		assertThat(controlPlane
+			.post("/api/v1/tenants",
+					anOrder().withName("Swarm wait").withSubdomain(WAITING).withTier("dedicated").build())
+			.statusCode()).isEqualTo(202);
+		await().atMost(STEP)
+			.pollInterval(Duration.ofMillis(500))
+			.until(() -> "PENDING".equals(controlPlane.status(WAITING)) && tenant(WAITING).contains("NoSuitableNode"));
 		assertThat(tenant(WAITING)).contains("no suitable node");
 
-		// a node qualifies: the tenant is placed there and becomes ACTIVE without anyone asking again
+		// a node qualifies: the tenant is placed there and becomes ACTIVE without anyone
+		// asking again
 		nodeLabelled = true;
 		docker("node", "update", "--label-add", "tier=enterprise", nodeId());
-		await().atMost(STEP).pollInterval(Duration.ofMillis(500)).until(() -> "ACTIVE".equals(
-				controlPlane.status(WAITING)));
+		await().atMost(STEP)
+			.pollInterval(Duration.ofMillis(500))
+			.until(() -> "ACTIVE".equals(controlPlane.status(WAITING)));
 
 		assertThat(controlPlane.delete("/api/v1/tenants/" + WAITING).statusCode()).isEqualTo(202);
-		await().atMost(STEP).pollInterval(Duration.ofMillis(500)).until(() -> "DELETED".equals(
-				controlPlane.status(WAITING)));
+		await().atMost(STEP)
+			.pollInterval(Duration.ofMillis(500))
+			.until(() -> "DELETED".equals(controlPlane.status(WAITING)));
 		assertThat(docker("service", "ls", "-q", "--filter", "name=tenant-" + WAITING).strip()).isEmpty();
 	}
 
 	private static void awaitStatus(String status) {
-		await().atMost(STEP).pollInterval(Duration.ofMillis(500)).until(() -> status.equals(controlPlane.status(TENANT)));
+		await().atMost(STEP)
+			.pollInterval(Duration.ofMillis(500))
+			.until(() -> status.equals(controlPlane.status(TENANT)));
 	}
 
 	private static String tenant(String id) {
@@ -239,7 +264,11 @@ class SwarmLifecycleIT {
 	}
 
 	private static long memoryLimit() throws Exception {
-		return service().path("Spec").path("TaskTemplate").path("Resources").path("Limits").path("MemoryBytes")
+		return service().path("Spec")
+			.path("TaskTemplate")
+			.path("Resources")
+			.path("Limits")
+			.path("MemoryBytes")
 			.asLong();
 	}
 
@@ -253,17 +282,22 @@ class SwarmLifecycleIT {
 			.toList();
 	}
 
-	/** Services and secrets of this test's tenants that an earlier, killed run (or a failed test) left. */
+	/**
+	 * Services and secrets of this test's tenants that an earlier, killed run (or a
+	 * failed test) left.
+	 */
 	private static void removeLeftovers() {
 		for (String tenant : List.of(TENANT, WAITING, GHOST)) {
 			String service = "tenant-" + tenant;
 			if (!docker("service", "ls", "-q", "--filter", "name=" + service).isBlank()) {
 				docker("service", "rm", service);
 			}
-			await().atMost(Duration.ofSeconds(30)).until(() -> docker("ps", "-aq", "--filter",
-					"label=io.tenantforge.service=" + service).isBlank());
+			await().atMost(Duration.ofSeconds(30))
+				.until(() -> docker("ps", "-aq", "--filter", "label=io.tenantforge.service=" + service).isBlank());
 			for (String secret : docker("secret", "ls", "-q", "--filter", "label=io.tenantforge.tenant=" + tenant)
-				.lines().filter(l -> !l.isBlank()).toList()) {
+				.lines()
+				.filter(l -> !l.isBlank())
+				.toList()) {
 				docker("secret", "rm", secret);
 			}
 		}

@@ -13,7 +13,9 @@ import io.tenantforge.tenant.TenantStatus;
 
 import org.junit.jupiter.api.Test;
 
-/** Which step a failed reconcile is charged to, from the conditions its steps recorded. */
+/**
+ * Which step a failed reconcile is charged to, from the conditions its steps recorded.
+ */
 @UnitTest
 class FailingStepTest {
 
@@ -48,9 +50,9 @@ class FailingStepTest {
 				Condition.isFalse(Condition.CONTAINER_READY, "Deleted", "removed"));
 
 		assertThat(FailingStep.of(tenant)).isEqualTo(Condition.DATABASE_READY);
-		assertThat(FailingStep.of(tenant(DesiredState.DELETED,
-				Condition.isFalse(Condition.DATABASE_READY, "Deleted", "dropped"),
-				Condition.isTrue(Condition.CACHE_READY, "Provisioned", "ok"))))
+		assertThat(FailingStep
+			.of(tenant(DesiredState.DELETED, Condition.isFalse(Condition.DATABASE_READY, "Deleted", "dropped"),
+					Condition.isTrue(Condition.CACHE_READY, "Provisioned", "ok"))))
 			.isEqualTo(Condition.CACHE_READY);
 	}
 

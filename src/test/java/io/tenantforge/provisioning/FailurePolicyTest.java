@@ -17,7 +17,10 @@ import io.tenantforge.tenant.TenantStatus;
 
 import org.junit.jupiter.api.Test;
 
-/** What a failed reconcile comes to: retried with backoff until the deadline, or failed with the reason. */
+/**
+ * What a failed reconcile comes to: retried with backoff until the deadline, or failed
+ * with the reason.
+ */
 @UnitTest
 class FailurePolicyTest {
 
@@ -42,8 +45,8 @@ class FailurePolicyTest {
 
 	@Test
 	void aPermanentFaultFailsAtOnceWithItsMessage() {
-		assertThat(FailurePolicy.decide(new StepFailedException("container tenant-acme is not ours", null),
-				tenant(0), ASKED.plusSeconds(1), PROPERTIES))
+		assertThat(FailurePolicy.decide(new StepFailedException("container tenant-acme is not ours", null), tenant(0),
+				ASKED.plusSeconds(1), PROPERTIES))
 			.isEqualTo(new Fail("container tenant-acme is not ours"));
 		assertThat(FailurePolicy.decide(null, tenant(0), ASKED.plusSeconds(1), PROPERTIES))
 			.isEqualTo(new Fail("unknown failure"));

@@ -8,7 +8,9 @@ import io.tenantforge.support.UnitTest;
 
 import org.junit.jupiter.api.Test;
 
-/** The reconcile backoff: the wait before the next reconcile after a transient failure. */
+/**
+ * The reconcile backoff: the wait before the next reconcile after a transient failure.
+ */
 @UnitTest
 class ProvisioningPropertiesTest {
 

@@ -29,9 +29,10 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * A reconcile finishes or abandons the generation it started with, and a newer generation asked for meanwhile runs
- * its own steps (issue 13, item 1): a DELETE or a tier change that lands while a tenant is being provisioned is
- * carried out in full, checked in Docker, PostgreSQL, Redis, the secret folder and the ownership record.
+ * A reconcile finishes or abandons the generation it started with, and a newer generation
+ * asked for meanwhile runs its own steps (issue 13, item 1): a DELETE or a tier change
+ * that lands while a tenant is being provisioned is carried out in full, checked in
+ * Docker, PostgreSQL, Redis, the secret folder and the ownership record.
  */
 @IntegrationTest
 class SupersededGenerationTest {
@@ -139,8 +140,9 @@ class SupersededGenerationTest {
 		fixtures.purge(BURST.toArray(String[]::new));
 		ExecutorService clients = Executors.newFixedThreadPool(BURST.size());
 		try {
-			assertThat(inParallel(clients, slug -> operator("POST", "/api/v1/tenants",
-					anOrder().withName("Burst " + slug).withSubdomain(slug).build())))
+			assertThat(inParallel(clients,
+					slug -> operator("POST", "/api/v1/tenants",
+							anOrder().withName("Burst " + slug).withSubdomain(slug).build())))
 				.as("orders accepted")
 				.containsOnly(202);
 			await().atMost(RECONCILE)
@@ -166,9 +168,11 @@ class SupersededGenerationTest {
 	private Tenant awaitReconciled(String slug, Duration atMost) {
 		return await().atMost(atMost)
 			.pollInterval(Duration.ofMillis(100))
-			.until(() -> store.find(slug), found -> found.map(t -> t.observedGeneration() == t.generation()
-					&& t.status() != TenantStatus.PROVISIONING && t.status() != TenantStatus.DEPROVISIONING)
-				.orElse(true))
+			.until(() -> store.find(slug),
+					found -> found
+						.map(t -> t.observedGeneration() == t.generation() && t.status() != TenantStatus.PROVISIONING
+								&& t.status() != TenantStatus.DEPROVISIONING)
+						.orElse(true))
 			.orElseThrow(() -> new AssertionError("tenant " + slug + " vanished"));
 	}
 

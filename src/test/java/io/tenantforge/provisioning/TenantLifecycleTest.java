@@ -34,7 +34,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
-/** Suspend, resume, tier change and deprovision, each checked in Docker, PostgreSQL and Redis. */
+/**
+ * Suspend, resume, tier change and deprovision, each checked in Docker, PostgreSQL and
+ * Redis.
+ */
 @IntegrationTest
 class TenantLifecycleTest {
 
@@ -84,7 +87,8 @@ class TenantLifecycleTest {
 
 		assertThat(docker.inspectContainerCmd("tenant-wayne").exec().getState().getRunning()).isFalse();
 		assertThat(fixtures.tenantsDatabase()
-			.queryForObject("SELECT rolcanlogin FROM pg_roles WHERE rolname = 'tenant_wayne'", Boolean.class)).isFalse();
+			.queryForObject("SELECT rolcanlogin FROM pg_roles WHERE rolname = 'tenant_wayne'", Boolean.class))
+			.isFalse();
 		assertThatThrownBy(() -> fixtures.connectAsTenant("wayne").close()).isInstanceOf(SQLException.class)
 			.hasMessageContaining("not permitted to log in");
 		assertThatThrownBy(() -> fixtures.connectRedisAsTenant("wayne").close())
@@ -97,7 +101,8 @@ class TenantLifecycleTest {
 		fixtures.awaitStatus("wayne", TenantStatus.ACTIVE, RECONCILE);
 
 		assertThat(docker.inspectContainerCmd("tenant-wayne").exec().getState().getRunning()).isTrue();
-		try (Connection tenant = fixtures.connectAsTenant("wayne"); Statement sql = tenant.createStatement();
+		try (Connection tenant = fixtures.connectAsTenant("wayne");
+				Statement sql = tenant.createStatement();
 				ResultSet rs = sql.executeQuery("SELECT name FROM customers")) {
 			assertThat(rs.next()).isTrue();
 			assertThat(rs.getString(1)).isEqualTo("Bruce");
@@ -196,7 +201,8 @@ class TenantLifecycleTest {
 			.isEqualTo("do not lose");
 		assertThat(fixtures.tenantsDatabase()
 			.queryForObject("SELECT count(*) FROM pg_roles WHERE rolname = 'tenant_legacy'", Long.class)).isEqualTo(1);
-		try (Connection tenant = fixtures.connectAsTenant("wayne"); Statement sql = tenant.createStatement();
+		try (Connection tenant = fixtures.connectAsTenant("wayne");
+				Statement sql = tenant.createStatement();
 				ResultSet rs = sql.executeQuery("SELECT count(*) FROM customers")) {
 			rs.next();
 			assertThat(rs.getInt(1)).isEqualTo(1);

@@ -30,7 +30,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
-/** Orders over REST provision real resources in PostgreSQL, Redis and Docker, checked directly in each service. */
+/**
+ * Orders over REST provision real resources in PostgreSQL, Redis and Docker, checked
+ * directly in each service.
+ */
 @IntegrationTest
 class TenantProvisioningTest {
 
@@ -187,11 +190,13 @@ class TenantProvisioningTest {
 				"DATABASE_SCHEMA=tenant_" + slug, "DATABASE_USER=tenant_" + slug,
 				"DATABASE_PASSWORD_FILE=/run/secrets/database_password", "REDIS_USER=tenant_" + slug,
 				"REDIS_PASSWORD_FILE=/run/secrets/redis_password", "REDIS_NAMESPACE=tenant:" + slug + ":",
-				"PORT=" + port, "OTEL_RESOURCE_ATTRIBUTES=service.name=tenant-" + slug + ",tenant.id=" + slug
-						+ ",tenant.tier=basic");
-		assertThat(env).anySatisfy(e -> assertThat(e).startsWith("DATABASE_URL=postgresql://tenant_" + slug + "@127.0.0.1:5432/")
-			.contains("search_path%3Dtenant_" + slug));
-		assertThat(env).anySatisfy(e -> assertThat(e).isEqualTo("REDIS_URL=redis://tenant_" + slug + "@127.0.0.1:6379"));
+				"PORT=" + port,
+				"OTEL_RESOURCE_ATTRIBUTES=service.name=tenant-" + slug + ",tenant.id=" + slug + ",tenant.tier=basic");
+		assertThat(env)
+			.anySatisfy(e -> assertThat(e).startsWith("DATABASE_URL=postgresql://tenant_" + slug + "@127.0.0.1:5432/")
+				.contains("search_path%3Dtenant_" + slug));
+		assertThat(env)
+			.anySatisfy(e -> assertThat(e).isEqualTo("REDIS_URL=redis://tenant_" + slug + "@127.0.0.1:6379"));
 		String databasePassword = fixtures.readSecret(slug, "database_password");
 		String redisPassword = fixtures.readSecret(slug, "redis_password");
 		assertThat(databasePassword).hasSizeGreaterThanOrEqualTo(43);

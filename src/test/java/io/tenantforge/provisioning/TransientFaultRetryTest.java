@@ -21,9 +21,10 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * The retry policy of the reconcile steps: a transient fault is retried with backoff inside the failing step, and
- * one that outlasts the retries fails the tenant with the reason. The fault is injected into the real
- * {@code provisioning-cache} route for the test's own tenants only.
+ * The retry policy of the reconcile steps: a transient fault is retried with backoff
+ * inside the failing step, and one that outlasts the retries fails the tenant with the
+ * reason. The fault is injected into the real {@code provisioning-cache} route for the
+ * test's own tenants only.
  */
 @IntegrationTest
 class TransientFaultRetryTest {
@@ -44,9 +45,10 @@ class TransientFaultRetryTest {
 	CamelContext camel;
 
 	/**
-	 * The context the fault injector was woven into. Advice is woven once per context (the shared test context
-	 * outlives this class): weaving it again before every test would run each exchange through it twice. It acts on
-	 * the tenants {@code flaky} and {@code broken} only, so it may stay for the other tests of the context.
+	 * The context the fault injector was woven into. Advice is woven once per context
+	 * (the shared test context outlives this class): weaving it again before every test
+	 * would run each exchange through it twice. It acts on the tenants {@code flaky} and
+	 * {@code broken} only, so it may stay for the other tests of the context.
 	 */
 	private static CamelContext advised;
 

@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * A tenant whose container never answers /health ends FAILED with the reason, not stuck in PROVISIONING. The
- * product image is swapped for the smoke image's {@code unhealthy} variant, as an operator rolling out a bad release
- * would.
+ * A tenant whose container never answers /health ends FAILED with the reason, not stuck
+ * in PROVISIONING. The product image is swapped for the smoke image's {@code unhealthy}
+ * variant, as an operator rolling out a bad release would.
  */
 @IntegrationTest
 class UnhealthyTenantTest {

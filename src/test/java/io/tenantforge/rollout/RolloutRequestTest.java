@@ -22,18 +22,21 @@ class RolloutRequestTest {
 	void aFullRequestIsTakenAsItIsAndDefaultsFillTheRest() throws Exception {
 		RolloutRequest request = parse("{\"image\":\"tenantforge/app:v2\",\"schemaVersion\":\"2\","
 				+ "\"waves\":[\"1\",\"10%\",\"50%\",\"100%\"],\"maxUnavailable\":2,\"failureThreshold\":1}");
-		assertThat(request).isEqualTo(new RolloutRequest("tenantforge/app:v2", "2", List.of("1", "10%", "50%",
-				"100%"), 2, 1));
-		assertThat(parse("{\"image\":\"app@sha256:" + "a".repeat(64) + "\",\"schemaVersion\":\"1\",\"waves\":[\"100%\"]}"))
+		assertThat(request)
+			.isEqualTo(new RolloutRequest("tenantforge/app:v2", "2", List.of("1", "10%", "50%", "100%"), 2, 1));
+		assertThat(
+				parse("{\"image\":\"app@sha256:" + "a".repeat(64) + "\",\"schemaVersion\":\"1\",\"waves\":[\"100%\"]}"))
 			.isEqualTo(new RolloutRequest("app@sha256:" + "a".repeat(64), "1", List.of("100%"), 1, 1));
 	}
 
 	@Test
 	void everyFieldAtFaultIsNamed() {
 		assertFields("{}", "image", "schemaVersion", "waves");
-		assertFields("{\"image\":\"a b\",\"schemaVersion\":\"3\",\"waves\":[\"0\",\"101%\",5,\"50%\"],"
-				+ "\"maxUnavailable\":0,\"failureThreshold\":\"1\",\"extra\":1}", "body", "image", "schemaVersion",
-				"waves[0]", "waves[1]", "waves[2]", "maxUnavailable", "failureThreshold");
+		assertFields(
+				"{\"image\":\"a b\",\"schemaVersion\":\"3\",\"waves\":[\"0\",\"101%\",5,\"50%\"],"
+						+ "\"maxUnavailable\":0,\"failureThreshold\":\"1\",\"extra\":1}",
+				"body", "image", "schemaVersion", "waves[0]", "waves[1]", "waves[2]", "maxUnavailable",
+				"failureThreshold");
 		assertFields("{\"image\":\"app:v2\",\"schemaVersion\":\"2\",\"waves\":[\"1\",\"50%\"]}", "waves[1]");
 		assertFields("{\"image\":\"app:v2;rm -rf\",\"schemaVersion\":\"2\",\"waves\":[\"100%\"]}", "image");
 		assertFields("[]", "body");
@@ -41,7 +44,8 @@ class RolloutRequestTest {
 
 	private static void assertFields(String json, String... fields) {
 		assertThatThrownBy(() -> parse(json)).isInstanceOfSatisfying(InvalidOrderException.class,
-				e -> assertThat(e.errors().stream().map(InvalidOrderException.FieldError::field)).containsExactly(fields));
+				e -> assertThat(e.errors().stream().map(InvalidOrderException.FieldError::field))
+					.containsExactly(fields));
 	}
 
 	private static RolloutRequest parse(String json) throws Exception {

@@ -37,9 +37,10 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * Rollouts over real tenants: real containers of the smoke images v1-v4 ({@code docker/tenant-smoke/build.sh}),
- * real tenant schemas migrated by Flyway, and every customer request through the test context's own router (Caddy)
- * with the certificate verified.
+ * Rollouts over real tenants: real containers of the smoke images v1-v4
+ * ({@code docker/tenant-smoke/build.sh}), real tenant schemas migrated by Flyway, and
+ * every customer request through the test context's own router (Caddy) with the
+ * certificate verified.
  */
 @IntegrationTest
 class RolloutTest {
@@ -138,13 +139,14 @@ class RolloutTest {
 		JsonNode rollout = api.read(started.body());
 		String location = started.headers().firstValue("Location").orElseThrow();
 		assertThat(location).isEqualTo("/api/v1/fleet/rollouts/" + rollout.get("id").asLong());
-		// the canary: lowest tier first, then oldest; waves cumulative (1, then 50% = 3, then all 6)
+		// the canary: lowest tier first, then oldest; waves cumulative (1, then 50% = 3,
+		// then all 6)
 		assertThat(rollout.get("canaryRule").asText()).contains("lowest tier first");
 		assertThat(rollout.get("progress").get(0).get("tenants").findValuesAsText("id")).containsExactly("rolla");
-		assertThat(rollout.get("progress").get(1).get("tenants").findValuesAsText("id"))
-			.containsExactly("rollb", "rollc");
-		assertThat(rollout.get("progress").get(2).get("tenants").findValuesAsText("id"))
-			.containsExactly("rolld", "rolle", "rollf");
+		assertThat(rollout.get("progress").get(1).get("tenants").findValuesAsText("id")).containsExactly("rollb",
+				"rollc");
+		assertThat(rollout.get("progress").get(2).get("tenants").findValuesAsText("id")).containsExactly("rolld",
+				"rolle", "rollf");
 		// one at a time
 		HttpResponse<String> second = startRollout(V2, "2", "[\"100%\"]", 1);
 		assertThat(second.statusCode()).isEqualTo(409);
@@ -165,10 +167,14 @@ class RolloutTest {
 			String schema = "tenant_" + slug;
 			assertThat(fixtures.tenantsDatabase()
 				.queryForObject("SELECT count(*) FROM " + schema + ".flyway_schema_history WHERE version = '2' "
-						+ "AND success", Long.class)).as("V2 applied once to %s", schema).isEqualTo(1);
-			assertThat(fixtures.tenantsDatabase()
-				.queryForObject("SELECT count(*) FROM information_schema.columns WHERE table_schema = ? AND "
-						+ "table_name = 'customers' AND column_name = 'notes'", Long.class, schema)).isEqualTo(1);
+						+ "AND success", Long.class))
+				.as("V2 applied once to %s", schema)
+				.isEqualTo(1);
+			assertThat(
+					fixtures.tenantsDatabase()
+						.queryForObject("SELECT count(*) FROM information_schema.columns WHERE table_schema = ? AND "
+								+ "table_name = 'customers' AND column_name = 'notes'", Long.class, schema))
+				.isEqualTo(1);
 			assertThat(api.tenant(slug).get("status").asText()).isEqualTo("ACTIVE");
 		}
 		assertThat(upgrades("done") - doneBefore).as("tenantforge_rollout_upgrades_total{outcome=done}").isEqualTo(6);
@@ -228,8 +234,10 @@ class RolloutTest {
 		assertThat(errors.get(0).get("message").asText()).contains("needs tenant schema 3");
 		assertThat(docker.listContainersCmd().withShowAll(true).withAncestorFilter(List.of(V4)).exec()).isEmpty();
 		assertThat(fixtures.controlPlaneDatabase()
-			.queryForObject("SELECT count(*) FROM rollouts WHERE image = ? AND created_at > now() - interval '1 minute'",
-					Long.class, V4)).isZero();
+			.queryForObject(
+					"SELECT count(*) FROM rollouts WHERE image = ? AND created_at > now() - interval '1 minute'",
+					Long.class, V4))
+			.isZero();
 	}
 
 	@Test
@@ -245,12 +253,14 @@ class RolloutTest {
 		assertThat(paused.statusCode()).as(paused.body()).isEqualTo(200);
 		assertThat(api.read(paused.body()).get("state").asText()).isEqualTo("PAUSED");
 		assertThat(api.post(location + "/pause", "").statusCode()).isEqualTo(409);
-		// a tenant already in progress finishes its steps; then nothing moves while paused
+		// a tenant already in progress finishes its steps; then nothing moves while
+		// paused
 		await().atMost(ROLLOUT).until(() -> inProgress(location) == 0);
 		List<String> whilePaused = steps(location);
 		assertThat(whilePaused.stream().filter("DONE"::equals).count()).isLessThanOrEqualTo(1);
-		await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> steps(location),
-				whilePaused::equals);
+		await().during(Duration.ofSeconds(1))
+			.atMost(Duration.ofSeconds(3))
+			.until(() -> steps(location), whilePaused::equals);
 
 		HttpResponse<String> resumed = api.post(location + "/resume", "");
 		assertThat(api.read(resumed.body()).get("state").asText()).isEqualTo("RUNNING");
@@ -262,8 +272,9 @@ class RolloutTest {
 		assertThat(api.post(location + "/resume", "").statusCode()).isEqualTo(409);
 		await().atMost(ROLLOUT).until(() -> inProgress(location) == 0);
 		List<String> afterAbort = steps(location);
-		await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> steps(location),
-				afterAbort::equals);
+		await().during(Duration.ofSeconds(1))
+			.atMost(Duration.ofSeconds(3))
+			.until(() -> steps(location), afterAbort::equals);
 
 		assertThat(afterAbort).isSubsetOf("DONE", "PENDING").contains("PENDING");
 		JsonNode rollout = api.read(api.get(location).body());
@@ -317,23 +328,28 @@ class RolloutTest {
 		assertThat(docker.inspectContainerCmd("tenant-" + slug).exec().getId()).as(slug)
 			.isEqualTo(containerIds.get(slug));
 		assertThat(containersOf(slug)).as(slug).containsExactly("tenant-" + slug);
-		assertThat(fixtures.controlPlaneDatabase().queryForObject("SELECT port FROM tenants WHERE id = ?",
-				Integer.class, slug)).isEqualTo(ports.get(slug));
+		assertThat(fixtures.controlPlaneDatabase()
+			.queryForObject("SELECT port FROM tenants WHERE id = ?", Integer.class, slug)).isEqualTo(ports.get(slug));
 		assertThat(versions.find(slug).orElseThrow().version()).isEqualTo(new Version(V2, "2"));
 		assertThat(versions.find(slug).orElseThrow().heldReason()).isNull();
 		assertThat(client.get(host(slug), "/version").body()).isEqualTo("v2");
 	}
 
-	/** Orders the tenants with {@code version} as the fleet's current one, and waits until they are ACTIVE. */
+	/**
+	 * Orders the tenants with {@code version} as the fleet's current one, and waits until
+	 * they are ACTIVE.
+	 */
 	private void fleetAt(Version version, List<String> slugs) {
 		versions.setCurrent(version);
 		for (String slug : slugs) {
 			String tier = slug.equals("rollf") ? "pro" : "basic";
 			assertThat(api.postOrder(anOrder().withName("Rollout " + slug).withSubdomain(slug).withTier(tier).build())
 				.statusCode()).isEqualTo(202);
-			// created one after the other: their age decides the canary order within a tier
-			await().atMost(PROVISION).until(() -> fixtures.controlPlaneDatabase()
-				.queryForObject("SELECT count(*) FROM tenants WHERE id = ?", Long.class, slug) == 1);
+			// created one after the other: their age decides the canary order within a
+			// tier
+			await().atMost(PROVISION)
+				.until(() -> fixtures.controlPlaneDatabase()
+					.queryForObject("SELECT count(*) FROM tenants WHERE id = ?", Long.class, slug) == 1);
 		}
 		for (String slug : slugs) {
 			fixtures.awaitStatus(slug, TenantStatus.ACTIVE, PROVISION);
@@ -347,16 +363,16 @@ class RolloutTest {
 
 	private HttpResponse<String> startRollout(String image, String schema, String waves, int failureThreshold,
 			int maxUnavailable) {
-		return api.post("/api/v1/fleet/rollouts", "{\"image\":\"" + image + "\",\"schemaVersion\":\"" + schema
-				+ "\",\"waves\":" + waves + ",\"maxUnavailable\":" + maxUnavailable + ",\"failureThreshold\":"
-				+ failureThreshold + "}");
+		return api.post("/api/v1/fleet/rollouts",
+				"{\"image\":\"" + image + "\",\"schemaVersion\":\"" + schema + "\",\"waves\":" + waves
+						+ ",\"maxUnavailable\":" + maxUnavailable + ",\"failureThreshold\":" + failureThreshold + "}");
 	}
 
 	private JsonNode awaitState(String location, String state) {
 		await().atMost(ROLLOUT)
 			.pollInterval(Duration.ofMillis(250))
-			.until(() -> api.read(api.get(location).body()).get("state").asText(), s -> s.equals(state)
-					|| !s.equals("RUNNING"));
+			.until(() -> api.read(api.get(location).body()).get("state").asText(),
+					s -> s.equals(state) || !s.equals("RUNNING"));
 		JsonNode rollout = api.read(api.get(location).body());
 		assertThat(rollout.get("state").asText()).as(rollout.toString()).isEqualTo(state);
 		return rollout;

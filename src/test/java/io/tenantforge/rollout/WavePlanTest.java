@@ -37,8 +37,8 @@ class WavePlanTest {
 		List<TenantVersion> fleet = List.of(tenant("old-pro", "pro", t0), tenant("young", "basic", t0.plusSeconds(9)),
 				tenant("older", "basic", t0.plusSeconds(1)), tenant("same-age-b", "basic", t0.plusSeconds(5)),
 				tenant("same-age-a", "basic", t0.plusSeconds(5)));
-		assertThat(WavePlan.order(fleet, tiers).stream().map(TenantVersion::tenantId))
-			.containsExactly("older", "same-age-a", "same-age-b", "young", "old-pro");
+		assertThat(WavePlan.order(fleet, tiers).stream().map(TenantVersion::tenantId)).containsExactly("older",
+				"same-age-a", "same-age-b", "young", "old-pro");
 	}
 
 	private static Tier tier(int megabytes) {

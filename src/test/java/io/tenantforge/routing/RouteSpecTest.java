@@ -20,7 +20,10 @@ import io.tenantforge.support.UnitTest;
 
 import org.junit.jupiter.api.Test;
 
-/** The desired route and the sweep's drift, without a router: pure functions of tenants, domains and routes. */
+/**
+ * The desired route and the sweep's drift, without a router: pure functions of tenants,
+ * domains and routes.
+ */
 @UnitTest
 class RouteSpecTest {
 
@@ -33,8 +36,10 @@ class RouteSpecTest {
 
 	@Test
 	void anActiveTenantIsRoutedToItsContainerOnItsOwnHostnameFirstThenItsDomains() {
-		RouteSpec spec = RouteSpec.desired(tenant("acme", DesiredState.ACTIVE, TenantStatus.ACTIVE, 21005),
-				List.of("shop.acme.com", "a.acme.org"), URLS).orElseThrow();
+		RouteSpec spec = RouteSpec
+			.desired(tenant("acme", DesiredState.ACTIVE, TenantStatus.ACTIVE, 21005),
+					List.of("shop.acme.com", "a.acme.org"), URLS)
+			.orElseThrow();
 		assertThat(spec.id()).isEqualTo("tenantforge-tenant-acme");
 		assertThat(spec.hosts()).containsExactly("acme.tenants.test", "a.acme.org", "shop.acme.com");
 		assertThat(spec.upstream()).isEqualTo("127.0.0.1:21005");
@@ -47,16 +52,19 @@ class RouteSpecTest {
 
 	@Test
 	void aSuspendedTenantGetsTheSuspendedPageAndADeletedOneNoRoute() {
-		RouteSpec suspended = RouteSpec.desired(tenant("acme", DesiredState.SUSPENDED, TenantStatus.SUSPENDED, 21005),
-				List.of(), URLS).orElseThrow();
+		RouteSpec suspended = RouteSpec
+			.desired(tenant("acme", DesiredState.SUSPENDED, TenantStatus.SUSPENDED, 21005), List.of(), URLS)
+			.orElseThrow();
 		JsonNode caddy = json.valueToTree(suspended.toCaddy(SETTINGS));
 		assertThat(caddy.at("/handle/0/handler").asText()).isEqualTo("static_response");
 		assertThat(caddy.at("/handle/0/status_code").asInt()).isEqualTo(503);
 		assertThat(caddy.at("/handle/0/body").asText()).contains("suspended");
 		assertThat(RouteSpec.desired(tenant("acme", DesiredState.DELETED, TenantStatus.DEPROVISIONING, 21005),
-				List.of(), URLS)).isEmpty();
+				List.of(), URLS))
+			.isEmpty();
 		assertThat(RouteSpec.desired(tenant("acme", DesiredState.ACTIVE, TenantStatus.PROVISIONING, null), List.of(),
-				URLS)).isEmpty();
+				URLS))
+			.isEmpty();
 	}
 
 	@Test
@@ -83,7 +91,8 @@ class RouteSpecTest {
 		assertThat(drift.repairs()).extracting(RouteDrift.Repair::tenantId)
 			.containsExactlyInAnyOrder("missing", "moved", "paused");
 		assertThat(drift.repairs()).filteredOn(r -> r.tenantId().equals("missing"))
-			.extracting(RouteDrift.Repair::reason).containsExactly("route missing");
+			.extracting(RouteDrift.Repair::reason)
+			.containsExactly("route missing");
 		assertThat(drift.orphans()).extracting(RouteDrift.OrphanRoute::name)
 			.containsExactlyInAnyOrder("tenantforge-tenant-gone", "hosts by-hand.example",
 					"tenantforge-tenant-stranger");
@@ -96,7 +105,8 @@ class RouteSpecTest {
 		Tenant acme = tenant("acme", DesiredState.ACTIVE, TenantStatus.ACTIVE, 21001);
 		RouteDrift drift = RouteDrift.of(List.of(acme), Map.of("acme", List.of("shop.acme.com")),
 				List.of(caddy(acme, List.of())), URLS, spec -> json.valueToTree(spec.toCaddy(SETTINGS)));
-		assertThat(drift.repairs()).extracting(RouteDrift.Repair::reason).containsExactly("route drifted from its spec");
+		assertThat(drift.repairs()).extracting(RouteDrift.Repair::reason)
+			.containsExactly("route drifted from its spec");
 	}
 
 	private JsonNode caddy(Tenant tenant, List<String> domains) {

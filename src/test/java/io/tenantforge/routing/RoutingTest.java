@@ -30,9 +30,10 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * Tenants served through the real router (the test context's own Caddy, a child process of the control plane) to
- * real tenant containers: every request goes to 127.0.0.1:{@code listen-port} with the tenant's hostname as SNI and
- * Host, and the certificate is verified against the router's internal CA.
+ * Tenants served through the real router (the test context's own Caddy, a child process
+ * of the control plane) to real tenant containers: every request goes to
+ * 127.0.0.1:{@code listen-port} with the tenant's hostname as SNI and Host, and the
+ * certificate is verified against the router's internal CA.
  */
 @IntegrationTest
 class RoutingTest {
@@ -74,7 +75,8 @@ class RoutingTest {
 
 	@AfterEach
 	void clean() {
-		router.start(); // a test that killed it leaves it running again for the rest of the suite
+		router.start(); // a test that killed it leaves it running again for the rest of
+						// the suite
 		fixtures.awaitSettled(A, RECONCILE);
 		fixtures.awaitSettled(B, RECONCILE);
 		fixtures.purge(A, B);
@@ -95,13 +97,14 @@ class RoutingTest {
 		assertThat(client.status("shop.routa.example", "/health")).isEqualTo(200);
 		assertThat(client.status(own, "/health")).isEqualTo(200);
 
-		// the scrape target: the router's request metrics on its admin endpoint (all tenants together in Caddy 2.6)
+		// the scrape target: the router's request metrics on its admin endpoint (all
+		// tenants together in Caddy 2.6)
 		String metrics = java.net.http.HttpClient.newHttpClient()
 			.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(routing.adminUrl() + "/metrics")).build(),
 					HttpResponse.BodyHandlers.ofString())
 			.body();
-		assertThat(metrics).containsPattern(
-				"caddy_http_requests_total\\{handler=\"reverse_proxy\",server=\"tenantforge\"} [1-9]");
+		assertThat(metrics)
+			.containsPattern("caddy_http_requests_total\\{handler=\"reverse_proxy\",server=\"tenantforge\"} [1-9]");
 	}
 
 	@Test
@@ -115,21 +118,26 @@ class RoutingTest {
 		assertThat(api.read(taken.body()).get("detail").asText()).contains("shop.routa.example");
 		assertThat(api.tenant(B).get("domains")).isEmpty();
 		assertThat(api.tenant(A).get("domains").toString()).isEqualTo("[\"shop.routa.example\"]");
-		// the unique key, not only the check before it: a second row for the domain cannot exist
+		// the unique key, not only the check before it: a second row for the domain
+		// cannot exist
 		assertThat(fixtures.controlPlaneDatabase()
 			.queryForObject("SELECT count(*) FROM pg_constraint WHERE conrelid = 'tenant_domains'::regclass "
-					+ "AND contype IN ('p', 'u')", Long.class)).isPositive();
-		org.assertj.core.api.Assertions.assertThatThrownBy(() -> fixtures.controlPlaneDatabase()
-			.update("INSERT INTO tenant_domains (domain, tenant_id) VALUES ('shop.routa.example', ?)", B))
+					+ "AND contype IN ('p', 'u')", Long.class))
+			.isPositive();
+		org.assertj.core.api.Assertions
+			.assertThatThrownBy(() -> fixtures.controlPlaneDatabase()
+				.update("INSERT INTO tenant_domains (domain, tenant_id) VALUES ('shop.routa.example', ?)", B))
 			.isInstanceOf(org.springframework.dao.DuplicateKeyException.class);
 	}
 
 	@Test
 	void hostileDomainsAreRefusedNamingTheField() {
 		String label63 = "a".repeat(63);
-		List<String> hostile = List.of("Shop.routa.example", "shop.r\u0430uta.example" /* Cyrillic а */,
-				"a..b.com", "a".repeat(64) + ".com", "*.x.com", "127.0.0.1", "routb.tenants.test", "tenants.test",
-				String.join(".", label63, label63, label63, label63, "b".repeat(44)) /* 300 bytes */, "shop.example.");
+		List<String> hostile = List.of("Shop.routa.example",
+				"shop.r\u0430uta.example" /* Cyrillic а */, "a..b.com", "a".repeat(64) + ".com", "*.x.com", "127.0.0.1",
+				"routb.tenants.test", "tenants.test", String.join(".", label63, label63, label63, label63,
+						"b".repeat(44)) /* 300 bytes */,
+				"shop.example.");
 		assertThat(hostile.get(8)).hasSize(300);
 		for (String domain : hostile) {
 			HttpResponse<String> refused = putDomains(A, "{\"domains\":[\"ok.routa.example\",\"" + domain + "\"]}");
@@ -183,9 +191,10 @@ class RoutingTest {
 		assertThat(router.pid()).isPresent().get().isNotEqualTo(pid);
 		assertThat(client.status(own, "/health")).as("a restarted router has no routes").isEqualTo(-1);
 		// a route added by hand, for no tenant
-		gateway.put("tenantforge-tenant-ghost", Map.of("@id", "tenantforge-tenant-ghost", "match",
-				List.of(Map.of("host", List.of("ghost.tenants.test"))), "handle",
-				List.of(Map.of("handler", "static_response", "status_code", 200))));
+		gateway.put("tenantforge-tenant-ghost",
+				Map.of("@id", "tenantforge-tenant-ghost", "match",
+						List.of(Map.of("host", List.of("ghost.tenants.test"))), "handle",
+						List.of(Map.of("handler", "static_response", "status_code", 200))));
 
 		JsonNode report = api.read(api.post("/api/v1/fleet/sweep", "").body());
 
@@ -230,7 +239,8 @@ class RoutingTest {
 		});
 		await().atMost(Duration.ofSeconds(20)).until(() -> ok.get() >= 20);
 
-		// replaced: the container is removed, the sweep hands the tenant to the reconciler, which makes a new one
+		// replaced: the container is removed, the sweep hands the tenant to the
+		// reconciler, which makes a new one
 		docker.removeContainerCmd("tenant-" + A).withForce(true).exec();
 		assertThat(api.post("/api/v1/fleet/sweep", "").statusCode()).isEqualTo(200);
 		await().atMost(RECONCILE).pollInterval(Duration.ofMillis(100)).until(() -> {
@@ -261,9 +271,8 @@ class RoutingTest {
 	private void awaitObserved(String id) {
 		await().atMost(RECONCILE).pollInterval(Duration.ofMillis(100)).until(() -> {
 			JsonNode tenant = api.tenant(id);
-			return tenant.get("status").asText().equals("ACTIVE")
-					&& fixtures.controlPlaneDatabase().queryForObject(
-							"SELECT observed_generation = generation FROM tenants WHERE id = ?", Boolean.class, id);
+			return tenant.get("status").asText().equals("ACTIVE") && fixtures.controlPlaneDatabase()
+				.queryForObject("SELECT observed_generation = generation FROM tenants WHERE id = ?", Boolean.class, id);
 		});
 	}
 

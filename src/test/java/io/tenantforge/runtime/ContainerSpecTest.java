@@ -28,8 +28,9 @@ import io.tenantforge.tenant.Tier;
 import org.springframework.util.unit.DataSize;
 
 /**
- * The pure parts of the container family, without an engine: the spec from tenant and tier, its Swarm service form,
- * the drift read back from a service, and each driver's fault classification.
+ * The pure parts of the container family, without an engine: the spec from tenant and
+ * tier, its Swarm service form, the drift read back from a service, and each driver's
+ * fault classification.
  */
 @UnitTest
 class ContainerSpecTest {
@@ -37,8 +38,8 @@ class ContainerSpecTest {
 	private static final Tier BASIC = new Tier(0.5, DataSize.ofMegabytes(64), 0.1, DataSize.ofMegabytes(32), 64, 5,
 			Duration.ofSeconds(15), Duration.ofSeconds(20), null);
 
-	private static final Tier ENTERPRISE = new Tier(2.0, DataSize.ofMegabytes(256), 0.5, DataSize.ofMegabytes(128),
-			256, 50, Duration.ofSeconds(60), Duration.ofSeconds(60), null, Map.of("tier", "enterprise"));
+	private static final Tier ENTERPRISE = new Tier(2.0, DataSize.ofMegabytes(256), 0.5, DataSize.ofMegabytes(128), 256,
+			50, Duration.ofSeconds(60), Duration.ofSeconds(60), null, Map.of("tier", "enterprise"));
 
 	private static final Tenant ACME = new Tenant("acme", "acme", "basic", DesiredState.ACTIVE,
 			TenantStatus.PROVISIONING, 1, 0, 21001, List.of(), null, 0, Instant.now(), null, Instant.now(),
@@ -48,18 +49,18 @@ class ContainerSpecTest {
 
 	private final RuntimeProperties runtime = new RuntimeProperties();
 
-	private final ContainerSpecs specs = new ContainerSpecs(runtime, new ServiceUrls(
-			new TenantDatabaseProperties("jdbc:postgresql://127.0.0.1:5432/tenantforge_tenants", "postgres", "",
-					"127.0.0.1", 5432, null, false, null, null),
-			new CacheProperties("127.0.0.1", 6379)));
+	private final ContainerSpecs specs = new ContainerSpecs(runtime,
+			new ServiceUrls(new TenantDatabaseProperties("jdbc:postgresql://127.0.0.1:5432/tenantforge_tenants",
+					"postgres", "", "127.0.0.1", 5432, null, false, null, null),
+					new CacheProperties("127.0.0.1", 6379)));
 
 	@Test
 	void theSpecCarriesTheTiersLimitsTheLabelsAndSecretsAsFilePathsOnly() {
 		ContainerSpec spec = specs.desired(ACME, BASIC, 21001);
 
 		assertThat(spec.name()).isEqualTo("tenant-acme");
-		assertThat(spec.limits()).isEqualTo(new ContainerSpec.Limits(500_000_000L, 64L << 20, 100_000_000L, 32L << 20,
-				102, 64));
+		assertThat(spec.limits())
+			.isEqualTo(new ContainerSpec.Limits(500_000_000L, 64L << 20, 100_000_000L, 32L << 20, 102, 64));
 		assertThat(spec.labels()).containsEntry("io.tenantforge.tenant", "acme")
 			.containsEntry("io.tenantforge.managed-by", "tenantforge")
 			.containsEntry("io.tenantforge.tier", "basic");
@@ -110,7 +111,8 @@ class ContainerSpecTest {
 		runtime.getSwarm().setNetwork("tenants-overlay");
 		JsonNode service = service(specs.desired(ACME, BASIC, 21001), 1);
 
-		// as JSON trees: the order of an object's keys is not part of the Engine API's JSON
+		// as JSON trees: the order of an object's keys is not part of the Engine API's
+		// JSON
 		assertThat(service.path("TaskTemplate").path("Resources").path("Reservations").path("GenericResources"))
 			.isEqualTo(json("[{\"DiscreteResourceSpec\":{\"Kind\":\"tenant-slot\",\"Value\":1}}]"));
 		assertThat(service.path("UpdateConfig").path("Order").asText()).isEqualTo("start-first");
@@ -133,12 +135,11 @@ class ContainerSpecTest {
 		com.fasterxml.jackson.databind.node.ObjectNode changed = asTold.deepCopy();
 		changed.with("TaskTemplate").with("Resources").with("Limits").put("MemoryBytes", 96L << 20);
 		changed.with("TaskTemplate").with("ContainerSpec").put("Image", "someone/else:1");
-		assertThat(SwarmServiceSpec.drift(changed, spec)).hasValueSatisfying(d -> assertThat(d)
-			.contains("memory 100663296 (tier 67108864)")
-			.contains("image someone/else:1"));
+		assertThat(SwarmServiceSpec.drift(changed, spec)).hasValueSatisfying(
+				d -> assertThat(d).contains("memory 100663296 (tier 67108864)").contains("image someone/else:1"));
 		assertThat(SwarmDriver.changeNeeded(asTold, spec, refs(spec))).isEmpty();
-		assertThat(SwarmDriver.changeNeeded(service(spec, 0), spec, refs(spec))).hasValueSatisfying(
-				c -> assertThat(c).contains("replicas 0"));
+		assertThat(SwarmDriver.changeNeeded(service(spec, 0), spec, refs(spec)))
+			.hasValueSatisfying(c -> assertThat(c).contains("replicas 0"));
 	}
 
 	@Test
@@ -153,8 +154,10 @@ class ContainerSpecTest {
 	void eachDriverClassifiesItsFaultsOnce() {
 		assertThat(TenantContainerProvisioner.classify("acme", "img:1",
 				new NotFoundException("Status 404: {\"message\":\"No such image: img:1\"}")))
-			.isInstanceOf(StepFailedException.class).hasMessageContaining("image img:1 not found");
-		// a container removed between two calls is not a missing image: the next attempt reads the world again
+			.isInstanceOf(StepFailedException.class)
+			.hasMessageContaining("image img:1 not found");
+		// a container removed between two calls is not a missing image: the next attempt
+		// reads the world again
 		assertThat(TenantContainerProvisioner.classify("acme", "img:1",
 				new NotFoundException("Status 404: {\"message\":\"No such container: 0123\"}")))
 			.isInstanceOf(RetryableException.class)
@@ -166,7 +169,8 @@ class ContainerSpecTest {
 			.isInstanceOf(RetryableException.class);
 		assertThat(SwarmEngine.classify(400, "POST /services/create", "invalid mount"))
 			.isInstanceOf(StepFailedException.class);
-		assertThat(SwarmEngine.classify(409, "POST /secrets/create", "exists")).isInstanceOf(SwarmEngine.Conflict.class);
+		assertThat(SwarmEngine.classify(409, "POST /secrets/create", "exists"))
+			.isInstanceOf(SwarmEngine.Conflict.class);
 	}
 
 	private static JsonNode json(String text) {
@@ -183,7 +187,10 @@ class ContainerSpecTest {
 	}
 
 	private static List<SecretRef> refs(ContainerSpec spec) {
-		return spec.secretFiles().keySet().stream().map(f -> new SecretRef(f, spec.name() + "-" + f, "id-" + f))
+		return spec.secretFiles()
+			.keySet()
+			.stream()
+			.map(f -> new SecretRef(f, spec.name() + "-" + f, "id-" + f))
 			.toList();
 	}
 

@@ -12,7 +12,10 @@ import io.tenantforge.tenant.Tier;
 import org.junit.jupiter.api.Test;
 import org.springframework.util.unit.DataSize;
 
-/** How a container's limits are compared with its tier's (what the sweep's limits audit reports). */
+/**
+ * How a container's limits are compared with its tier's (what the sweep's limits audit
+ * reports).
+ */
 @UnitTest
 class LimitsDriftTest {
 

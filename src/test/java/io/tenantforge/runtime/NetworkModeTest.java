@@ -23,8 +23,9 @@ import org.springframework.util.unit.DataSize;
 import io.tenantforge.support.UnitTest;
 
 /**
- * The container spec in each network mode, without an engine: what the isolated mode asks the engine for is what
- * its guarantees rest on (see {@link IsolatedNetworkTest} for the engine's side).
+ * The container spec in each network mode, without an engine: what the isolated mode asks
+ * the engine for is what its guarantees rest on (see {@link IsolatedNetworkTest} for the
+ * engine's side).
  */
 @UnitTest
 class NetworkModeTest {
@@ -71,14 +72,15 @@ class NetworkModeTest {
 		RuntimeProperties runtime = new RuntimeProperties();
 		runtime.setNetwork(mode);
 		runtime.setSecretsDir(Path.of("target/unit-secrets"));
-		// 10.250.0.1: a test host's services address (inside its namespace only); here only a value in the spec, no
+		// 10.250.0.1: a test host's services address (inside its namespace only); here
+		// only a value in the spec, no
 		// connection is made
 		TenantDatabaseProperties database = new TenantDatabaseProperties(
 				"jdbc:postgresql://127.0.0.1:5432/tenantforge_tenants", "postgres", "", "10.250.0.1", 5432, null, false,
 				null, null);
 		return new TenantContainerProvisioner(null, runtime,
-				new ServiceUrls(database, new CacheProperties("10.250.0.1", 6379)), null,
-				new SecretFiles(runtime), null, null);
+				new ServiceUrls(database, new CacheProperties("10.250.0.1", 6379)), null, new SecretFiles(runtime),
+				null, null);
 	}
 
 }

@@ -36,12 +36,14 @@ import io.tenantforge.tenant.TierCatalog;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * The swarm driver on a real three-node swarm: three test hosts (network namespaces, each with its own Docker
- * engine advertising 3 tenant slots), joined by veth pairs to the first (the manager, which also runs the tenants'
- * PostgreSQL and Redis on its services address, routed to from the others). Six tenants spread over the nodes with
- * the per-node cap kept; a drained node's tenants run again on the others and answer {@code /health} there, none
- * lost, none doubled; a tier that needs a node label lands only on the labelled node, and one that no node
- * qualifies for waits with the scheduler's reason. Traffic only inside the namespaces the test made; everything
+ * The swarm driver on a real three-node swarm: three test hosts (network namespaces, each
+ * with its own Docker engine advertising 3 tenant slots), joined by veth pairs to the
+ * first (the manager, which also runs the tenants' PostgreSQL and Redis on its services
+ * address, routed to from the others). Six tenants spread over the nodes with the
+ * per-node cap kept; a drained node's tenants run again on the others and answer
+ * {@code /health} there, none lost, none doubled; a tier that needs a node label lands
+ * only on the labelled node, and one that no node qualifies for waits with the
+ * scheduler's reason. Traffic only inside the namespaces the test made; everything
  * (swarm, engines, namespaces) is removed after the test, also when it fails.
  */
 @IntegrationTest
@@ -83,16 +85,22 @@ class SwarmClusterTest {
 				hosts.add(TestHost.start(name, name.equals("tfsw1"), "--node-resource", "tenant-slot=" + CAP));
 			}
 			TestHost manager = hosts.get(0);
-			List<String> toSecond = manager.link(hosts.get(1), 0); // 10.201.0.1 - 10.201.0.2
-			List<String> toThird = manager.link(hosts.get(2), 1); // 10.201.1.1 - 10.201.1.2
+			List<String> toSecond = manager.link(hosts.get(1), 0); // 10.201.0.1 -
+																	// 10.201.0.2
+			List<String> toThird = manager.link(hosts.get(2), 1); // 10.201.1.1 -
+																	// 10.201.1.2
 			for (int i = 1; i <= 2; i++) {
 				TestHost worker = hosts.get(i);
 				String via = (i == 1 ? toSecond : toThird).get(0);
-				// the manager's services address is on its loopback: the workers reach it through their link
-				ok(worker.run(Duration.ofSeconds(10), "ip", "addr", "del", manager.servicesAddress() + "/32", "dev", "lo"));
-				ok(worker.run(Duration.ofSeconds(10), "ip", "route", "add", manager.servicesAddress() + "/32", "via", via));
+				// the manager's services address is on its loopback: the workers reach it
+				// through their link
+				ok(worker.run(Duration.ofSeconds(10), "ip", "addr", "del", manager.servicesAddress() + "/32", "dev",
+						"lo"));
+				ok(worker.run(Duration.ofSeconds(10), "ip", "route", "add", manager.servicesAddress() + "/32", "via",
+						via));
 				if (i == 2) {
-					// the manager advertises its first link's address: the third host reaches it through its own link
+					// the manager advertises its first link's address: the third host
+					// reaches it through its own link
 					ok(worker.run(Duration.ofSeconds(10), "ip", "route", "add", "10.201.0.0/24", "via", via));
 				}
 			}
@@ -105,8 +113,10 @@ class SwarmClusterTest {
 			for (TestHost host : hosts) {
 				nodes.put(docker(host, "info", "--format", "{{.Swarm.NodeID}}").strip(), host);
 			}
-			await().atMost(Duration.ofSeconds(60)).until(() -> docker(manager, "node", "ls", "--format",
-					"{{.Status}}").lines().filter("Ready"::equals).count() == 3);
+			await().atMost(Duration.ofSeconds(60))
+				.until(() -> docker(manager, "node", "ls", "--format", "{{.Status}}").lines()
+					.filter("Ready"::equals)
+					.count() == 3);
 		}
 		catch (RuntimeException | Error e) {
 			removeSwarm();
@@ -138,16 +148,19 @@ class SwarmClusterTest {
 				assertThat(driver.ensure(tenant, tiersWithNodeLabels().get("basic"))).isEqualTo(tenant.port());
 			}
 			Map<String, String> placed = awaitAllServing(driver, fleet);
-			Map<String, Long> perNode = placed.values().stream()
+			Map<String, Long> perNode = placed.values()
+				.stream()
 				.collect(Collectors.groupingBy(n -> n, Collectors.counting()));
 			assertThat(perNode.values()).allMatch(count -> count <= CAP);
 			assertThat(perNode).as("spread over the nodes: %s", placed).hasSize(3);
 			assertThat(driver.nodes()).allSatisfy(node -> assertThat(node.slots()).isEqualTo(CAP));
 
-			// drain the node with the most tenants: they run again on the others, within the cap
+			// drain the node with the most tenants: they run again on the others, within
+			// the cap
 			String drained = perNode.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
 			docker(hosts.get(0), "node", "update", "--availability", "drain", drained);
-			// the drain takes effect task by task: wait until every tenant serves once and none on the drained node
+			// the drain takes effect task by task: wait until every tenant serves once
+			// and none on the drained node
 			Map<String, String> after = awaitAllServing(driver, fleet, drained);
 			assertThat(after.values()).doesNotContain(drained);
 			assertThat(after.values().stream().collect(Collectors.groupingBy(n -> n, Collectors.counting())).values())
@@ -168,7 +181,8 @@ class SwarmClusterTest {
 			assertThatThrownBy(() -> driver.ensure(nowhere, tiersWithNodeLabels().get("nowhere")))
 				.isInstanceOf(UnschedulableException.class)
 				.hasMessageContaining("no suitable node");
-			assertThat(driver.listManaged()).filteredOn(c -> c.tenant().equals(nowhere.id())).singleElement()
+			assertThat(driver.listManaged()).filteredOn(c -> c.tenant().equals(nowhere.id()))
+				.singleElement()
 				.satisfies(c -> {
 					assertThat(c.running()).isFalse();
 					assertThat(c.status()).contains("no suitable node");
@@ -179,25 +193,31 @@ class SwarmClusterTest {
 			forget(all);
 		}
 		assertThat(driver.listManaged()).isEmpty();
-		assertThat(driver.engine().secrets(Map.of(ContainerSpecs.LABEL_MANAGED_BY, ContainerSpecs.MANAGED_BY))).isEmpty();
+		assertThat(driver.engine().secrets(Map.of(ContainerSpecs.LABEL_MANAGED_BY, ContainerSpecs.MANAGED_BY)))
+			.isEmpty();
 	}
 
 	/**
-	 * Waits until each tenant has exactly one running task and answers {@code /health} on its node's loopback;
-	 * tenant id → node id.
+	 * Waits until each tenant has exactly one running task and answers {@code /health} on
+	 * its node's loopback; tenant id → node id.
 	 */
 	private Map<String, String> awaitAllServing(SwarmDriver driver, List<Tenant> tenants) {
 		return awaitAllServing(driver, tenants, null);
 	}
 
-	/** Every tenant with exactly one running task answering /health, none of them on {@code avoided} (if given). */
+	/**
+	 * Every tenant with exactly one running task answering /health, none of them on
+	 * {@code avoided} (if given).
+	 */
 	private Map<String, String> awaitAllServing(SwarmDriver driver, List<Tenant> tenants, String avoided) {
 		Map<String, String> placed = new HashMap<>();
 		try {
 			await().atMost(SETTLE).pollInterval(Duration.ofSeconds(1)).until(() -> {
 				placed.clear();
 				for (Tenant tenant : tenants) {
-					List<JsonNode> running = driver.engine().tasks(tenant.names().containerName()).stream()
+					List<JsonNode> running = driver.engine()
+						.tasks(tenant.names().containerName())
+						.stream()
 						.filter(SwarmClusterTest::runs)
 						.toList();
 					if (running.size() != 1) {
@@ -208,8 +228,12 @@ class SwarmClusterTest {
 						return false;
 					}
 					TestHost host = nodes.get(node);
-					if (host == null || !host.run(Duration.ofSeconds(5), "curl", "-s", "-m", "2",
-							"http://127.0.0.1:" + tenant.port() + "/health").output().strip().equals("ok")) {
+					if (host == null || !host
+						.run(Duration.ofSeconds(5), "curl", "-s", "-m", "2",
+								"http://127.0.0.1:" + tenant.port() + "/health")
+						.output()
+						.strip()
+						.equals("ok")) {
 						return false;
 					}
 					placed.put(tenant.id(), node);
@@ -219,25 +243,30 @@ class SwarmClusterTest {
 		}
 		catch (org.awaitility.core.ConditionTimeoutException e) {
 			throw new AssertionError("not every tenant serves once: " + placed + "\n"
-					+ docker(hosts.get(0), "service", "ps", "--no-trunc", tenants.stream()
-						.map(t -> t.names().containerName()).collect(Collectors.joining(" "))), e);
+					+ docker(hosts.get(0), "service", "ps", "--no-trunc",
+							tenants.stream().map(t -> t.names().containerName()).collect(Collectors.joining(" "))),
+					e);
 		}
 		return placed;
 	}
 
 	private static long runningTasks(SwarmDriver driver, Tenant tenant) {
-		return driver.engine().tasks(tenant.names().containerName()).stream()
-			.filter(SwarmClusterTest::runs)
-			.count();
+		return driver.engine().tasks(tenant.names().containerName()).stream().filter(SwarmClusterTest::runs).count();
 	}
 
-	/** A task whose container runs: running, or starting (Docker's first health check still due). */
+	/**
+	 * A task whose container runs: running, or starting (Docker's first health check
+	 * still due).
+	 */
 	private static boolean runs(JsonNode task) {
 		String state = task.path("Status").path("State").asText();
 		return state.equals("running") || state.equals("starting");
 	}
 
-	/** The control plane's swarm driver with this context's ledger and secrets, on the test swarm's manager. */
+	/**
+	 * The control plane's swarm driver with this context's ledger and secrets, on the
+	 * test swarm's manager.
+	 */
 	private SwarmDriver driverOnTheManager() {
 		TestHost manager = hosts.get(0);
 		RuntimeProperties onSwarm = new RuntimeProperties();
@@ -254,7 +283,10 @@ class SwarmClusterTest {
 				new PortAllocator(store, onSwarm), secrets, ledger, tiersWithNodeLabels());
 	}
 
-	/** The configured tiers plus two that need node labels: one a node can be given, one none has. */
+	/**
+	 * The configured tiers plus two that need node labels: one a node can be given, one
+	 * none has.
+	 */
 	private TierCatalog tiersWithNodeLabels() {
 		Tier basic = tiers.get("basic");
 		Map<String, Tier> all = new HashMap<>(tiers.tiers());
@@ -271,11 +303,14 @@ class SwarmClusterTest {
 
 	private static Tenant tenant(String slug, String tier, int port) {
 		Instant now = Instant.now();
-		return new Tenant(slug, slug, tier, DesiredState.ACTIVE, TenantStatus.PROVISIONING, 1, 0, port, List.of(),
-				null, 0, now, null, now, now);
+		return new Tenant(slug, slug, tier, DesiredState.ACTIVE, TenantStatus.PROVISIONING, 1, 0, port, List.of(), null,
+				0, now, null, now, now);
 	}
 
-	/** The tenant's ACL user in the manager's Redis (the cache step's job, whose Redis is the machine's). */
+	/**
+	 * The tenant's ACL user in the manager's Redis (the cache step's job, whose Redis is
+	 * the machine's).
+	 */
 	private void givenTheManagersRedisKnows(Tenant tenant) {
 		TestHost manager = hosts.get(0);
 		String password = secrets.getOrCreate(tenant.id(), TenantSecrets.REDIS_PASSWORD);

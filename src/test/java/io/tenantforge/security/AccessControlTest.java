@@ -12,15 +12,18 @@ import io.tenantforge.support.IntegrationTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
-/** Who may call what: 401 without credentials, 403 with the wrong role, 413 and 429 at the limits. */
+/**
+ * Who may call what: 401 without credentials, 403 with the wrong role, 413 and 429 at the
+ * limits.
+ */
 @IntegrationTest
 class AccessControlTest {
 
 	private static final List<String[]> API = List.of(new String[] { "GET", "/api/v1/tenants" },
 			new String[] { "GET", "/api/v1/tenants/nobody" }, new String[] { "POST", "/api/v1/tenants" },
 			new String[] { "POST", "/api/v1/tenants/nobody/suspend" },
-			new String[] { "POST", "/api/v1/tenants/nobody/resume" }, new String[] { "PATCH", "/api/v1/tenants/nobody" },
-			new String[] { "DELETE", "/api/v1/tenants/nobody" });
+			new String[] { "POST", "/api/v1/tenants/nobody/resume" },
+			new String[] { "PATCH", "/api/v1/tenants/nobody" }, new String[] { "DELETE", "/api/v1/tenants/nobody" });
 
 	private static final List<String> ADMIN_ONLY = List.of("/actuator/prometheus", "/actuator/camelroutes",
 			"/actuator/info", "/actuator/hawtio/", "/actuator/hawtio/jolokia/version", "/actuator/jolokia/version");
@@ -58,13 +61,15 @@ class AccessControlTest {
 
 	@Test
 	void operatorMayOrderAndRunTheLifecycleButNotTheActuator() {
-		assertThat(api.requestAs("operator", "operator-password", "POST", "/api/v1/tenants",
-				anOrder().withSubdomain("Not Valid").build()).statusCode()).as("authorized, then rejected as invalid")
-			.isEqualTo(400);
+		assertThat(api
+			.requestAs("operator", "operator-password", "POST", "/api/v1/tenants",
+					anOrder().withSubdomain("Not Valid").build())
+			.statusCode()).as("authorized, then rejected as invalid").isEqualTo(400);
 		assertThat(api.requestAs("operator", "operator-password", "POST", "/api/v1/tenants/nobody/suspend", "")
 			.statusCode()).isEqualTo(404);
-		assertThat(api.requestAs("operator", "operator-password", "DELETE", "/api/v1/tenants/nobody", null)
-			.statusCode()).isEqualTo(404);
+		assertThat(
+				api.requestAs("operator", "operator-password", "DELETE", "/api/v1/tenants/nobody", null).statusCode())
+			.isEqualTo(404);
 		for (String path : ADMIN_ONLY) {
 			assertThat(as("operator", "GET", path).statusCode()).as(path).isEqualTo(403);
 		}
@@ -79,14 +84,17 @@ class AccessControlTest {
 				"/actuator/hawtio/jolokia/search/org.apache.camel:type=routes,*", null);
 
 		assertThat(user.statusCode()).isEqualTo(200);
-		assertThat(user.body().strip()).as("Hawtio took the Spring Security login (JAAS bridge)").isEqualTo("\"admin\"");
+		assertThat(user.body().strip()).as("Hawtio took the Spring Security login (JAAS bridge)")
+			.isEqualTo("\"admin\"");
 		assertThat(routes.statusCode()).isEqualTo(200);
 		assertThat(routes.body()).contains("intake-rest-order", "intake-queue-order", "intake-file-order",
 				"provisioning-reconcile");
-		assertThat(api.requestAs(null, null, "POST", "/actuator/hawtio/jolokia", "{\"type\":\"version\"}")
-			.statusCode()).isEqualTo(401);
-		assertThat(api.requestAs("viewer", "viewer-password", "POST", "/actuator/hawtio/jolokia",
-				"{\"type\":\"version\"}").statusCode()).isEqualTo(403);
+		assertThat(api.requestAs(null, null, "POST", "/actuator/hawtio/jolokia", "{\"type\":\"version\"}").statusCode())
+			.isEqualTo(401);
+		assertThat(
+				api.requestAs("viewer", "viewer-password", "POST", "/actuator/hawtio/jolokia", "{\"type\":\"version\"}")
+					.statusCode())
+			.isEqualTo(403);
 	}
 
 	@Test
@@ -97,8 +105,8 @@ class AccessControlTest {
 		HttpResponse<String> chunked = api.postChunked("/api/v1/tenants", megabyte);
 
 		assertThat(declared.statusCode()).isEqualTo(413);
-		assertThat(declared.headers().firstValue("Content-Type")).hasValueSatisfying(
-				type -> assertThat(type).startsWith("application/problem+json"));
+		assertThat(declared.headers().firstValue("Content-Type"))
+			.hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
 		assertThat(chunked.statusCode()).isEqualTo(413);
 	}
 

@@ -32,9 +32,10 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * Provisions tenants with PostgreSQL logging every statement, then searches every sink for each generated secret:
- * the control plane's log, {@code docker logs}, {@code docker inspect}, every API response, Redis {@code ACL LIST},
- * the PostgreSQL server log and the control-plane database. Zero hits.
+ * Provisions tenants with PostgreSQL logging every statement, then searches every sink
+ * for each generated secret: the control plane's log, {@code docker logs},
+ * {@code docker inspect}, every API response, Redis {@code ACL LIST}, the PostgreSQL
+ * server log and the control-plane database. Zero hits.
  */
 @IntegrationTest
 class SecretCanaryTest {
@@ -116,7 +117,10 @@ class SecretCanaryTest {
 		return output.toString(StandardCharsets.UTF_8);
 	}
 
-	/** Debian's pg_ctlcluster writes the server log to /var/log/postgresql/postgresql-VERSION-main.log. */
+	/**
+	 * Debian's pg_ctlcluster writes the server log to
+	 * /var/log/postgresql/postgresql-VERSION-main.log.
+	 */
 	private static Path postgresServerLog() {
 		File[] logs = new File("/var/log/postgresql").listFiles((dir, name) -> name.endsWith("-main.log"));
 		assertThat(logs).as("PostgreSQL server log under /var/log/postgresql").isNotEmpty();

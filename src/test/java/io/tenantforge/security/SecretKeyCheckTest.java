@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * The key check value against the real PostgreSQL, on a control-plane database of its own migrated by the
- * application's Flyway scripts: written on the first start, passed by the same key, and a start with another key
- * refused with the reason, never the key.
+ * The key check value against the real PostgreSQL, on a control-plane database of its own
+ * migrated by the application's Flyway scripts: written on the first start, passed by the
+ * same key, and a start with another key refused with the reason, never the key.
  */
 class SecretKeyCheckTest {
 

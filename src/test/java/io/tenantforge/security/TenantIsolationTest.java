@@ -42,8 +42,9 @@ import org.junit.jupiter.api.TestInstance;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * Tries to break tenant isolation as tenant {@code acme} against {@code acme2}, whose slug it is a prefix of: in
- * PostgreSQL, in Redis, and out of its container. Every attempt must be refused.
+ * Tries to break tenant isolation as tenant {@code acme} against {@code acme2}, whose
+ * slug it is a prefix of: in PostgreSQL, in Redis, and out of its container. Every
+ * attempt must be refused.
  */
 @IntegrationTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -83,9 +84,9 @@ class TenantIsolationTest {
 	void postgresRefusesEveryReachIntoAnotherTenantOrBeyondItsOwnSchema() throws SQLException {
 		try (Connection acme = fixtures.connectAsTenant("acme"); Statement sql = acme.createStatement()) {
 			for (String attempt : List.of("SELECT * FROM tenant_acme2.customers",
-					"INSERT INTO tenant_acme2.customers (name) VALUES ('x')", "UPDATE tenant_acme2.customers SET name = 'x'",
-					"CREATE TABLE tenant_acme2.planted (id int)", "CREATE TABLE public.planted (id int)",
-					"ALTER ROLE tenant_acme CONNECTION LIMIT 100",
+					"INSERT INTO tenant_acme2.customers (name) VALUES ('x')",
+					"UPDATE tenant_acme2.customers SET name = 'x'", "CREATE TABLE tenant_acme2.planted (id int)",
+					"CREATE TABLE public.planted (id int)", "ALTER ROLE tenant_acme CONNECTION LIMIT 100",
 					"GRANT tenant_acme2 TO tenant_acme", "GRANT USAGE ON SCHEMA tenant_acme2 TO tenant_acme",
 					"SET ROLE tenant_acme2", "CREATE ROLE intruder", "CREATE DATABASE intruder",
 					"ALTER ROLE tenant_acme2 PASSWORD 'x'")) {
@@ -94,18 +95,20 @@ class TenantIsolationTest {
 					.hasMessageMatching("(?s).*(permission denied|must have admin option|must be owner).*");
 			}
 			assertThat(count(sql, "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'tenant_acme2'"))
-				.as("tables of another tenant are not listed").isZero();
+				.as("tables of another tenant are not listed")
+				.isZero();
 			sql.execute("CREATE FUNCTION answer() RETURNS int LANGUAGE sql AS 'SELECT 42'");
 		}
 		assertThat(fixtures.tenantsDatabase()
 			.queryForObject("SELECT has_function_privilege('tenant_acme2', 'tenant_acme.answer()', 'EXECUTE')",
-					Boolean.class)).as("no EXECUTE for PUBLIC on a tenant's new functions").isFalse();
-		String controlPlane = fixtures.controlPlaneDatabase()
-			.queryForObject("SELECT current_database()", String.class);
-		assertThatThrownBy(() -> DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/" + controlPlane,
-				"tenant_acme", fixtures.readSecret("acme", "database_password")).close())
-			.as("the control plane's own database")
-			.hasMessageContaining("permission denied for database");
+					Boolean.class))
+			.as("no EXECUTE for PUBLIC on a tenant's new functions")
+			.isFalse();
+		String controlPlane = fixtures.controlPlaneDatabase().queryForObject("SELECT current_database()", String.class);
+		assertThatThrownBy(() -> DriverManager
+			.getConnection("jdbc:postgresql://127.0.0.1:5432/" + controlPlane, "tenant_acme",
+					fixtures.readSecret("acme", "database_password"))
+			.close()).as("the control plane's own database").hasMessageContaining("permission denied for database");
 	}
 
 	@Test
@@ -207,7 +210,10 @@ class TenantIsolationTest {
 		return execAs(null, container, command);
 	}
 
-	/** Runs a command in the container as {@code user} ({@code uid:gid}; null: the container's own user). */
+	/**
+	 * Runs a command in the container as {@code user} ({@code uid:gid}; null: the
+	 * container's own user).
+	 */
 	private String execAs(String user, String container, String... command) throws InterruptedException {
 		var create = docker.execCreateCmd(container).withAttachStdout(true).withAttachStderr(true).withCmd(command);
 		if (user != null) {

@@ -17,8 +17,8 @@ import org.springframework.boot.test.context.TestComponent;
 import org.springframework.core.env.Environment;
 
 /**
- * A plain HTTP client of the control plane's REST API, as an outside tool would call it. Every exchange with the API
- * is held to the API's contract ({@link ContractValidator}).
+ * A plain HTTP client of the control plane's REST API, as an outside tool would call it.
+ * Every exchange with the API is held to the API's contract ({@link ContractValidator}).
  */
 @TestComponent
 public class Api {
@@ -63,8 +63,8 @@ public class Api {
 	/** Any request as any user (null user: no credentials). */
 	public HttpResponse<String> requestAs(String user, String password, String method, String path, String body) {
 		HttpRequest.Builder builder = request(path).header("Content-Type", "application/json")
-			.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-					: HttpRequest.BodyPublishers.ofString(body));
+			.method(method,
+					body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
 		if (user != null) {
 			builder.header("Authorization", basic(user, password));
 		}
@@ -73,9 +73,11 @@ public class Api {
 
 	/** A request whose body is streamed without a declared length (chunked). */
 	public HttpResponse<String> postChunked(String path, byte[] body) {
-		return exchange(request(path).header("Content-Type", "application/json")
-			.header("Authorization", basic("admin", ADMIN_PASSWORD))
-			.POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body))), body);
+		return exchange(
+				request(path).header("Content-Type", "application/json")
+					.header("Authorization", basic("admin", ADMIN_PASSWORD))
+					.POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body))),
+				body);
 	}
 
 	public HttpResponse<String> get(String path) {
@@ -134,7 +136,10 @@ public class Api {
 		return exchange(builder, body);
 	}
 
-	/** Sends the request and holds the exchange to the API's contract ({@link ContractValidator}). */
+	/**
+	 * Sends the request and holds the exchange to the API's contract
+	 * ({@link ContractValidator}).
+	 */
 	private HttpResponse<String> exchange(HttpRequest.Builder builder, byte[] body) {
 		HttpRequest request = builder.build();
 		try {

@@ -21,18 +21,22 @@ import io.tenantforge.intake.ApiContract;
 import org.springframework.core.io.ClassPathResource;
 
 /**
- * Holds the API tests' traffic to the API's contract ({@value ApiContract#LOCATION}, the file the control plane is
- * built from and serves): every response to a request the contract allows must be one the contract declares for
- * the operation, status, headers and body; a request the contract forbids (no credentials, a body that is not an
- * order, an id that is no slug, a path that is not there) must be refused with a 4xx, itself one the operation
- * declares. {@link Api} calls it on every {@code /api/v1} exchange, so no test can see an answer the contract does
- * not describe.
+ * Holds the API tests' traffic to the API's contract ({@value ApiContract#LOCATION}, the
+ * file the control plane is built from and serves): every response to a request the
+ * contract allows must be one the contract declares for the operation, status, headers
+ * and body; a request the contract forbids (no credentials, a body that is not an order,
+ * an id that is no slug, a path that is not there) must be refused with a 4xx, itself one
+ * the operation declares. {@link Api} calls it on every {@code /api/v1} exchange, so no
+ * test can see an answer the contract does not describe.
  */
 public final class ContractValidator {
 
 	private static final String BASE_PATH = "/api/v1";
 
-	/** The request matched no operation: there is no response of the contract to check it against. */
+	/**
+	 * The request matched no operation: there is no response of the contract to check it
+	 * against.
+	 */
 	private static final Set<String> NO_OPERATION = Set.of("validation.request.path.missing",
 			"validation.request.operation.notAllowed");
 
@@ -43,7 +47,10 @@ public final class ContractValidator {
 	private ContractValidator() {
 	}
 
-	/** Fails (AssertionError) when the exchange breaks the contract; an exchange outside the API passes. */
+	/**
+	 * Fails (AssertionError) when the exchange breaks the contract; an exchange outside
+	 * the API passes.
+	 */
 	public static void check(HttpRequest sent, byte[] body, HttpResponse<String> received) {
 		URI uri = sent.uri();
 		String path = uri.getRawPath();

@@ -16,7 +16,10 @@ import javax.net.ssl.SSLSession;
 
 import org.junit.jupiter.api.Test;
 
-/** The traffic check catches what drifts from the contract (without a control plane: exchanges made up here). */
+/**
+ * The traffic check catches what drifts from the contract (without a control plane:
+ * exchanges made up here).
+ */
 @UnitTest
 class ContractValidatorTest {
 
@@ -37,7 +40,8 @@ class ContractValidatorTest {
 
 	@Test
 	void anUndeclaredFieldStatusOrMediaTypeFails() {
-		assertThatThrownBy(() -> check(get("/api/v1/tenants/acme"), 200, "application/json", TENANT + ",\"undeclared\":\"x\"}"))
+		assertThatThrownBy(
+				() -> check(get("/api/v1/tenants/acme"), 200, "application/json", TENANT + ",\"undeclared\":\"x\"}"))
 			.isInstanceOf(AssertionError.class)
 			.hasMessageContaining("does not declare");
 		assertThatThrownBy(() -> check(get("/api/v1/tenants/acme"), 409, "application/problem+json", PROBLEM))
@@ -58,7 +62,8 @@ class ContractValidatorTest {
 	}
 
 	private static HttpRequest get(String path) {
-		return HttpRequest.newBuilder(URI.create("http://127.0.0.1" + path)).header("Authorization", "Basic eDp5")
+		return HttpRequest.newBuilder(URI.create("http://127.0.0.1" + path))
+			.header("Authorization", "Basic eDp5")
 			.GET()
 			.build();
 	}
@@ -71,8 +76,8 @@ class ContractValidatorTest {
 		ContractValidator.check(request, null, new Answer(request, status, HttpHeaders.of(map, (k, v) -> true), body));
 	}
 
-	private record Answer(HttpRequest request, int statusCode, HttpHeaders headers, String body)
-			implements HttpResponse<String> {
+	private record Answer(HttpRequest request, int statusCode, HttpHeaders headers,
+			String body) implements HttpResponse<String> {
 
 		@Override
 		public Optional<HttpResponse<String>> previousResponse() {

@@ -26,8 +26,9 @@ import io.lettuce.core.RedisURI;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
- * The packaged control plane ({@code target/*.jar}) run as a process of its own, as an operator runs it, so a test
- * can kill it with SIGKILL and start it again. It uses its own databases, broker port, folders and port range.
+ * The packaged control plane ({@code target/*.jar}) run as a process of its own, as an
+ * operator runs it, so a test can kill it with SIGKILL and start it again. It uses its
+ * own databases, broker port, folders and port range.
  */
 public final class ControlPlaneProcess implements AutoCloseable {
 
@@ -38,7 +39,9 @@ public final class ControlPlaneProcess implements AutoCloseable {
 	/** The control plane's own broker password (its broker user: {@code tenantforge}). */
 	public static final String BROKER_PASSWORD = "process-broker-password";
 
-	/** bcrypt (cost 4) of {@link OutsideBroker#PRODUCER_PASSWORD}, as in the test profile. */
+	/**
+	 * bcrypt (cost 4) of {@link OutsideBroker#PRODUCER_PASSWORD}, as in the test profile.
+	 */
 	private static final String PRODUCER_HASH = "{bcrypt}$2a$04$JSu.4JTkQ18O2nD9c3nVQO3HSos581uyif/7aBVf7jP.ZMLvv6/wi";
 
 	public static final String CONTROL_PLANE_DB = "jdbc:postgresql://127.0.0.1:5432/tenantforge_process";
@@ -67,14 +70,18 @@ public final class ControlPlaneProcess implements AutoCloseable {
 		this.logOffset = logOffset;
 	}
 
-	/** Starts the jar with the process-test settings plus {@code extraArguments}; returns once it is ready. */
+	/**
+	 * Starts the jar with the process-test settings plus {@code extraArguments}; returns
+	 * once it is ready.
+	 */
 	public static ControlPlaneProcess start(String... extraArguments) {
 		return startNode(0, extraArguments);
 	}
 
 	/**
-	 * Starts node {@code node} (0, 1, …) of a cluster on the same databases: its own HTTP port
-	 * ({@value #HTTP_PORT} + node), broker port, broker journal and log file; returns once it is ready.
+	 * Starts node {@code node} (0, 1, …) of a cluster on the same databases: its own HTTP
+	 * port ({@value #HTTP_PORT} + node), broker port, broker journal and log file;
+	 * returns once it is ready.
 	 */
 	public static ControlPlaneProcess startNode(int node, String... extraArguments) {
 		int httpPort = HTTP_PORT + node;
@@ -94,10 +101,10 @@ public final class ControlPlaneProcess implements AutoCloseable {
 				"--tenantforge.runtime.secrets-dir=" + WORK_DIR.resolve("secrets"),
 				"--tenantforge.database.archive-dir=" + WORK_DIR.resolve("archive"),
 				"--tenantforge.backup.dir=" + WORK_DIR.resolve("backups"),
-				// scheduled backups stay out of the process tests' way (as the sweep's schedule does in-process)
-				"--tenantforge.backup.schedule-cron=0 0 0 1 1 ? 2099",
-				"--tenantforge.runtime.port-range-start=22000", "--tenantforge.runtime.port-range-end=22999",
-				"--tenantforge.provisioning.resync-interval=1000",
+				// scheduled backups stay out of the process tests' way (as the sweep's
+				// schedule does in-process)
+				"--tenantforge.backup.schedule-cron=0 0 0 1 1 ? 2099", "--tenantforge.runtime.port-range-start=22000",
+				"--tenantforge.runtime.port-range-end=22999", "--tenantforge.provisioning.resync-interval=1000",
 				// the test profile's producer, so tests send orders as OutsideBroker does
 				"--tenantforge.broker.users[0].name=" + OutsideBroker.PRODUCER,
 				"--tenantforge.broker.users[0].role=producer",
@@ -118,7 +125,8 @@ public final class ControlPlaneProcess implements AutoCloseable {
 				started.awaitReady();
 			}
 			catch (RuntimeException | Error notReady) {
-				started.close(); // never leave a half-started control plane holding the ports
+				started.close(); // never leave a half-started control plane holding the
+									// ports
 				throw notReady;
 			}
 			return started;
@@ -131,8 +139,8 @@ public final class ControlPlaneProcess implements AutoCloseable {
 	private void awaitReady() {
 		await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() -> {
 			if (!process.isAlive()) {
-				throw new IllegalStateException("the control plane exited with " + process.exitValue()
-						+ "; see " + log);
+				throw new IllegalStateException(
+						"the control plane exited with " + process.exitValue() + "; see " + log);
 			}
 			return send(HttpRequest.newBuilder(uri("/actuator/health/readiness")).GET(), null, false)
 				.map(r -> r.statusCode() == 200)
@@ -140,7 +148,10 @@ public final class ControlPlaneProcess implements AutoCloseable {
 		});
 	}
 
-	/** Waits until this run of the control plane has logged a line containing {@code text}. */
+	/**
+	 * Waits until this run of the control plane has logged a line containing
+	 * {@code text}.
+	 */
 	public void awaitLog(String text, Duration atMost) {
 		await().atMost(atMost).pollInterval(Duration.ofMillis(200)).until(() -> {
 			try (var channel = Files.newByteChannel(log)) {
@@ -180,13 +191,15 @@ public final class ControlPlaneProcess implements AutoCloseable {
 
 	public HttpResponse<String> post(String path, String json) {
 		byte[] body = json.getBytes(StandardCharsets.UTF_8);
-		return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+		return send(HttpRequest.newBuilder(uri(path))
+			.header("Content-Type", "application/json")
 			.POST(HttpRequest.BodyPublishers.ofByteArray(body)), body, true).orElseThrow();
 	}
 
 	public HttpResponse<String> patch(String path, String json) {
 		byte[] body = json.getBytes(StandardCharsets.UTF_8);
-		return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+		return send(HttpRequest.newBuilder(uri(path))
+			.header("Content-Type", "application/json")
 			.method("PATCH", HttpRequest.BodyPublishers.ofByteArray(body)), body, true).orElseThrow();
 	}
 
@@ -213,7 +226,9 @@ public final class ControlPlaneProcess implements AutoCloseable {
 	/** The machine's Docker engine, as the process sees it. */
 	public static DockerClient docker() {
 		return DockerClientImpl.getInstance(
-				DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost("unix:///var/run/docker.sock").build(),
+				DefaultDockerClientConfig.createDefaultConfigBuilder()
+					.withDockerHost("unix:///var/run/docker.sock")
+					.build(),
 				new ApacheDockerHttpClient.Builder().dockerHost(URI.create("unix:///var/run/docker.sock")).build());
 	}
 
@@ -231,12 +246,15 @@ public final class ControlPlaneProcess implements AutoCloseable {
 				new DriverManagerDataSource(CONTROL_PLANE_DB, "postgres", ""));
 	}
 
-	/** Sends the request; an answer is held to the API's contract ({@link ContractValidator}). */
+	/**
+	 * Sends the request; an answer is held to the API's contract
+	 * ({@link ContractValidator}).
+	 */
 	private static java.util.Optional<HttpResponse<String>> send(HttpRequest.Builder request, byte[] body,
 			boolean authenticated) {
 		if (authenticated) {
-			request.header("Authorization", "Basic " + Base64.getEncoder()
-				.encodeToString(("admin:" + ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8)));
+			request.header("Authorization", "Basic "
+					+ Base64.getEncoder().encodeToString(("admin:" + ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8)));
 		}
 		try {
 			HttpRequest sent = request.timeout(Duration.ofSeconds(5)).build();

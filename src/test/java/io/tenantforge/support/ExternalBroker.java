@@ -12,10 +12,11 @@ import java.time.Duration;
 import org.springframework.util.FileSystemUtils;
 
 /**
- * A real external Apache Artemis broker (the Maven Central distribution), made and secured by
- * {@code scripts/external-broker.sh} exactly as an operator would, run as its own process on 127.0.0.1. Users:
- * {@code broker-admin}, {@code tenantforge} (the control plane, with {@link ControlPlaneProcess}'s broker password),
- * {@code orders} (producer) and {@code operator}, with the passwords of {@link OutsideBroker}.
+ * A real external Apache Artemis broker (the Maven Central distribution), made and
+ * secured by {@code scripts/external-broker.sh} exactly as an operator would, run as its
+ * own process on 127.0.0.1. Users: {@code broker-admin}, {@code tenantforge} (the control
+ * plane, with {@link ControlPlaneProcess}'s broker password), {@code orders} (producer)
+ * and {@code operator}, with the passwords of {@link OutsideBroker}.
  */
 public final class ExternalBroker implements AutoCloseable {
 
@@ -31,11 +32,14 @@ public final class ExternalBroker implements AutoCloseable {
 		this.process = process;
 	}
 
-	/** Creates a fresh broker instance and runs it; returns once it accepts connections. */
+	/**
+	 * Creates a fresh broker instance and runs it; returns once it accepts connections.
+	 */
 	public static ExternalBroker start() {
 		try {
 			ProcessBuilder create = new ProcessBuilder("bash", "scripts/external-broker.sh", "create", DIR.toString(),
-					Integer.toString(PORT)).inheritIO();
+					Integer.toString(PORT))
+				.inheritIO();
 			create.environment().put("BROKER_ADMIN_PASSWORD", OutsideBroker.ADMIN_PASSWORD);
 			create.environment().put("TENANTFORGE_BROKER_PASSWORD", ControlPlaneProcess.BROKER_PASSWORD);
 			create.environment().put("BROKER_PRODUCER_PASSWORD", OutsideBroker.PRODUCER_PASSWORD);
@@ -77,7 +81,10 @@ public final class ExternalBroker implements AutoCloseable {
 		return run;
 	}
 
-	/** Kills the broker (SIGKILL, as a crash would) and starts it again on the same journal. */
+	/**
+	 * Kills the broker (SIGKILL, as a crash would) and starts it again on the same
+	 * journal.
+	 */
 	public void restart() {
 		kill();
 		try {
@@ -91,8 +98,8 @@ public final class ExternalBroker implements AutoCloseable {
 	private void kill() {
 		process.descendants().forEach(ProcessHandle::destroyForcibly);
 		process.destroyForcibly();
-		await().atMost(Duration.ofSeconds(30)).until(() -> !process.isAlive()
-				&& process.descendants().noneMatch(ProcessHandle::isAlive));
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> !process.isAlive() && process.descendants().noneMatch(ProcessHandle::isAlive));
 	}
 
 	private static boolean listening() {
@@ -105,7 +112,10 @@ public final class ExternalBroker implements AutoCloseable {
 		}
 	}
 
-	/** Stops the broker (and the JVM its script started) and removes its instance folder and journal. */
+	/**
+	 * Stops the broker (and the JVM its script started) and removes its instance folder
+	 * and journal.
+	 */
 	@Override
 	public void close() {
 		kill();

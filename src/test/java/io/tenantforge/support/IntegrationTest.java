@@ -12,11 +12,12 @@ import org.springframework.context.annotation.Import;
 import org.springframework.test.context.ActiveProfiles;
 
 /**
- * An integration test against the real PostgreSQL, Redis and Docker engine of this machine, sharing one Spring
- * context with every other such test (same annotations, same configuration). Nothing is skipped when a service is
- * missing: the test fails. Camel runs as in production (JMX on: tests read route statistics), so no
- * {@code @CamelSpringBootTest}, which turns JMX off; metrics are exported as in production. Tagged
- * {@code integration}: not in the fast tier ({@link UnitTest}).
+ * An integration test against the real PostgreSQL, Redis and Docker engine of this
+ * machine, sharing one Spring context with every other such test (same annotations, same
+ * configuration). Nothing is skipped when a service is missing: the test fails. Camel
+ * runs as in production (JMX on: tests read route statistics), so no
+ * {@code @CamelSpringBootTest}, which turns JMX off; metrics are exported as in
+ * production. Tagged {@code integration}: not in the fast tier ({@link UnitTest}).
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)

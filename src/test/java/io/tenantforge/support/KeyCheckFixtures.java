@@ -15,8 +15,8 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.mock.env.MockEnvironment;
 
 /**
- * What the secret-key check tests share: two fixed 256-bit keys, a cipher of either, and a scratch control-plane
- * database migrated from empty by the application's own scripts.
+ * What the secret-key check tests share: two fixed 256-bit keys, a cipher of either, and
+ * a scratch control-plane database migrated from empty by the application's own scripts.
  */
 public final class KeyCheckFixtures {
 
@@ -29,13 +29,19 @@ public final class KeyCheckFixtures {
 	private KeyCheckFixtures() {
 	}
 
-	/** A cipher of {@code key}, as the control plane builds it (no key file, not the dev profile). */
+	/**
+	 * A cipher of {@code key}, as the control plane builds it (no key file, not the dev
+	 * profile).
+	 */
 	public static SecretCipher cipher(String key) {
 		return new SecretCipher(new SecurityProperties("pw", List.of(), key, Path.of("target/no-such.key"),
 				Path.of("target"), null, 0, 0), new MockEnvironment());
 	}
 
-	/** The database at {@code url}, created when missing, emptied and migrated by {@code db/migration}. */
+	/**
+	 * The database at {@code url}, created when missing, emptied and migrated by
+	 * {@code db/migration}.
+	 */
 	public static JdbcTemplate freshControlPlaneDatabase(String url) {
 		DatabaseBootstrap.ensureDatabaseExists(url, "postgres", "");
 		DriverManagerDataSource database = new DriverManagerDataSource(url, "postgres", "");

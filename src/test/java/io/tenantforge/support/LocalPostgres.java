@@ -8,7 +8,10 @@ import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
 
-/** Stops and starts the machine's PostgreSQL cluster (Debian's pg_ctlcluster; needs root, as in CI). */
+/**
+ * Stops and starts the machine's PostgreSQL cluster (Debian's pg_ctlcluster; needs root,
+ * as in CI).
+ */
 public final class LocalPostgres {
 
 	private LocalPostgres() {

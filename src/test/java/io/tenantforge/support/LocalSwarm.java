@@ -8,9 +8,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A single-node swarm on the machine's own engine ({@code docker swarm init --advertise-addr 127.0.0.1}), for the
- * tests of the swarm driver. The swarm is left as found: {@link #close()} leaves it only when {@link #join()} made
- * it, also when the test failed (and a JVM shutdown hook does the same if the run is killed).
+ * A single-node swarm on the machine's own engine
+ * ({@code docker swarm init --advertise-addr 127.0.0.1}), for the tests of the swarm
+ * driver. The swarm is left as found: {@link #close()} leaves it only when
+ * {@link #join()} made it, also when the test failed (and a JVM shutdown hook does the
+ * same if the run is killed).
  */
 public final class LocalSwarm implements AutoCloseable {
 
@@ -26,7 +28,10 @@ public final class LocalSwarm implements AutoCloseable {
 		}
 	}
 
-	/** The machine's engine as a swarm manager: the one it is in already, or a new single-node swarm. */
+	/**
+	 * The machine's engine as a swarm manager: the one it is in already, or a new
+	 * single-node swarm.
+	 */
 	public static LocalSwarm join() {
 		String state = docker("info", "--format", "{{.Swarm.LocalNodeState}}").strip();
 		if ("active".equals(state)) {
@@ -36,7 +41,10 @@ public final class LocalSwarm implements AutoCloseable {
 		return new LocalSwarm(true);
 	}
 
-	/** Runs the docker CLI against the machine's engine; its output, or an exception saying why it failed. */
+	/**
+	 * Runs the docker CLI against the machine's engine; its output, or an exception
+	 * saying why it failed.
+	 */
 	public static String docker(String... arguments) {
 		List<String> command = new ArrayList<>(List.of("docker"));
 		command.addAll(List.of(arguments));
@@ -45,8 +53,8 @@ public final class LocalSwarm implements AutoCloseable {
 			process.getOutputStream().close();
 			byte[] output = process.getInputStream().readAllBytes();
 			if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-				throw new IllegalStateException(String.join(" ", command) + " failed: "
-						+ new String(output, StandardCharsets.UTF_8));
+				throw new IllegalStateException(
+						String.join(" ", command) + " failed: " + new String(output, StandardCharsets.UTF_8));
 			}
 			return new String(output, StandardCharsets.UTF_8);
 		}

@@ -8,9 +8,10 @@ import java.lang.annotation.Target;
 import org.junit.jupiter.api.Tag;
 
 /**
- * A destructive outage test: it stops one of the machine's services on purpose (PostgreSQL, Redis, the Docker
- * engine) or changes its security (a Redis default password), and puts it back. It needs root and a machine of its
- * own. {@code ./mvnw -B verify} and CI run it; {@code -DexcludedGroups=outage} leaves it out.
+ * A destructive outage test: it stops one of the machine's services on purpose
+ * (PostgreSQL, Redis, the Docker engine) or changes its security (a Redis default
+ * password), and puts it back. It needs root and a machine of its own.
+ * {@code ./mvnw -B verify} and CI run it; {@code -DexcludedGroups=outage} leaves it out.
  */
 @Target({ ElementType.TYPE, ElementType.METHOD })
 @Retention(RetentionPolicy.RUNTIME)

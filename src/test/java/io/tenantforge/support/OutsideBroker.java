@@ -14,9 +14,10 @@ import jakarta.jms.Session;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 
 /**
- * A plain JMS client that reaches the control plane's embedded broker over TCP on 127.0.0.1, as another program
- * would: not the app's in-VM connection. It logs in as one of the test profile's broker users: the producer
- * {@value #PRODUCER} to send orders, the operator {@value #OPERATOR} to drain the dead-letter queue.
+ * A plain JMS client that reaches the control plane's embedded broker over TCP on
+ * 127.0.0.1, as another program would: not the app's in-VM connection. It logs in as one
+ * of the test profile's broker users: the producer {@value #PRODUCER} to send orders, the
+ * operator {@value #OPERATOR} to drain the dead-letter queue.
  */
 public final class OutsideBroker {
 
@@ -47,7 +48,10 @@ public final class OutsideBroker {
 		send(URL, PRODUCER, PRODUCER_PASSWORD, queue, body);
 	}
 
-	/** Sends a persistent text message to a queue of the broker at {@code url}, logged in as {@code user}. */
+	/**
+	 * Sends a persistent text message to a queue of the broker at {@code url}, logged in
+	 * as {@code user}.
+	 */
 	public static void send(String url, String user, String password, String queue, String body) {
 		try (ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(url, user, password);
 				Connection connection = factory.createConnection();
@@ -61,7 +65,10 @@ public final class OutsideBroker {
 		}
 	}
 
-	/** Takes, as the operator, every message from a queue that arrives within {@code waitMillis} of the previous one. */
+	/**
+	 * Takes, as the operator, every message from a queue that arrives within
+	 * {@code waitMillis} of the previous one.
+	 */
 	public static List<Received> drain(String queue, long waitMillis) {
 		List<Received> received = new ArrayList<>();
 		try (ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(URL, OPERATOR, OPERATOR_PASSWORD);
@@ -71,8 +78,8 @@ public final class OutsideBroker {
 			MessageConsumer consumer = session.createConsumer(session.createQueue(queue));
 			for (Message message = consumer.receive(waitMillis); message != null; message = consumer
 				.receive(waitMillis)) {
-				received.add(new Received(message.getBody(String.class), message.getStringProperty(
-						"TenantforgeRejectReason")));
+				received.add(new Received(message.getBody(String.class),
+						message.getStringProperty("TenantforgeRejectReason")));
 			}
 			return received;
 		}

@@ -18,8 +18,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The YAML routes can only spell a header's name out: every {@code Tenantforge…} header they name must be one that
- * {@link Headers} names, so a renamed or mistyped header fails here instead of travelling as null.
+ * The YAML routes can only spell a header's name out: every {@code Tenantforge…} header
+ * they name must be one that {@link Headers} names, so a renamed or mistyped header fails
+ * here instead of travelling as null.
  */
 @UnitTest
 class RouteHeadersTest {

@@ -22,10 +22,12 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * An HTTPS client for the router: connects to 127.0.0.1 (what {@code curl --resolve host:port:127.0.0.1} does),
- * sends the hostname as SNI and {@code Host}, and verifies the router's certificate for that hostname against the
- * root certificate it is given (Caddy's internal CA) and nothing else. Java's HttpClient cannot resolve a name to an
- * address of the caller's choosing, hence a socket of its own; one request per connection.
+ * An HTTPS client for the router: connects to 127.0.0.1 (what
+ * {@code curl --resolve host:port:127.0.0.1} does), sends the hostname as SNI and
+ * {@code Host}, and verifies the router's certificate for that hostname against the root
+ * certificate it is given (Caddy's internal CA) and nothing else. Java's HttpClient
+ * cannot resolve a name to an address of the caller's choosing, hence a socket of its
+ * own; one request per connection.
  */
 public final class RouterClient {
 
@@ -57,9 +59,9 @@ public final class RouterClient {
 	}
 
 	/**
-	 * GET {@code https://<host>:<port><path>} through the router at 127.0.0.1; throws IOException when the router
-	 * does not answer for this hostname (no route: no certificate, the handshake fails) or the certificate does not
-	 * verify.
+	 * GET {@code https://<host>:<port><path>} through the router at 127.0.0.1; throws
+	 * IOException when the router does not answer for this hostname (no route: no
+	 * certificate, the handshake fails) or the certificate does not verify.
 	 */
 	public Answer get(String host, String path) throws IOException {
 		Socket raw = new Socket();
@@ -68,13 +70,15 @@ public final class RouterClient {
 		try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket(raw, host, port, true)) {
 			SSLParameters parameters = socket.getSSLParameters();
 			parameters.setServerNames(List.of(new SNIHostName(host)));
-			parameters.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must name this host
+			parameters.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate
+																	// must name this host
 			parameters.setApplicationProtocols(new String[] { "http/1.1" });
 			socket.setSSLParameters(parameters);
 			socket.startHandshake();
 			OutputStream out = socket.getOutputStream();
 			out.write(("GET " + path + " HTTP/1.1\r\nHost: " + host + ":" + port + "\r\nConnection: close\r\n"
-					+ "User-Agent: tenantforge-test\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+					+ "User-Agent: tenantforge-test\r\n\r\n")
+				.getBytes(StandardCharsets.US_ASCII));
 			out.flush();
 			ByteArrayOutputStream response = new ByteArrayOutputStream();
 			socket.getInputStream().transferTo(response);

@@ -20,9 +20,10 @@ import io.lettuce.core.api.sync.RedisCommands;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * Removes every trace of test tenants from the real services and the control-plane record, whether or not they
- * exist: container, schema, role, ACL user, keys, rows, secret files. Plain Java, for in-context tests and for tests
- * of the packaged control plane alike.
+ * Removes every trace of test tenants from the real services and the control-plane
+ * record, whether or not they exist: container, schema, role, ACL user, keys, rows,
+ * secret files. Plain Java, for in-context tests and for tests of the packaged control
+ * plane alike.
  */
 public final class ServicePurge {
 
@@ -88,8 +89,9 @@ public final class ServicePurge {
 	}
 
 	/**
-	 * Roles are global to the server: one left by another control plane on this machine (a dev run, a crashed
-	 * test) may own objects in other databases. Drop what it owns in each, then the role.
+	 * Roles are global to the server: one left by another control plane on this machine
+	 * (a dev run, a crashed test) may own objects in other databases. Drop what it owns
+	 * in each, then the role.
 	 */
 	private void dropRoleEverywhere(String role) {
 		String url = tenants.execute((java.sql.Connection c) -> c.getMetaData().getURL());
@@ -98,8 +100,7 @@ public final class ServicePurge {
 				"SELECT datname FROM pg_database WHERE datallowconn AND datname NOT IN ('template0', 'template1')",
 				String.class)) {
 			try (java.sql.Connection connection = java.sql.DriverManager.getConnection(server + database, "postgres",
-					"");
-					java.sql.Statement sql = connection.createStatement()) {
+					""); java.sql.Statement sql = connection.createStatement()) {
 				sql.execute("DROP OWNED BY \"" + role + "\"");
 			}
 			catch (java.sql.SQLException e) {
@@ -110,8 +111,8 @@ public final class ServicePurge {
 	}
 
 	private boolean tableExists(String table) {
-		return Boolean.TRUE.equals(controlPlane.queryForObject("SELECT to_regclass(?) IS NOT NULL", Boolean.class,
-				table));
+		return Boolean.TRUE
+			.equals(controlPlane.queryForObject("SELECT to_regclass(?) IS NOT NULL", Boolean.class, table));
 	}
 
 	private static void deleteRecursively(Path path) {

@@ -10,7 +10,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
-/** Which SQL failures the database steps retry, by SQLSTATE, and what they are wrapped as. */
+/**
+ * Which SQL failures the database steps retry, by SQLSTATE, and what they are wrapped as.
+ */
 @UnitTest
 class SqlFaultsTest {
 

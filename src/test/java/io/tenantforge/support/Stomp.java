@@ -10,8 +10,9 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * STOMP 1.2 over a plain socket, as a shell script with {@code nc} speaks it: each frame is a command, headers, a
- * blank line, a body and a NUL. Enough to show what the broker answers to a given frame.
+ * STOMP 1.2 over a plain socket, as a shell script with {@code nc} speaks it: each frame
+ * is a command, headers, a blank line, a body and a NUL. Enough to show what the broker
+ * answers to a given frame.
  */
 public final class Stomp {
 
@@ -34,8 +35,9 @@ public final class Stomp {
 	}
 
 	/**
-	 * Sends the frames one after another on one connection to 127.0.0.1:{@code port} and returns everything the
-	 * broker answered until it closed the connection or stayed silent for two seconds.
+	 * Sends the frames one after another on one connection to 127.0.0.1:{@code port} and
+	 * returns everything the broker answered until it closed the connection or stayed
+	 * silent for two seconds.
 	 */
 	public static String exchange(int port, String... frames) {
 		try (Socket socket = new Socket()) {

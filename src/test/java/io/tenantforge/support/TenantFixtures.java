@@ -40,8 +40,9 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * Direct access to the real services for tests: what exists for a tenant, connections as the tenant, and a purge
- * that removes every trace of a test tenant so each test starts clean without restarting the context.
+ * Direct access to the real services for tests: what exists for a tenant, connections as
+ * the tenant, and a purge that removes every trace of a test tenant so each test starts
+ * clean without restarting the context.
  */
 @TestComponent
 public class TenantFixtures {
@@ -60,7 +61,10 @@ public class TenantFixtures {
 
 	private final TenantStore store;
 
-	/** Admin commands (ACL) that Spring Data Redis has no API for, through a Lettuce connection of our own. */
+	/**
+	 * Admin commands (ACL) that Spring Data Redis has no API for, through a Lettuce
+	 * connection of our own.
+	 */
 	private final StatefulRedisConnection<String, String> redisAdmin;
 
 	private final ServicePurge purge;
@@ -92,17 +96,20 @@ public class TenantFixtures {
 		}
 	}
 
-	/** Removes a route from the test context's router by its {@code @id}, if the router runs and has it. */
+	/**
+	 * Removes a route from the test context's router by its {@code @id}, if the router
+	 * runs and has it.
+	 */
 	public void removeRoute(String id) {
 		if (!routing.enabled()) {
 			return;
 		}
 		try {
-			java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
-				.newBuilder(java.net.URI.create(routing.adminUrl() + "/id/" + id))
-				.DELETE()
-				.timeout(Duration.ofSeconds(5))
-				.build(), java.net.http.HttpResponse.BodyHandlers.discarding());
+			java.net.http.HttpClient.newHttpClient()
+				.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(routing.adminUrl() + "/id/" + id))
+					.DELETE()
+					.timeout(Duration.ofSeconds(5))
+					.build(), java.net.http.HttpResponse.BodyHandlers.discarding());
 		}
 		catch (IOException routerDown) {
 			// nothing to remove from a router that is not running
@@ -115,13 +122,16 @@ public class TenantFixtures {
 	public void awaitStatus(String slug, TenantStatus status, Duration atMost) {
 		await().atMost(atMost)
 			.pollInterval(Duration.ofMillis(100))
-			.untilAsserted(() -> org.assertj.core.api.Assertions
-				.assertThat(store.find(slug).map(t -> t.status()).orElse(null))
-				.as("status of tenant %s", slug)
-				.isEqualTo(status));
+			.untilAsserted(
+					() -> org.assertj.core.api.Assertions.assertThat(store.find(slug).map(t -> t.status()).orElse(null))
+						.as("status of tenant %s", slug)
+						.isEqualTo(status));
 	}
 
-	/** Waits until no reconcile is under way for the tenant (or it does not exist), so a purge is final. */
+	/**
+	 * Waits until no reconcile is under way for the tenant (or it does not exist), so a
+	 * purge is final.
+	 */
 	public void awaitSettled(String slug, Duration atMost) {
 		await().atMost(atMost)
 			.pollInterval(Duration.ofMillis(100))
@@ -131,14 +141,19 @@ public class TenantFixtures {
 				.orElse(true));
 	}
 
-	/** A JDBC connection to the tenants database as the tenant's own role, with the password from its file. */
+	/**
+	 * A JDBC connection to the tenants database as the tenant's own role, with the
+	 * password from its file.
+	 */
 	public Connection connectAsTenant(String slug) throws SQLException {
 		TenantNames names = new TenantNames(slug);
-		return DriverManager.getConnection(database.url(), names.databaseRole(),
-				readSecret(slug, "database_password"));
+		return DriverManager.getConnection(database.url(), names.databaseRole(), readSecret(slug, "database_password"));
 	}
 
-	/** A Redis connection authenticated as the tenant's ACL user; close the client when done. */
+	/**
+	 * A Redis connection authenticated as the tenant's ACL user; close the client when
+	 * done.
+	 */
 	public TenantRedis connectRedisAsTenant(String slug) {
 		TenantNames names = new TenantNames(slug);
 		RedisClient client = RedisClient.create(RedisURI.builder()
@@ -158,7 +173,9 @@ public class TenantFixtures {
 		}
 	}
 
-	/** Keys matching a pattern, found with SCAN as the control plane's admin connection. */
+	/**
+	 * Keys matching a pattern, found with SCAN as the control plane's admin connection.
+	 */
 	public List<String> redisKeys(String pattern) {
 		List<String> keys = new java.util.ArrayList<>();
 		io.lettuce.core.ScanCursor cursor = io.lettuce.core.ScanCursor.INITIAL;
@@ -184,7 +201,10 @@ public class TenantFixtures {
 		return controlPlane;
 	}
 
-	/** What exists in the services right now that looks like a tenant's: roles, schemas, ACL users, containers. */
+	/**
+	 * What exists in the services right now that looks like a tenant's: roles, schemas,
+	 * ACL users, containers.
+	 */
 	public Set<String> footprint() {
 		Set<String> found = new TreeSet<>();
 		tenants.queryForList("SELECT rolname FROM pg_roles WHERE rolname LIKE 'tenant\\_%'", String.class)
@@ -209,25 +229,33 @@ public class TenantFixtures {
 			.exec();
 	}
 
-	/** Runs a command inside a container ({@code docker exec}) and returns what it printed, both streams. */
+	/**
+	 * Runs a command inside a container ({@code docker exec}) and returns what it
+	 * printed, both streams.
+	 */
 	public String exec(String container, String... command) throws InterruptedException {
-		String id = docker.execCreateCmd(container).withAttachStdout(true).withAttachStderr(true).withCmd(command)
+		String id = docker.execCreateCmd(container)
+			.withAttachStdout(true)
+			.withAttachStderr(true)
+			.withCmd(command)
 			.exec()
 			.getId();
 		java.io.ByteArrayOutputStream output = new java.io.ByteArrayOutputStream();
-		docker.execStartCmd(id).exec(new com.github.dockerjava.api.async.ResultCallback.Adapter<
-				com.github.dockerjava.api.model.Frame>() {
-			@Override
-			public void onNext(com.github.dockerjava.api.model.Frame frame) {
-				output.writeBytes(frame.getPayload());
-			}
-		}).awaitCompletion(20, java.util.concurrent.TimeUnit.SECONDS);
+		docker.execStartCmd(id)
+			.exec(new com.github.dockerjava.api.async.ResultCallback.Adapter<com.github.dockerjava.api.model.Frame>() {
+				@Override
+				public void onNext(com.github.dockerjava.api.model.Frame frame) {
+					output.writeBytes(frame.getPayload());
+				}
+			})
+			.awaitCompletion(20, java.util.concurrent.TimeUnit.SECONDS);
 		return output.toString();
 	}
 
 	/**
-	 * Everything left of these tenants anywhere: labelled containers, roles and schemas, ACL users, namespace keys,
-	 * secret folders, and their rows in the ownership record and the secrets table. Empty when nothing is left.
+	 * Everything left of these tenants anywhere: labelled containers, roles and schemas,
+	 * ACL users, namespace keys, secret folders, and their rows in the ownership record
+	 * and the secrets table. Empty when nothing is left.
 	 */
 	public List<String> leftoversOf(Collection<String> slugs) {
 		Set<String> wanted = new HashSet<>(slugs);
@@ -235,7 +263,8 @@ public class TenantFixtures {
 		slugs.forEach(slug -> names.add(new TenantNames(slug).databaseRole()));
 		List<String> left = new ArrayList<>();
 		managedContainers().stream()
-			.filter(c -> c.getLabels() != null && wanted.contains(c.getLabels().get(TenantContainerProvisioner.LABEL_TENANT)))
+			.filter(c -> c.getLabels() != null
+					&& wanted.contains(c.getLabels().get(TenantContainerProvisioner.LABEL_TENANT)))
 			.forEach(c -> left.add("container " + String.join(",", c.getNames()) + " (" + c.getState() + ")"));
 		tenants.queryForList("SELECT rolname FROM pg_roles WHERE rolname LIKE 'tenant\\_%'", String.class)
 			.stream()
@@ -267,8 +296,8 @@ public class TenantFixtures {
 	}
 
 	/** A tenant's own Redis connection. */
-	public record TenantRedis(RedisClient client, StatefulRedisConnection<String, String> connection)
-			implements AutoCloseable {
+	public record TenantRedis(RedisClient client,
+			StatefulRedisConnection<String, String> connection) implements AutoCloseable {
 
 		@Override
 		public void close() {

@@ -6,7 +6,10 @@ import java.util.Map;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-/** Test data builder of orders: {@code TenantOrders.anOrder().withSubdomain("acme").build()}. */
+/**
+ * Test data builder of orders:
+ * {@code TenantOrders.anOrder().withSubdomain("acme").build()}.
+ */
 public final class TenantOrders {
 
 	private static final ObjectMapper JSON = new ObjectMapper();

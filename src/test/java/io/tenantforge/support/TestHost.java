@@ -19,11 +19,13 @@ import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 
 /**
- * A test host made by {@code scripts/test-host.sh}: a network namespace of its own with its own Docker engine, the
- * smoke images built into it from this checkout, optionally its own PostgreSQL and Redis on the namespace's services address. The test reaches
- * it only through the engine's unix socket and commands run inside the namespace ({@link #run}): no address of the
- * machine's own namespace is ever used. {@link #close()} removes it all, and a JVM shutdown hook does the same if
- * the test run is killed before; a leftover of an earlier, killed run is removed before starting.
+ * A test host made by {@code scripts/test-host.sh}: a network namespace of its own with
+ * its own Docker engine, the smoke images built into it from this checkout, optionally
+ * its own PostgreSQL and Redis on the namespace's services address. The test reaches it
+ * only through the engine's unix socket and commands run inside the namespace
+ * ({@link #run}): no address of the machine's own namespace is ever used.
+ * {@link #close()} removes it all, and a JVM shutdown hook does the same if the test run
+ * is killed before; a leftover of an earlier, killed run is removed before starting.
  */
 public final class TestHost implements AutoCloseable {
 
@@ -53,19 +55,27 @@ public final class TestHost implements AutoCloseable {
 		this.docker = DockerClientImpl.getInstance(config, http);
 	}
 
-	/** Starts test host {@code name} ([a-z0-9]{2,12}); with {@code services}, its own PostgreSQL and Redis too. */
+	/**
+	 * Starts test host {@code name} ([a-z0-9]{2,12}); with {@code services}, its own
+	 * PostgreSQL and Redis too.
+	 */
 	public static TestHost start(String name, boolean services) {
 		return start(name, services, new String[0]);
 	}
 
-	/** As {@link #start(String, boolean)}, with more options of {@code test-host.sh up}, e.g. --node-resource. */
+	/**
+	 * As {@link #start(String, boolean)}, with more options of {@code test-host.sh up},
+	 * e.g. --node-resource.
+	 */
 	public static TestHost start(String name, boolean services, String... options) {
-		script(Duration.ofSeconds(60), "down", name); // what a killed earlier run left behind
+		script(Duration.ofSeconds(60), "down", name); // what a killed earlier run left
+														// behind
 		Thread cleanUp = new Thread(() -> script(Duration.ofSeconds(60), "down", name), "test-host-" + name + "-down");
 		Runtime.getRuntime().addShutdownHook(cleanUp);
 		String output;
 		try {
-			// the smoke images built from this checkout: the machine's tag may come from another one
+			// the smoke images built from this checkout: the machine's tag may come from
+			// another one
 			List<String> up = new ArrayList<>(List.of("up", name, "--build"));
 			if (services) {
 				up.add("--services");
@@ -100,7 +110,10 @@ public final class TestHost implements AutoCloseable {
 		return docker;
 	}
 
-	/** The address, inside the namespace only, the test host's PostgreSQL and Redis listen on. */
+	/**
+	 * The address, inside the namespace only, the test host's PostgreSQL and Redis listen
+	 * on.
+	 */
 	public String servicesAddress() {
 		return facts.get("SERVICES_ADDRESS");
 	}
@@ -113,14 +126,20 @@ public final class TestHost implements AutoCloseable {
 		return Integer.parseInt(facts.get("REDIS_PORT"));
 	}
 
-	/** Runs a command inside the namespace ({@code nsenter --net=}) and returns its exit code and output. */
+	/**
+	 * Runs a command inside the namespace ({@code nsenter --net=}) and returns its exit
+	 * code and output.
+	 */
 	public Result run(Duration timeout, String... command) {
 		List<String> line = new ArrayList<>(List.of("nsenter", "--net=" + facts.get("NETNS")));
 		line.addAll(List.of(command));
 		return exec(line, timeout);
 	}
 
-	/** Starts a long-running command inside the namespace; it is stopped on {@link #close()} at the latest. */
+	/**
+	 * Starts a long-running command inside the namespace; it is stopped on
+	 * {@link #close()} at the latest.
+	 */
 	public Process runInBackground(String... command) {
 		List<String> line = new ArrayList<>(List.of("nsenter", "--net=" + facts.get("NETNS")));
 		line.addAll(List.of(command));
@@ -136,7 +155,10 @@ public final class TestHost implements AutoCloseable {
 		}
 	}
 
-	/** Runs a command inside a container of the test host's engine ({@code docker exec}): its output, both streams. */
+	/**
+	 * Runs a command inside a container of the test host's engine ({@code docker exec}):
+	 * its output, both streams.
+	 */
 	public String execIn(String container, Duration timeout, String... command) {
 		String id = docker.execCreateCmd(container)
 			.withAttachStdout(true)
@@ -153,8 +175,8 @@ public final class TestHost implements AutoCloseable {
 				}
 			}).awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS);
 			if (!done) {
-				throw new IllegalStateException("docker exec in " + container + " did not end within " + timeout
-						+ ": " + output.toString(StandardCharsets.UTF_8));
+				throw new IllegalStateException("docker exec in " + container + " did not end within " + timeout + ": "
+						+ output.toString(StandardCharsets.UTF_8));
 			}
 		}
 		catch (InterruptedException e) {
@@ -164,11 +186,17 @@ public final class TestHost implements AutoCloseable {
 		return output.toString(StandardCharsets.UTF_8);
 	}
 
-	/** The container's log (both streams) as the test host's engine has it: for failure messages. */
+	/**
+	 * The container's log (both streams) as the test host's engine has it: for failure
+	 * messages.
+	 */
 	public String logsOf(String container) {
 		java.io.ByteArrayOutputStream output = new java.io.ByteArrayOutputStream();
 		try {
-			docker.logContainerCmd(container).withStdOut(true).withStdErr(true).withTail(50)
+			docker.logContainerCmd(container)
+				.withStdOut(true)
+				.withStdErr(true)
+				.withTail(50)
 				.exec(new ResultCallback.Adapter<Frame>() {
 					@Override
 					public void onNext(Frame frame) {
@@ -187,8 +215,9 @@ public final class TestHost implements AutoCloseable {
 	}
 
 	/**
-	 * Joins this test host and {@code other} by a veth pair on {@code 10.201.<subnet>.0/24}: this one gets
-	 * {@code .1}, the other {@code .2} (addresses inside the two namespaces only). The pair goes with either namespace.
+	 * Joins this test host and {@code other} by a veth pair on
+	 * {@code 10.201.<subnet>.0/24}: this one gets {@code .1}, the other {@code .2}
+	 * (addresses inside the two namespaces only). The pair goes with either namespace.
 	 * @return this host's address and the other's on the link
 	 */
 	public List<String> link(TestHost other, int subnet) {
@@ -205,7 +234,10 @@ public final class TestHost implements AutoCloseable {
 			.orElseThrow(() -> new IllegalStateException("no " + key + " in " + output));
 	}
 
-	/** Stops the engine, PostgreSQL and Redis, removes the namespace and every data directory. */
+	/**
+	 * Stops the engine, PostgreSQL and Redis, removes the namespace and every data
+	 * directory.
+	 */
 	@Override
 	public synchronized void close() {
 		if (closed) {
@@ -232,8 +264,8 @@ public final class TestHost implements AutoCloseable {
 		line.addAll(List.of(arguments));
 		Result result = exec(line, timeout);
 		if (result.exitCode() != 0) {
-			throw new IllegalStateException(String.join(" ", line) + " failed (" + result.exitCode() + "): "
-					+ result.output());
+			throw new IllegalStateException(
+					String.join(" ", line) + " failed (" + result.exitCode() + "): " + result.output());
 		}
 		return result.output();
 	}
@@ -243,8 +275,7 @@ public final class TestHost implements AutoCloseable {
 			Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
 			process.getOutputStream().close();
 			// read while it runs: a full pipe would block it
-			var reader = java.util.concurrent.CompletableFuture
-				.supplyAsync(() -> readAll(process));
+			var reader = java.util.concurrent.CompletableFuture.supplyAsync(() -> readAll(process));
 			if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
 				process.descendants().forEach(ProcessHandle::destroyForcibly);
 				process.destroyForcibly();

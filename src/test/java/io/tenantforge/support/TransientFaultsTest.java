@@ -8,7 +8,9 @@ import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.QueryTimeoutException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 
-/** What the reconciler and intake treat as "try again later": anywhere in the cause chain. */
+/**
+ * What the reconciler and intake treat as "try again later": anywhere in the cause chain.
+ */
 @UnitTest
 class TransientFaultsTest {
 

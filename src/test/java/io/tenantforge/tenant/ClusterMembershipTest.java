@@ -16,8 +16,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.util.unit.DataSize;
 
 /**
- * A second control plane on the same database joins only with the same tier catalogue as the running one (this
- * test's own Spring context); with another, it refuses to start and says why.
+ * A second control plane on the same database joins only with the same tier catalogue as
+ * the running one (this test's own Spring context); with another, it refuses to start and
+ * says why.
  */
 @IntegrationTest
 class ClusterMembershipTest {
@@ -50,9 +51,10 @@ class ClusterMembershipTest {
 	void anInstanceWithAnotherTierCatalogueRefusesToJoin() {
 		Map<String, Tier> changed = new TreeMap<>(tiers.tiers());
 		Tier basic = changed.get("basic");
-		changed.put("basic", new Tier(basic.cpus() * 2, DataSize.ofMegabytes(999), basic.cpuReservation(),
-				basic.memoryReservation(), basic.pidsLimit(), basic.postgresConnectionLimit(),
-				basic.postgresStatementTimeout(), Duration.ofSeconds(1), basic.runtimeUser()));
+		changed.put("basic",
+				new Tier(basic.cpus() * 2, DataSize.ofMegabytes(999), basic.cpuReservation(), basic.memoryReservation(),
+						basic.pidsLimit(), basic.postgresConnectionLimit(), basic.postgresStatementTimeout(),
+						Duration.ofSeconds(1), basic.runtimeUser()));
 
 		assertThatThrownBy(() -> new ClusterMembership(database, transactions, new TierCatalog(changed)))
 			.isInstanceOf(IllegalStateException.class)

@@ -39,7 +39,8 @@ class TenantNamesTest {
 
 	@Test
 	void lengthIsCountedInBytesOfTheRawInput() {
-		assertThat(TenantNames.problemWith("\u00e9".repeat(16))).hasValueSatisfying(p -> assertThat(p).contains("bytes"));
+		assertThat(TenantNames.problemWith("\u00e9".repeat(16)))
+			.hasValueSatisfying(p -> assertThat(p).contains("bytes"));
 	}
 
 }

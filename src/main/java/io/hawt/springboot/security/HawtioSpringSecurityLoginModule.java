@@ -17,10 +17,12 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;
 
 /**
- * Hawtio 4.2/4.3 look this class up by name to let the console trust Spring Security's login but do not ship it
- * (see FACTS.md). It runs after Spring's {@code SecurityContextLoginModule}, which puts the request's
- * {@link Authentication} into the JAAS subject, and adds one Hawtio role principal per granted authority
- * ({@code ROLE_ADMIN} becomes {@code ADMIN}), which Hawtio then checks against {@code hawtio.roles}.
+ * Hawtio 4.2/4.3 look this class up by name to let the console trust Spring Security's
+ * login but do not ship it (see FACTS.md). It runs after Spring's
+ * {@code SecurityContextLoginModule}, which puts the request's {@link Authentication}
+ * into the JAAS subject, and adds one Hawtio role principal per granted authority
+ * ({@code ROLE_ADMIN} becomes {@code ADMIN}), which Hawtio then checks against
+ * {@code hawtio.roles}.
  */
 public class HawtioSpringSecurityLoginModule implements LoginModule {
 
@@ -31,7 +33,8 @@ public class HawtioSpringSecurityLoginModule implements LoginModule {
 	private final List<Principal> added = new ArrayList<>();
 
 	@Override
-	public void initialize(Subject subject, CallbackHandler handler, Map<String, ?> sharedState, Map<String, ?> options) {
+	public void initialize(Subject subject, CallbackHandler handler, Map<String, ?> sharedState,
+			Map<String, ?> options) {
 		this.subject = subject;
 		Object configuration = options.get(AuthenticationConfiguration.class.getName());
 		if (configuration instanceof AuthenticationConfiguration hawtio
@@ -79,8 +82,7 @@ public class HawtioSpringSecurityLoginModule implements LoginModule {
 		try {
 			return rolePrincipal.getConstructor(String.class).newInstance(name);
 		}
-		catch (NoSuchMethodException | InstantiationException | IllegalAccessException
-				| InvocationTargetException e) {
+		catch (NoSuchMethodException | InstantiationException | IllegalAccessException | InvocationTargetException e) {
 			return new RolePrincipal(name);
 		}
 	}
