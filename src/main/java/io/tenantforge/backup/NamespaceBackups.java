@@ -11,7 +11,6 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisException;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.RestoreArgs;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
@@ -23,6 +22,8 @@ import io.lettuce.core.codec.ByteArrayCodec;
 import io.tenantforge.support.RetryableException;
 import io.tenantforge.support.StepFailedException;
 import io.tenantforge.tenant.TenantNames;
+
+import io.tenantforge.support.RedisUris;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.autoconfigure.data.redis.RedisProperties;
@@ -60,18 +61,7 @@ public class NamespaceBackups implements DisposableBean {
 	private volatile StatefulRedisConnection<byte[], byte[]> connection;
 
 	public NamespaceBackups(RedisProperties properties) {
-		RedisURI.Builder uri = RedisURI.builder()
-			.withHost(properties.getHost())
-			.withPort(properties.getPort())
-			.withDatabase(properties.getDatabase());
-		if (properties.getPassword() != null && !properties.getPassword().isEmpty()) {
-			uri = properties.getUsername() == null ? uri.withPassword(properties.getPassword().toCharArray())
-					: uri.withAuthentication(properties.getUsername(), properties.getPassword());
-		}
-		if (properties.getTimeout() != null) {
-			uri = uri.withTimeout(properties.getTimeout());
-		}
-		this.client = RedisClient.create(uri.build());
+		this.client = RedisClient.create(RedisUris.of(properties));
 	}
 
 	/** The prefix a restore stages its keys under: outside every tenant's namespace. */

@@ -5,7 +5,6 @@ import java.util.List;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -14,6 +13,8 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.output.StatusOutput;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
+
+import io.tenantforge.support.RedisUris;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.autoconfigure.data.redis.RedisProperties;
@@ -32,18 +33,7 @@ public class RedisAdmin implements DisposableBean {
 	private volatile StatefulRedisConnection<String, String> connection;
 
 	public RedisAdmin(RedisProperties properties) {
-		RedisURI.Builder uri = RedisURI.builder()
-			.withHost(properties.getHost())
-			.withPort(properties.getPort())
-			.withDatabase(properties.getDatabase());
-		if (properties.getPassword() != null && !properties.getPassword().isEmpty()) {
-			uri = properties.getUsername() == null ? uri.withPassword(properties.getPassword().toCharArray())
-					: uri.withAuthentication(properties.getUsername(), properties.getPassword());
-		}
-		if (properties.getTimeout() != null) {
-			uri = uri.withTimeout(properties.getTimeout());
-		}
-		this.client = RedisClient.create(uri.build());
+		this.client = RedisClient.create(RedisUris.of(properties));
 	}
 
 	/** {@code ACL SETUSER user rule…}. */
