@@ -179,8 +179,21 @@ public final class ControlPlaneProcess implements AutoCloseable {
 
 	@Override
 	public void close() {
+		// stopped as an operator stops it (SIGTERM): it leaves the cluster (its
+		// control_planes row), so the next
+		// test's control plane, with other tiers, is not refused as a second catalogue;
+		// killed if it hangs
 		if (process.isAlive()) {
-			kill();
+			process.destroy();
+			try {
+				if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+					kill();
+				}
+			}
+			catch (InterruptedException e) {
+				Thread.currentThread().interrupt();
+				kill();
+			}
 		}
 	}
 
