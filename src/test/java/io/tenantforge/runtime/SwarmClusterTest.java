@@ -85,10 +85,12 @@ class SwarmClusterTest {
 				hosts.add(TestHost.start(name, name.equals("tfsw1"), "--node-resource", "tenant-slot=" + CAP));
 			}
 			TestHost manager = hosts.get(0);
-			List<String> toSecond = manager.link(hosts.get(1), 0); // 10.201.0.1 -
-																	// 10.201.0.2
-			List<String> toThird = manager.link(hosts.get(2), 1); // 10.201.1.1 -
-																	// 10.201.1.2
+			// veth links between the test's own namespaces (addresses that exist only
+			// inside them, never on the
+			// machine's namespace): manager 10.201.0.1 to the second host 10.201.0.2,
+			// 10.201.1.1 to the third 10.201.1.2
+			List<String> toSecond = manager.link(hosts.get(1), 0);
+			List<String> toThird = manager.link(hosts.get(2), 1);
 			for (int i = 1; i <= 2; i++) {
 				TestHost worker = hosts.get(i);
 				String via = (i == 1 ? toSecond : toThird).get(0);
