@@ -35,6 +35,7 @@ import io.tenantforge.runtime.TenantRuntime;
 import io.tenantforge.support.ConflictException;
 import io.tenantforge.support.Mdc;
 import io.tenantforge.tenant.Condition;
+import io.tenantforge.tenant.OrphanAction;
 import io.tenantforge.tenant.ResourceLedger;
 import io.tenantforge.tenant.ResourceLedger.Resource;
 import io.tenantforge.tenant.Tenant;

@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import io.tenantforge.tenant.TenantLocks;
 import io.tenantforge.tenant.TenantLocks.TenantLock;
 import io.tenantforge.support.TransientFaults;
+import io.tenantforge.tenant.OrphanAction;
 import io.tenantforge.tenant.ResourceLedger;
 import io.tenantforge.tenant.Tenant;
 import io.tenantforge.tenant.TenantDomains;
@@ -136,23 +137,23 @@ public class RouteCheck {
 		for (RouteDrift.OrphanRoute orphan : drift.orphans()) {
 			String owner = orphan.id() == null ? null
 					: ledger.owner(TenantRouter.LEDGER_KIND, orphan.id()).orElse(null);
-			String action;
+			OrphanAction action;
 			if (owner == null) {
-				action = "reported; never removed: the ownership record does not have it";
+				action = new OrphanAction.NotRecorded();
 			}
 			else if (live.contains(owner) || !RouteSpec.routeId(owner).equals(orphan.id())) {
-				action = "reported; never removed: the ownership record names tenant " + owner
-						+ ", whose route this is not";
+				action = new OrphanAction.NotTheOwners(owner);
 			}
 			else if (!removeOrphans) {
-				action = "reported (tenantforge.sweep.remove-orphans is off)";
+				action = new OrphanAction.RemovalOff();
 			}
 			else {
 				action = removeUnderLock(orphan, owner);
 			}
 			log.warn("Orphan route {} (hosts {}, ownership record: {}): {}", orphan.name(), orphan.hosts(), owner,
-					action);
-			orphans.add(new Orphan(TenantRouter.LEDGER_KIND, orphan.name(), orphan.claimedBy(), owner, action));
+					action.describe());
+			orphans
+				.add(new Orphan(TenantRouter.LEDGER_KIND, orphan.name(), orphan.claimedBy(), owner, action.describe()));
 		}
 		return new Result(true, note, routes.size(), repaired, orphans, (int) (gateway.calls() - callsBefore));
 	}
@@ -161,24 +162,24 @@ public class RouteCheck {
 	 * As for the other orphans: under the owner's lock, after checking again that it is
 	 * still an orphan.
 	 */
-	private String removeUnderLock(RouteDrift.OrphanRoute orphan, String owner) {
+	private OrphanAction removeUnderLock(RouteDrift.OrphanRoute orphan, String owner) {
 		Optional<TenantLock> lock = locks.tryLock(owner);
 		if (lock.isEmpty()) {
-			return "reported; not removed now: tenant " + owner + " is being reconciled";
+			return new OrphanAction.OwnerBusy(owner);
 		}
 		try (TenantLock held = lock.get()) {
 			boolean ownerLive = store.find(owner)
 				.map(t -> t.status() != io.tenantforge.tenant.TenantStatus.DELETED)
 				.orElse(false);
 			if (ownerLive || !ledger.owns(owner, TenantRouter.LEDGER_KIND, orphan.id())) {
-				return "reported; not removed: under the lock of tenant " + owner + " it is no longer an orphan";
+				return new OrphanAction.NoLongerOrphan(owner);
 			}
 			router.deleteRoute(orphan.id());
 			ledger.release(owner, TenantRouter.LEDGER_KIND, orphan.id());
-			return "removed";
+			return new OrphanAction.Removed();
 		}
 		catch (RuntimeException e) {
-			return "removal failed: " + e.getMessage();
+			return new OrphanAction.RemovalFailed(e.getMessage());
 		}
 	}
 

@@ -1,10 +1,11 @@
-package io.tenantforge.health;
+package io.tenantforge.tenant;
 
 /**
- * What the sweep did about one orphan: one type per outcome; {@link #describe()} is the
- * report's {@code action}. Only {@link Removed} removed anything.
+ * What a sweep (the fleet's, the router's) did about one orphan: one type per outcome;
+ * {@link #describe()} is the report's {@code action}. Only {@link Removed} removed
+ * anything.
  */
-sealed interface OrphanAction {
+public sealed interface OrphanAction {
 
 	String describe();
 
