@@ -75,6 +75,10 @@ class IsolatedLifecycleIT {
 				"--spring.artemis.embedded.data-directory=" + WORK.resolve("artemis"),
 				"--tenantforge.intake.broker-acceptor=tcp://127.0.0.1:61640?protocols=CORE,AMQP,STOMP",
 				"--tenantforge.provisioning.resync-interval=1000",
+				// the test asks for the sweeps it asserts on: a scheduled one could see
+				// the removed container first and leave the manual one a tenant that is
+				// already reconciling
+				"--tenantforge.sweep.cron=0 0 0 1 1 ? 2099", "--tenantforge.backup.schedule-cron=0 0 0 1 1 ? 2099",
 				"--logging.file.name=" + WORK.resolve("control-plane.log")));
 		controlPlane = host.runInBackground(command.toArray(String[]::new));
 		await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> {
