@@ -17,6 +17,7 @@ import io.tenantforge.health.FleetAssessment.Problem;
 import io.tenantforge.health.FleetAssessment.Repair;
 import io.tenantforge.health.FleetAssessment.State;
 import io.tenantforge.health.FleetAssessment.Verdict;
+import io.tenantforge.runtime.ContainerSpecs;
 import io.tenantforge.runtime.ManagedContainer;
 import io.tenantforge.security.TenantSecrets;
 import io.tenantforge.tenant.Condition;
@@ -51,7 +52,8 @@ final class FleetClassifier {
 	 */
 	public record Observation(List<Tenant> tenants, List<ManagedContainer> containers, DatabaseCatalog catalog,
 			AclSnapshot acl, Map<String, String> redisPasswords, Map<String, List<String>> unreadableSecrets,
-			Map<String, Optional<String>> probes, Map<String, Optional<String>> limits, String databaseName) {
+			Map<String, Optional<String>> probes, Map<String, Optional<String>> limits, String databaseName,
+			Set<String> upgrading) {
 	}
 
 	/** Settled ACTIVE (or DEGRADED) tenants: the ones the sweep checks. */
@@ -173,8 +175,10 @@ final class FleetClassifier {
 		}
 		List<Orphan> orphans = new ArrayList<>();
 		for (ManagedContainer container : seen.containers()) {
+			String own = new TenantNames(container.tenant()).containerName();
 			boolean expected = liveIds.contains(container.tenant())
-					&& new TenantNames(container.tenant()).containerName().equals(container.name());
+					&& (own.equals(container.name()) || seen.upgrading().contains(container.tenant())
+							&& (own + ContainerSpecs.CANDIDATE_SUFFIX).equals(container.name()));
 			if (!expected) {
 				orphans.add(new Orphan(ResourceLedger.CONTAINER, container.name(), container.tenant()));
 			}

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -19,6 +20,7 @@ import io.tenantforge.database.DatabaseCatalog;
 import io.tenantforge.database.TenantDatabaseProperties;
 import io.tenantforge.database.TenantDatabaseProvisioner;
 import io.tenantforge.health.FleetClassifier.Observation;
+import io.tenantforge.runtime.ContainerSpecs;
 import io.tenantforge.runtime.ManagedContainer;
 import io.tenantforge.runtime.TenantRuntime;
 import io.tenantforge.security.TenantSecrets;
@@ -27,6 +29,7 @@ import io.tenantforge.tenant.TenantStore;
 import io.tenantforge.tenant.TierCatalog;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 /**
@@ -44,8 +47,10 @@ class FleetObserver implements DisposableBean {
 	 *
 	 * @param observation what the classifier judges
 	 * @param running the running labelled containers, by name (what a restart acts on)
+	 * @param upgradesAsked whether the rollouts were asked which tenants are being
+	 * upgraded (one control-plane query, made only when a candidate container is seen)
 	 */
-	record Seen(Observation observation, Map<String, ManagedContainer> running) {
+	record Seen(Observation observation, Map<String, ManagedContainer> running, boolean upgradesAsked) {
 	}
 
 	private final TenantStore store;
@@ -68,6 +73,8 @@ class FleetObserver implements DisposableBean {
 
 	private final ExecutorService probes;
 
+	private final ObjectProvider<UpgradesInFlight> upgrades;
+
 	/**
 	 * The last tenant whose limits were audited: the audit goes round the fleet from
 	 * here.
@@ -76,7 +83,7 @@ class FleetObserver implements DisposableBean {
 
 	FleetObserver(TenantStore store, TierCatalog tiers, TenantRuntime containers, TenantDatabaseProvisioner database,
 			TenantDatabaseProperties databaseProperties, TenantCacheProvisioner cache, TenantSecrets secrets,
-			TenantHealthProbe probe, SweepProperties properties) {
+			TenantHealthProbe probe, SweepProperties properties, ObjectProvider<UpgradesInFlight> upgrades) {
 		this.store = store;
 		this.tiers = tiers;
 		this.containers = containers;
@@ -86,6 +93,7 @@ class FleetObserver implements DisposableBean {
 		this.secrets = secrets;
 		this.probe = probe;
 		this.properties = properties;
+		this.upgrades = upgrades;
 		AtomicInteger threads = new AtomicInteger();
 		this.probes = Executors.newFixedThreadPool(properties.getProbeConcurrency(), task -> {
 			Thread thread = new Thread(task, "sweep-probe-" + threads.incrementAndGet());
@@ -116,10 +124,14 @@ class FleetObserver implements DisposableBean {
 			.toList();
 		Map<String, Optional<String>> health = probeAll(serving, sealed.named(TenantSecrets.HEALTH_TOKEN));
 		Map<String, Optional<String>> limits = auditLimits(serving, running);
+		// a rollout's candidate beside the old container: asked only when one is seen
+		UpgradesInFlight inFlight = seenContainers.stream()
+			.anyMatch(c -> c.name().endsWith(ContainerSpecs.CANDIDATE_SUFFIX)) ? upgrades.getIfAvailable() : null;
+		Set<String> upgrading = inFlight == null ? Set.of() : inFlight.tenants();
 		return new Seen(
 				new Observation(tenants, seenContainers, catalog, acl, sealed.named(TenantSecrets.REDIS_PASSWORD),
-						sealed.unreadable(), health, limits, databaseProperties.databaseName()),
-				running);
+						sealed.unreadable(), health, limits, databaseProperties.databaseName(), upgrading),
+				running, inFlight != null);
 	}
 
 	/**

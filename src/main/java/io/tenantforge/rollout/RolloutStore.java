@@ -6,11 +6,13 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.tenantforge.health.UpgradesInFlight;
 import io.tenantforge.rollout.Rollout.Entry;
 import io.tenantforge.rollout.Rollout.State;
 import io.tenantforge.rollout.Rollout.Step;
@@ -26,7 +28,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * restarted driver resumes.
  */
 @Repository
-class RolloutStore {
+class RolloutStore implements UpgradesInFlight {
 
 	private final JdbcTemplate jdbc;
 
@@ -72,6 +74,19 @@ class RolloutStore {
 	}
 
 	/** The RUNNING rollout (with {@code orPaused}, also a PAUSED one). */
+	/**
+	 * Tenants of the running or paused rollout whose candidate may run beside the old
+	 * container (started, not yet promoted or removed): the sweep expects those
+	 * candidates. One left by a rollout that was aborted after a crash is not here, and
+	 * the sweep reports it.
+	 */
+	@Override
+	public Set<String> tenants() {
+		return Set.copyOf(jdbc.queryForList("SELECT t.tenant_id FROM rollout_tenants t JOIN rollouts r ON r.id = "
+				+ "t.rollout_id WHERE r.state IN ('RUNNING', 'PAUSED') AND t.step IN ('STARTING', 'PROBING', "
+				+ "'SWITCHING', 'RETIRING')", String.class));
+	}
+
 	Optional<Rollout> active(boolean orPaused) {
 		return jdbc
 			.query("SELECT * FROM rollouts WHERE state IN (" + (orPaused ? "'RUNNING', 'PAUSED'" : "'RUNNING'")

@@ -134,6 +134,23 @@ class FleetClassifierTest {
 				new Orphan(ResourceLedger.REDIS_USER, "tenant_gone", null));
 	}
 
+	@Test
+	void aCandidateContainerIsExpectedOnlyWhileItsTenantIsBeingUpgraded() {
+		Fleet fleet = new Fleet().with(active("acme")).with(active("beta"));
+		for (String tenant : List.of("acme", "beta")) {
+			fleet.containers.add(new ManagedContainer("next-" + tenant, "tenant-" + tenant + "-next", tenant, "running",
+					"Up 2 seconds (health: starting)", "host"));
+		}
+		fleet.upgrading.add("acme");
+
+		FleetAssessment assessment = FleetClassifier.assess(fleet.observation(), TIERS);
+
+		assertThat(assessment.verdicts()).extracting(Verdict::state).containsOnly(State.HEALTHY);
+		// beta's upgrade is over (or was never begun): its candidate is a leftover
+		assertThat(assessment.orphans())
+			.containsExactly(new Orphan(ResourceLedger.CONTAINER, "tenant-beta-next", "beta"));
+	}
+
 	private static Verdict only(FleetAssessment assessment) {
 		assertThat(assessment.verdicts()).hasSize(1);
 		return assessment.verdicts().get(0);
@@ -174,6 +191,8 @@ class FleetClassifierTest {
 
 		final Map<String, Optional<String>> limits = new java.util.HashMap<>();
 
+		final java.util.Set<String> upgrading = new java.util.HashSet<>();
+
 		Fleet with(Tenant tenant) {
 			String name = tenant.names().databaseRole();
 			tenants.add(tenant);
@@ -190,7 +209,7 @@ class FleetClassifierTest {
 		Observation observation() {
 			return new Observation(tenants, containers, new DatabaseCatalog(roles, schemas),
 					new AclSnapshot(acl, COMMANDS), Map.of(), unreadable, probes, Map.copyOf(limits),
-					"tenantforge_tenants");
+					"tenantforge_tenants", upgrading);
 		}
 
 	}

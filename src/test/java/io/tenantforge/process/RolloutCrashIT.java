@@ -78,6 +78,9 @@ class RolloutCrashIT {
 			first.awaitLog("halted at step SWITCHING of tenant crasha", STEP);
 			// the new container runs beside the old one, the route has not moved
 			assertThat(containersOf("crasha")).containsExactlyInAnyOrder("tenant-crasha", "tenant-crasha-next");
+			// a candidate beside the old container is the rollout's, not an orphan
+			String report = first.post("/api/v1/fleet/sweep", "").body();
+			assertThat(report).contains("\"trigger\":\"manual\"").doesNotContain("tenant-crasha-next");
 			first.kill();
 		}
 		try (ControlPlaneProcess second = ControlPlaneProcess.start(halt("RETIRING"))) {
