@@ -17,15 +17,16 @@ import io.tenantforge.tenant.TenantVersions.Version;
 import org.springframework.stereotype.Component;
 
 /**
- * Advances the running rollout by one batch per tick of the {@code rollout-tick} timer,
- * on one control plane at a time (an advisory lock): the first {@code maxUnavailable} (at
- * most {@value #MAX_PARALLEL}) unfinished tenants of the current wave are upgraded side
- * by side ({@link TenantUpgrade}) and the tick waits for them; a wave whose tenants are
- * all finished moves the rollout to the next; once {@code failureThreshold} tenants have
- * failed it halts, touching nothing else; after the last wave it completes and its
- * version becomes the fleet's current one (what new orders take). Everything it decides
- * by is in the database, so a control plane started after a crash goes on where the
- * rollout was.
+ * Advances the running rollout batch by batch on each tick of the {@code rollout-tick}
+ * timer (for up to {@link #TICK_BUDGET}, re-reading the rollout between batches so a
+ * pause or an abort is seen at once), on one control plane at a time (an advisory lock):
+ * the first {@code maxUnavailable} (at most {@value #MAX_PARALLEL}) unfinished tenants of
+ * the current wave are upgraded side by side ({@link TenantUpgrade}) and the tick waits
+ * for them; a wave whose tenants are all finished moves the rollout to the next; once
+ * {@code failureThreshold} tenants have failed it halts, touching nothing else; after the
+ * last wave it completes and its version becomes the fleet's current one (what new orders
+ * take). Everything it decides by is in the database, so a control plane started after a
+ * crash goes on where the rollout was.
  */
 @Component
 public class RolloutDriver {
@@ -37,6 +38,12 @@ public class RolloutDriver {
 	 * At most this many tenants upgrade at once, whatever {@code maxUnavailable} says.
 	 */
 	static final int MAX_PARALLEL = 8;
+
+	/**
+	 * How long one tick goes on starting batches: a schema-only wave of hundreds of
+	 * tenants is not paced by the timer's period.
+	 */
+	static final java.time.Duration TICK_BUDGET = java.time.Duration.ofSeconds(5);
 
 	private static final Logger log = LoggerFactory.getLogger(RolloutDriver.class);
 
@@ -81,19 +88,27 @@ public class RolloutDriver {
 			return; // another control plane drives it
 		}
 		try (TenantLock held = lock.get()) {
-			Rollout rollout = rollouts.find(running.get().id()).orElseThrow();
-			if (rollout.state() == State.RUNNING) {
-				advance(rollout);
+			long until = System.nanoTime() + TICK_BUDGET.toNanos();
+			boolean progressed;
+			do {
+				Rollout rollout = rollouts.find(running.get().id()).orElseThrow();
+				progressed = rollout.state() == State.RUNNING && advance(rollout);
 			}
+			while (progressed && System.nanoTime() < until);
 		}
 	}
 
-	private void advance(Rollout rollout) {
+	/**
+	 * One batch, or the rollout's next state.
+	 * @return whether a tenant of the batch finished (done, failed or skipped): another
+	 * batch may follow at once
+	 */
+	private boolean advance(Rollout rollout) {
 		List<Entry> entries = rollouts.entries(rollout.id());
 		long failed = entries.stream().filter(e -> e.step() == Rollout.Step.FAILED).count();
 		if (failed >= rollout.failureThreshold()) {
 			halt(rollout, failed, entries);
-			return;
+			return false;
 		}
 		int waves = rollout.waves().size();
 		for (int wave = rollout.currentWave(); wave < waves; wave++) {
@@ -110,11 +125,13 @@ public class RolloutDriver {
 					.filter(e -> e.wave() == current && !e.step().finished())
 					.limit(Math.min(rollout.maxUnavailable(), MAX_PARALLEL))
 					.toList();
-				long failedNow = failed + upgradeAll(rollout, batch).stream().filter(o -> o == Outcome.FAILED).count();
+				List<Outcome> outcomes = upgradeAll(rollout, batch);
+				long failedNow = failed + outcomes.stream().filter(o -> o == Outcome.FAILED).count();
 				if (failedNow >= rollout.failureThreshold()) {
 					halt(rollout, failedNow, rollouts.entries(rollout.id()));
+					return false;
 				}
-				return;
+				return outcomes.stream().anyMatch(o -> o != Outcome.WAITING);
 			}
 		}
 		if (rollouts.transition(rollout.id(), List.of(State.RUNNING), State.COMPLETED, null)) {
@@ -123,6 +140,7 @@ public class RolloutDriver {
 			log.info("Rollout {} COMPLETED: {} at schema {} is the fleet's version", rollout.id(), rollout.image(),
 					rollout.schemaVersion());
 		}
+		return false;
 	}
 
 	/**

@@ -13,6 +13,7 @@ import io.tenantforge.rollout.Rollout.Entry;
 import io.tenantforge.rollout.Rollout.Step;
 import io.tenantforge.routing.TenantRouter;
 import io.tenantforge.runtime.PortAllocator;
+import io.tenantforge.runtime.RuntimeProperties;
 import io.tenantforge.runtime.TenantRuntime;
 import io.tenantforge.security.TenantSecrets;
 import io.tenantforge.support.Mdc;
@@ -80,9 +81,12 @@ class TenantUpgrade {
 
 	private final RolloutProperties properties;
 
+	private final RuntimeProperties runtimeSettings;
+
 	TenantUpgrade(RolloutStore rollouts, TenantStore tenants, TenantVersions versions, TenantLocks locks,
 			TierCatalog tiers, TenantDatabaseProvisioner database, TenantRuntime runtime, PortAllocator ports,
-			TenantHealthProbe health, TenantSecrets secrets, TenantRouter router, RolloutProperties properties) {
+			TenantHealthProbe health, TenantSecrets secrets, TenantRouter router, RolloutProperties properties,
+			RuntimeProperties runtimeSettings) {
 		this.rollouts = rollouts;
 		this.tenants = tenants;
 		this.versions = versions;
@@ -95,6 +99,7 @@ class TenantUpgrade {
 		this.secrets = secrets;
 		this.router = router;
 		this.properties = properties;
+		this.runtimeSettings = runtimeSettings;
 	}
 
 	Outcome run(Rollout rollout, Entry entry) {
@@ -152,6 +157,14 @@ class TenantUpgrade {
 				versions.recordSchema(tenantId, schema);
 				log.info("Rollout {}: tenant {} at schema {} ({} migrations applied)", id, tenantId, schema, applied);
 				requireSchema(rollout.image(), schema);
+				if (runsImage(tenantId, rollout.image())) {
+					// a schema-only rollout: the migrations are expand-only, so the
+					// container that runs keeps serving on the new schema; nothing to
+					// restart
+					versions.record(tenantId, target);
+					rollouts.step(id, tenantId, Step.DONE, null);
+					return Outcome.DONE;
+				}
 				candidate = spareCandidatePort(id, tenantId);
 				step = next(id, tenantId, Step.STARTING);
 			}
@@ -187,6 +200,12 @@ class TenantUpgrade {
 		log.info("Rollout {}: tenant {} on {} at schema {}, port {}", id, tenantId, target.image(),
 				versions.find(tenantId).orElseThrow().version().schemaVersion(), candidate);
 		return Outcome.DONE;
+	}
+
+	/** Whether the tenant's container runs {@code image} already (the ledger's image). */
+	private boolean runsImage(String tenantId, String image) {
+		String running = versions.find(tenantId).orElseThrow().version().image();
+		return image.equals(running == null ? runtimeSettings.getImage() : running);
 	}
 
 	/**

@@ -225,6 +225,38 @@ class RolloutTest {
 	}
 
 	@Test
+	void aSchemaOnlyRolloutMigratesEveryTenantAndRestartsNoContainer() throws Exception {
+		List<String> fleet = FLEET.subList(0, 3);
+		fleetAt(new Version(V1, "1"), fleet);
+		Map<String, String> containerIds = new HashMap<>();
+		for (String slug : fleet) {
+			containerIds.put(slug, docker.inspectContainerCmd("tenant-" + slug).exec().getId());
+		}
+
+		// the image every tenant runs already, at a newer schema: expand-only
+		// migrations, so the running containers serve on through it
+		HttpResponse<String> started = startRollout(V1, "2", "[\"1\",\"100%\"]", 1, 3);
+		assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+		JsonNode done = awaitState(started.headers().firstValue("Location").orElseThrow(), "COMPLETED");
+
+		assertThat(done.get("upgraded").asInt()).isEqualTo(3);
+		for (String slug : fleet) {
+			assertThat(docker.inspectContainerCmd("tenant-" + slug).exec().getId()).as(slug)
+				.isEqualTo(containerIds.get(slug));
+			assertThat(containersOf(slug)).as(slug).containsExactly("tenant-" + slug);
+			assertThat(versions.find(slug).orElseThrow().version()).isEqualTo(new Version(V1, "2"));
+			assertThat(
+					fixtures.tenantsDatabase()
+						.queryForObject("SELECT count(*) FROM tenant_" + slug
+								+ ".flyway_schema_history WHERE version = '2' " + "AND success", Long.class))
+				.as("V2 applied once to %s", slug)
+				.isEqualTo(1);
+			assertThat(client.get(host(slug), "/version").body()).as(slug).isEqualTo("v1");
+		}
+		assertThat(versions.current()).isEqualTo(new Version(V1, "2"));
+	}
+
+	@Test
 	void anImageNeedingANewerSchemaThanTheTargetIsRefusedBeforeAnyContainerStarts() {
 		fleetAt(new Version(V2, "2"), FLEET.subList(0, 2));
 		HttpResponse<String> refused = startRollout(V4, "2", "[\"1\",\"100%\"]", 1);
