@@ -54,7 +54,37 @@ public class TenantCacheProvisioner {
 		this.secrets = secrets;
 	}
 
+	/**
+	 * The ACL user and the namespace's metadata key, in one call (credential rotation).
+	 * The reconciler's cache step does the two apart: the user here
+	 * ({@link #ensureUser}), the key through the {@code provisioning-cache} route's
+	 * {@code spring-redis:} endpoint.
+	 */
 	public void ensure(Tenant tenant) {
+		ensureUser(tenant);
+		try {
+			redis.opsForValue().set(metadataKey(tenant), metadataValue(tenant));
+		}
+		catch (DataAccessException e) {
+			throw RedisFaults.classify(e, "Redis unreachable for " + tenant.id(),
+					"Redis metadata of " + tenant.id() + " failed");
+		}
+	}
+
+	/** The namespace's metadata key: what the tenant is, for whoever reads the keys. */
+	public static String metadataKey(Tenant tenant) {
+		return tenant.names().redisNamespace() + "meta";
+	}
+
+	public static String metadataValue(Tenant tenant) {
+		return "{\"tenant\":\"" + tenant.id() + "\",\"tier\":\"" + tenant.tier() + "\",\"managedBy\":\"tenantforge\"}";
+	}
+
+	/**
+	 * The tenant's ACL user ({@code ACL SETUSER}, which no Camel component sends), if the
+	 * ownership record gives it to the tenant or it does not exist yet.
+	 */
+	public void ensureUser(Tenant tenant) {
 		TenantNames names = tenant.names();
 		String user = names.redisUser();
 		boolean recorded = ledger.owner(ResourceLedger.REDIS_USER, user).isPresent();
@@ -67,15 +97,6 @@ public class TenantCacheProvisioner {
 		}
 		String password = secrets.getOrCreate(tenant.id(), TenantSecrets.REDIS_PASSWORD);
 		admin.setUser(user, aclRules(names, password));
-		try {
-			redis.opsForValue()
-				.set(names.redisNamespace() + "meta", "{\"tenant\":\"" + tenant.id() + "\",\"tier\":\"" + tenant.tier()
-						+ "\",\"managedBy\":\"tenantforge\"}");
-		}
-		catch (DataAccessException e) {
-			throw RedisFaults.classify(e, "Redis unreachable for " + tenant.id(),
-					"Redis metadata of " + tenant.id() + " failed");
-		}
 	}
 
 	/** Suspend: the user can no longer log in; its rules and keys stay. */

@@ -1,8 +1,11 @@
 package io.tenantforge.provisioning;
 
+import io.tenantforge.cache.TenantCacheProvisioner;
 import io.tenantforge.support.Headers;
 
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.redis.RedisConstants;
+import org.apache.camel.model.RouteDefinition;
 import org.springframework.stereotype.Component;
 
 /**
@@ -16,6 +19,9 @@ import org.springframework.stereotype.Component;
 class ProvisioningRoutes extends RouteBuilder {
 
 	static final String RECONCILE = "{{tenantforge.provisioning.reconcile-endpoint}}";
+
+	/** The tenant a step works on, kept while an endpoint's reply is the body. */
+	private static final String STEP_TENANT = "stepTenant";
 
 	@Override
 	public void configure() {
@@ -57,7 +63,16 @@ class ProvisioningRoutes extends RouteBuilder {
 			.end();
 
 		step("provisioning-database", "database");
-		step("provisioning-cache", "cache");
+		// the ACL user through a bean (Camel's spring-redis sends no ACL command), the
+		// namespace's metadata key, a data command, through spring-redis
+		stepRoute("provisioning-cache").bean(Reconciler.class, "cacheUser")
+			.setProperty(STEP_TENANT, body())
+			.setHeader(RedisConstants.KEY, method(TenantCacheProvisioner.class, "metadataKey"))
+			.setHeader(RedisConstants.VALUE, method(TenantCacheProvisioner.class, "metadataValue"))
+			.to("spring-redis:{{spring.data.redis.host}}:{{spring.data.redis.port}}?command=SET"
+					+ "&redisTemplate=#stringRedisTemplate")
+			.setBody(exchangeProperty(STEP_TENANT))
+			.bean(Reconciler.class, "cacheReady");
 		step("provisioning-container", "container");
 		step("provisioning-health", "health");
 		step("provisioning-suspend", "suspend");
@@ -80,16 +95,20 @@ class ProvisioningRoutes extends RouteBuilder {
 	}
 
 	private void step(String routeId, String method) {
-		from("direct:" + routeId).routeId(routeId)
-			.routeConfigurationId("provisioning-retry")
-			// a newer generation stops this one between steps: an outcome
-			// (Reconciler#failed abandons), not an error
-			.onException(Reconciler.GenerationSuperseded.class)
+		stepRoute(routeId).bean(Reconciler.class, method);
+	}
+
+	/** A step's route, before what it calls. */
+	private RouteDefinition stepRoute(String routeId) {
+		RouteDefinition route = from("direct:" + routeId).routeId(routeId).routeConfigurationId("provisioning-retry");
+		// a newer generation stops this one between steps: an outcome
+		// (Reconciler#failed abandons), not an error
+		route.onException(Reconciler.GenerationSuperseded.class)
 			.maximumRedeliveries(0)
 			.logExhausted(false)
 			.logStackTrace(false)
-			.end()
-			.bean(Reconciler.class, method);
+			.end();
+		return route;
 	}
 
 }

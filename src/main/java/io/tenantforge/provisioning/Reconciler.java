@@ -175,8 +175,16 @@ public class Reconciler {
 				"role and schema " + tenant.names().databaseSchema() + " ready, migrations applied")));
 	}
 
-	public Tenant cache(Tenant tenant) {
-		timed("cache", () -> cache.ensure(tenant));
+	/**
+	 * The cache step's first half: the ACL user (the route then writes the metadata key).
+	 */
+	public Tenant cacheUser(Tenant tenant) {
+		timed("cache", () -> cache.ensureUser(tenant));
+		return tenant;
+	}
+
+	/** The cache step's end, once the route has written the namespace's metadata key. */
+	public Tenant cacheReady(Tenant tenant) {
 		return next("cache", record(tenant, Condition.isTrue(Condition.CACHE_READY, "Provisioned",
 				"ACL user " + tenant.names().redisUser() + " limited to " + tenant.names().redisPattern())));
 	}

@@ -2,6 +2,8 @@ package io.tenantforge.support;
 
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteConfigurationBuilder;
+import org.springframework.dao.QueryTimeoutException;
+import org.springframework.data.redis.RedisConnectionFailureException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -14,7 +16,11 @@ class RetryPolicy extends RouteConfigurationBuilder {
 
 	@Override
 	public void configuration() {
-		routeConfiguration("provisioning-retry").onException(RetryableException.class)
+		// RetryableException: what the gateways classify as transient; the two Spring
+		// Data Redis faults: what the spring-redis endpoint throws when Redis is
+		// unreachable or slow (the cache family's RedisFaults calls them transient too)
+		routeConfiguration("provisioning-retry")
+			.onException(RetryableException.class, RedisConnectionFailureException.class, QueryTimeoutException.class)
 			.maximumRedeliveries("{{tenantforge.provisioning.maximum-redeliveries}}")
 			.redeliveryDelay("{{tenantforge.provisioning.redelivery-delay}}")
 			.useExponentialBackOff()

@@ -142,6 +142,9 @@ class TenantProvisioningTest {
 			assertThat(commands.get("tenant:" + slug + ":greeting")).isEqualTo("hello");
 			assertThat(commands.get("tenant:" + slug + ":smoke:started")).as("written by the container at start-up")
 				.isNotBlank();
+			assertThat(commands.get("tenant:" + slug + ":meta"))
+				.as("written by the provisioning-cache route's spring-redis endpoint")
+				.isEqualTo("{\"tenant\":\"" + slug + "\",\"tier\":\"basic\",\"managedBy\":\"tenantforge\"}");
 			assertThatThrownBy(() -> commands.set("tenant:other:greeting", "hello"))
 				.isInstanceOf(RedisCommandExecutionException.class)
 				.hasMessageContaining("NOPERM");
