@@ -6,14 +6,17 @@ markdown table and writes CSV under target/bench/. Every tenant it creates is re
 127.0.0.1. Run on demand (not part of the test suite):  bash bench/run.sh
 Sizes: SINGLE (30 one-at-a-time tenants), BURST (200 orders dropped on the queue), RAW_PARALLEL (8),
 INTAKE_SECONDS (10), SWEEP_SIZES (50,200,500; empty to skip the sweep scenario and the no-op rollout check at each
-size, scenario 6); JAVA_OPTS and EXTRA_ARGS
+size, scenario 6); ROLLOUT_MIGRATE (500: schemas a one-table migration is applied to, 0 skips scenario 7) and
+ROLLOUT_IMAGE (100: tenants an image rollout moves from v1 to v2 through the router); JAVA_OPTS and EXTRA_ARGS
 (control-plane arguments) for the way it is run.
 """
 import base64
 import csv
+import http.client
 import json
 import os
 import socket
+import ssl
 import statistics
 import subprocess
 import sys
@@ -38,6 +41,12 @@ RAW_PARALLEL = int(os.environ.get("RAW_PARALLEL", "8"))
 INTAKE_SECONDS = int(os.environ.get("INTAKE_SECONDS", "10"))
 SWEEP_SIZES = [int(n) for n in os.environ.get("SWEEP_SIZES", "50,200,500").split(",") if n.strip()]
 SWEEPS_PER_SIZE = 3
+ROLLOUT_MIGRATE = int(os.environ.get("ROLLOUT_MIGRATE", "500"))
+ROLLOUT_IMAGE = int(os.environ.get("ROLLOUT_IMAGE", "100"))
+V1, V2 = "tenantforge/tenant-smoke:v1", "tenantforge/tenant-smoke:v2"
+# scenario 7's router: a Caddy the control plane runs itself, its own ports and data folder, on 127.0.0.1
+ROUTER_ADMIN, ROUTER_PORT, ROUTER_DOMAIN = 18019, 18443, "tenants.bench"
+LOAD_THREADS, LOAD_MAX_REQUESTS, LOAD_MAX_SECONDS = 4, 200_000, 600
 # how the control plane is run: the JVM settings the README recommends (JAVA_OPTS="" for the JVM's defaults)
 JAVA_OPTS = os.environ.get("JAVA_OPTS", "-Xmx256m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 "
                            "-XX:MaxMetaspaceSize=192m -XX:ReservedCodeCacheSize=64m")
@@ -164,11 +173,13 @@ def control_plane_env():
                 TENANTFORGE_SECRET_KEY=base64.b64encode(b"bench-key-of-exactly-32-bytes!!!").decode())
 
 
-def start_control_plane(fast):
+def start_control_plane(fast, extra=()):
     """Starts the control plane and waits for readiness. fast: the way scripts/demo.sh starts it (the extracted jar
-    and its class-data-sharing archive from scripts/cds.sh); otherwise `java -jar` on the fat jar (the baseline)."""
+    and its class-data-sharing archive from scripts/cds.sh); otherwise `java -jar` on the fat jar (the baseline).
+    extra: more control-plane arguments (scenario 7's router)."""
+    extra = list(extra)
     if fast:
-        prepared = subprocess.run(["bash", "scripts/cds.sh"] + control_plane_args(), cwd=ROOT,
+        prepared = subprocess.run(["bash", "scripts/cds.sh"] + control_plane_args() + extra, cwd=ROOT,
                                   env=dict(control_plane_env(), JAVA_OPTS=JAVA_OPTS), capture_output=True,
                                   text=True, check=True)
         launch = prepared.stdout.split()
@@ -176,7 +187,7 @@ def start_control_plane(fast):
         jar = next(os.path.join(ROOT, "target", f) for f in os.listdir(os.path.join(ROOT, "target"))
                    if f.startswith("tenantforge-") and f.endswith(".jar"))
         launch = ["-jar", jar]
-    args = ["java"] + JAVA_OPTS.split() + launch + control_plane_args()
+    args = ["java"] + JAVA_OPTS.split() + launch + control_plane_args() + extra
     log = open(os.path.join(OUT, "control-plane.log"), "a")
     started = time.time()
     process = subprocess.Popen(args, cwd=ROOT, env=control_plane_env(), stdout=log, stderr=subprocess.STDOUT)
@@ -283,6 +294,176 @@ def rollout_noop_scenario(size):
     add("6 rollout", f"{size} tenants: GET /fleet/versions (one ledger query)", ledger_ms, None, "ms", "< 1000 ms")
     add("6 rollout", f"{size} tenants: no-op rollout checked and planned", noop_ms, None, "ms", "< 1000 ms")
     add("6 rollout", f"{size} tenants: tenants to upgrade in the no-op rollout", planned, None, "count", "0")
+
+
+def control_plane_sql(statement):
+    """One statement on the bench's control-plane database (set-up only: the fleet's version scenario 7 starts at)."""
+    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "tenantforge_bench", "-qAtc", statement],
+                   check=True, capture_output=True, text=True)
+
+
+def tenants_sql(query):
+    return subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "tenantforge_bench_tenants", "-qAtc",
+                           query], check=True, capture_output=True, text=True).stdout.strip()
+
+
+def router_args():
+    return ["--tenantforge.routing.enabled=true", f"--tenantforge.routing.base-domain={ROUTER_DOMAIN}",
+            f"--tenantforge.routing.admin-url=http://127.0.0.1:{ROUTER_ADMIN}",
+            "--tenantforge.routing.listen-address=127.0.0.1", f"--tenantforge.routing.listen-port={ROUTER_PORT}",
+            "--tenantforge.routing.certificate-issuer=internal", "--tenantforge.routing.process.managed=true",
+            f"--tenantforge.routing.process.data-dir={OUT}/router",
+            # Docker's own health check of 500 containers would take both cores (as in scenario 5 at 500): the
+            # rollout probes each new container's /health itself
+            "--tenantforge.runtime.health-check-interval=600s"]
+
+
+class RouterLoad:
+    """A bounded load loop through the router (127.0.0.1, SNI and Host the tenant's hostname, the router's own root
+    certificate): LOAD_THREADS threads going round the tenants, GET /health on a new connection each time, until
+    stopped, LOAD_MAX_REQUESTS requests or LOAD_MAX_SECONDS. Counts answers other than 200 and connection errors."""
+
+    def __init__(self, slugs):
+        self.slugs, self.ok, self.failures, self.stopped = slugs, 0, [], False
+        self.context = ssl.create_default_context(cafile=os.path.join(OUT, "router", "storage", "pki",
+                                                                      "authorities", "local", "root.crt"))
+        self.lock = threading.Lock()
+        self.threads = [threading.Thread(target=self.run, args=(n,)) for n in range(LOAD_THREADS)]
+        self.deadline = time.time() + LOAD_MAX_SECONDS
+
+    def get(self, slug):
+        host = f"{slug}.{ROUTER_DOMAIN}"
+        sock = socket.create_connection(("127.0.0.1", ROUTER_PORT), timeout=10)
+        connection = http.client.HTTPSConnection(host, ROUTER_PORT, timeout=10, context=self.context)
+        connection.sock = self.context.wrap_socket(sock, server_hostname=host)
+        try:
+            connection.request("GET", "/health", headers={"Host": host})
+            response = connection.getresponse()
+            response.read()
+            return response.status
+        finally:
+            connection.close()
+
+    def run(self, n):
+        i = n
+        while not self.stopped and time.time() < self.deadline:
+            with self.lock:
+                if self.ok + len(self.failures) >= LOAD_MAX_REQUESTS:
+                    return
+            slug = self.slugs[i % len(self.slugs)]
+            i += LOAD_THREADS
+            try:
+                code = self.get(slug)
+                outcome = None if code == 200 else f"{slug}: {code}"
+            except (OSError, http.client.HTTPException) as e:
+                outcome = f"{slug}: {e}"
+            with self.lock:
+                if outcome is None:
+                    self.ok += 1
+                else:
+                    self.failures.append(outcome)
+
+    def __enter__(self):
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *_):
+        self.stopped = True
+        for thread in self.threads:
+            thread.join()
+
+
+def run_rollout(body, timeout):
+    """Starts a rollout and waits until it is no longer RUNNING; returns its final view and its own duration."""
+    code, answer = request("POST", "/api/v1/fleet/rollouts", body)
+    if code != 202:
+        raise RuntimeError(f"rollout answered {code}: {answer}")
+    rollout_id = json.loads(answer)["id"]
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        _, answer = request("GET", f"/api/v1/fleet/rollouts/{rollout_id}")
+        view = json.loads(answer)
+        if view["state"] != "RUNNING":
+            break
+        time.sleep(0.2)
+    else:
+        raise RuntimeError(f"rollout {rollout_id} still RUNNING after {timeout} s")
+
+    def instant(text):  # ISO-8601 with nanoseconds and Z, as the API writes it
+        seconds, _, fraction = text.rstrip("Z").partition(".")
+        return time.mktime(time.strptime(seconds, "%Y-%m-%dT%H:%M:%S")) + float("0." + (fraction or "0"))
+
+    return view, instant(view["finishedAt"]) - instant(view["createdAt"])
+
+
+def rollout_scenario():
+    """7: the fleet's version moved in rollouts (issue 20), on a control plane that also runs the router: a one-table
+    tenant migration (db/tenant V2) applied to ROLLOUT_MIGRATE schemas by a schema-only rollout (same image, so no
+    container is restarted), at most 8 tenants at once; then an image rollout of ROLLOUT_IMAGE tenants from v1 to v2
+    (the rest pinned) while a bounded load loop goes through the router to every one of them."""
+    process, _ = start_control_plane(fast=True, extra=router_args())
+    fleet = [f"bench-u{i}" for i in range(ROLLOUT_MIGRATE)]
+    try:
+        # the fleet starts on v1 at schema 1 (new orders take the fleet's version)
+        control_plane_sql("INSERT INTO fleet_version (id, image, schema_version) VALUES (1, '" + V1 + "', '1') "
+                          "ON CONFLICT (id) DO UPDATE SET image = excluded.image, schema_version = '1'")
+        stomp_send([{"name": t, "subdomain": t, "tier": "basic"} for t in fleet])
+        left = wait_for(fleet, {"ACTIVE", "FAILED"}, 1800)
+        active = [t for t in fleet if t not in left and status(t) == "ACTIVE"]
+        add("7 rollout", f"{ROLLOUT_MIGRATE} tenants ordered on v1 at schema 1: ACTIVE", len(active), None, "count",
+            f"= {ROLLOUT_MIGRATE}")
+
+        view, seconds = run_rollout({"image": V1, "schemaVersion": "2", "waves": ["1", "100%"], "maxUnavailable": 8,
+                                     "failureThreshold": 1}, 600)
+        migrated = int(tenants_sql("SELECT count(*) FROM information_schema.columns WHERE table_schema LIKE "
+                                   "'tenant\\_bench\\_u%' AND table_name = 'customers' AND column_name = 'notes'"))
+        add("7 rollout", f"schema-only rollout (V2: one column, one table) over {view['tenants']} schemas, 8 at once",
+            seconds * 1000, None, "ms", "< 30000 ms")
+        add("7 rollout", f"schemas at V2 afterwards (rollout {view['state']})", migrated, None, "count",
+            f"= {view['tenants']}")
+
+        moved = active[:ROLLOUT_IMAGE]
+        for t in active[ROLLOUT_IMAGE:]:
+            code, answer = request("PUT", f"/api/v1/tenants/{t}/pin", {"pinned": True})
+            if code != 200:
+                raise RuntimeError(f"pin {t} answered {code}: {answer}")
+        # before the rollout: every tenant answers 200 through the router (Caddy issues the new tenants'
+        # certificates in the background: until it has, the handshake fails)
+        warm = RouterLoad(moved)
+        began, answered = time.time(), set()
+        while len(answered) < len(moved) and time.time() < began + 600:
+            for slug in moved:
+                if slug not in answered:
+                    try:
+                        if warm.get(slug) == 200:
+                            answered.add(slug)
+                    except (OSError, http.client.HTTPException):
+                        pass
+            time.sleep(0.2)
+        add("7 rollout", f"{len(moved)} tenants ACTIVE → each answers 200 through the router (certificates issued)",
+            (time.time() - began) * 1000, None, "ms", "-")
+        with RouterLoad(moved) as load:
+            view, seconds = run_rollout({"image": V2, "schemaVersion": "2", "waves": ["1", "10%", "100%"],
+                                         "maxUnavailable": 8, "failureThreshold": 1}, 1200)
+        failures = load.failures
+        if failures:
+            print(f"rollout: answers other than 200 through the router: {failures[:10]}", file=sys.stderr)
+        add("7 rollout", f"image rollout v1 -> v2 of {view['tenants']} tenants: wall time", seconds * 1000, None, "ms",
+            "-")
+        add("7 rollout", "image rollout: tenants per minute", view["upgraded"] / seconds * 60, None, "1/min", "-")
+        add("7 rollout", f"image rollout: tenants upgraded (rollout {view['state']})", view["upgraded"], None,
+            "count", f"= {view['tenants']}")
+        add("7 rollout", "image rollout: tenants failed", view["failed"], None, "count", "0")
+        add("7 rollout", "requests through the router during the rollout", load.ok + len(failures), None, "count",
+            "-")
+        add("7 rollout", "requests through the router other than 200 during the rollout", len(failures), None,
+            "count", "0")
+    finally:
+        delete_all(fleet)
+        control_plane_sql("DELETE FROM fleet_version")
+        process.terminate()
+        process.wait(timeout=60)
 
 
 def single_scenario():
@@ -441,6 +622,9 @@ def main():
     finally:
         process.terminate()
         process.wait(timeout=60)
+    # 7: rollouts, on a control plane of their own that also runs the router
+    if ROLLOUT_MIGRATE:
+        rollout_scenario()
 
     with open(os.path.join(OUT, "results.csv"), "w", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=list(rows[0].keys()))
