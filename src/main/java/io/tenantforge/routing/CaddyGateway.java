@@ -187,8 +187,17 @@ class CaddyGateway {
 			}
 			catch (RuntimeException listenerDown) {
 				// Caddy 2.6 refuses a net log writer it cannot connect to: the routes do
-				// not wait for it, the sweep sets the access log again
-				log.warn("Router access log not set (the sweep tries again): {}", listenerDown.getMessage());
+				// not wait for it; the listener sets it once it listens (at start-up,
+				// after this), else the sweep
+				boolean refused = listenerDown.getMessage() != null
+						&& listenerDown.getMessage().contains("opening log writer");
+				if (refused) {
+					log.info("Router access log not set yet: nothing listens on 127.0.0.1:{} yet",
+							settings.accessLogPort());
+				}
+				else {
+					log.warn("Router access log not set (the sweep tries again): {}", listenerDown.getMessage());
+				}
 			}
 		}
 	}
