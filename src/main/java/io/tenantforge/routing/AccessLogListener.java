@@ -60,8 +60,15 @@ class AccessLogListener {
 			camel.getRouteController().startRoute(ROUTE);
 		}
 		catch (Exception portTaken) {
-			notListening = "port 127.0.0.1:" + settings.accessLogPort() + " not taken: " + portTaken.getMessage();
-			log.info("Router access log: {} (another control plane's?)", notListening);
+			String why = "port 127.0.0.1:" + settings.accessLogPort() + " not taken: " + portTaken.getMessage();
+			if (why.equals(notListening)) {
+				log.debug("Router access log: {}", why); // each sweep: said once is
+															// enough
+			}
+			else {
+				log.info("Router access log: {} (another control plane's?)", why);
+			}
+			notListening = why;
 			stopQuietly();
 			return false;
 		}

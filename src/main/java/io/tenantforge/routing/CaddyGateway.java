@@ -156,8 +156,10 @@ class CaddyGateway {
 	/**
 	 * Makes sure the router has tenantforge's HTTPS server (listening on the configured
 	 * address only, no port-80 redirect server), and the TLS policy with the configured
-	 * issuer; what exists already is left as it is. A few calls, made once at start and
-	 * after a router restart, never per tenant.
+	 * issuer, and (with an {@code access-log-port}) its access log to the control plane
+	 * ({@link #ensureAccessLog}, whose refusal leaves the rest in place); what exists
+	 * already is left as it is. A few calls, made once at start and after a router
+	 * restart, never per tenant.
 	 */
 	void ensureServer() {
 		if (!exists("/config/apps/http")) {

@@ -30,7 +30,7 @@ import org.springframework.stereotype.Component;
  * as an orphan, removed only under the rules of the other orphans
  * ({@code tenantforge.sweep.remove-orphans} on, and the ownership record giving the route
  * to a tenant that is gone). A router that restarted empty gets its server and every
- * route back in this one sweep.
+ * route back in this one sweep, and its access log (per-tenant metrics) too.
  */
 @Component
 public class RouteCheck {
