@@ -46,6 +46,21 @@ class CaddyGateway {
 	 */
 	static final String TLS_POLICY_ID = "tenantforge-tls";
 
+	/**
+	 * Name of the log tenantforge adds to Caddy's logging app: its server's access log,
+	 * to the control plane's listener.
+	 */
+	static final String ACCESS_LOG = "tenantforge-access";
+
+	/**
+	 * Fields of an access-log entry that are not sent: only the host and the status are
+	 * counted, and headers, addresses and paths stay on the router.
+	 */
+	private static final List<String> ACCESS_LOG_DROPPED = List.of("request>headers", "request>tls", "request>uri",
+			"request>remote_ip", "request>remote_port", "resp_headers", "user_id");
+
+	private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(CaddyGateway.class);
+
 	private final RoutingProperties settings;
 
 	private final ObjectMapper json;
@@ -141,8 +156,10 @@ class CaddyGateway {
 	/**
 	 * Makes sure the router has tenantforge's HTTPS server (listening on the configured
 	 * address only, no port-80 redirect server), and the TLS policy with the configured
-	 * issuer; what exists already is left as it is. A few calls, made once at start and
-	 * after a router restart, never per tenant.
+	 * issuer, and (with an {@code access-log-port}) its access log to the control plane
+	 * ({@link #ensureAccessLog}, whose refusal leaves the rest in place); what exists
+	 * already is left as it is. A few calls, made once at start and after a router
+	 * restart, never per tenant.
 	 */
 	void ensureServer() {
 		if (!exists("/config/apps/http")) {
@@ -166,6 +183,151 @@ class CaddyGateway {
 			create("/config/apps/pki",
 					Map.of("certificate_authorities", Map.of("local", Map.of("install_trust", false))));
 		}
+		if (settings.accessLogEnabled()) {
+			try {
+				ensureAccessLog();
+			}
+			catch (RuntimeException listenerDown) {
+				// Caddy 2.6 refuses a net log writer it cannot connect to: the routes do
+				// not wait for it; the listener sets it once it listens (at start-up,
+				// after this), else the sweep
+				boolean refused = listenerDown.getMessage() != null
+						&& listenerDown.getMessage().contains("opening log writer");
+				if (refused) {
+					log.info("Router access log not set yet: nothing listens on 127.0.0.1:{} yet",
+							settings.accessLogPort());
+				}
+				else {
+					log.warn("Router access log not set (the sweep tries again): {}", listenerDown.getMessage());
+				}
+			}
+		}
+	}
+
+	/**
+	 * How the router's access logging differs from what tenantforge wants (empty: as
+	 * wanted), in two reads: the server's {@code logs}, and Caddy's logging app.
+	 */
+	List<String> accessLogDrift() {
+		List<String> drift = new java.util.ArrayList<>();
+		if (!json.valueToTree(serverLogs()).equals(read(serverPath() + "/logs"))) {
+			drift.add("server's access logging off");
+		}
+		JsonNode logs = Optional.ofNullable(read("/config/logging")).map(l -> l.get("logs")).orElse(null);
+		JsonNode ours = logs == null ? null : logs.get(ACCESS_LOG);
+		if (ours == null) {
+			drift.add("log " + ACCESS_LOG + " missing");
+		}
+		else if (!ours.equals(json.valueToTree(accessLog()))) {
+			drift.add("log " + ACCESS_LOG + " differs");
+		}
+		else if (!excludesAccessLog(logs.get("default"))) {
+			drift.add("default log takes the access log too");
+		}
+		return drift;
+	}
+
+	/**
+	 * Makes the router send its server's access log to the control plane's listener: the
+	 * server's {@code logs} (its access logger named after the server), the log
+	 * {@value #ACCESS_LOG} in Caddy's logging app (that logger only, JSON without
+	 * headers, addresses or paths, Caddy's {@code net} writer to
+	 * 127.0.0.1:{@code access-log-port}), and the default log told to leave those entries
+	 * out; what is as wanted is left as it is. Caddy 2.6 connects the writer when the log
+	 * is set and refuses it (500, config unchanged) when nothing listens: a
+	 * {@link RouterException} then. Once set, a writer whose listener went away does not
+	 * stop Caddy: it writes those entries to its stderr and connects again at most every
+	 * 10 s.
+	 */
+	void ensureAccessLog() {
+		if (!json.valueToTree(serverLogs()).equals(read(serverPath() + "/logs"))) {
+			set(serverPath() + "/logs", serverLogs());
+		}
+		JsonNode logging = read("/config/logging");
+		Map<String, Object> excludeOurs = Map.of("exclude", List.of(accessLogger()));
+		if (logging == null || logging.get("logs") == null) {
+			set(logging == null ? "/config/logging" : "/config/logging/logs",
+					logging == null ? Map.of("logs", Map.of(ACCESS_LOG, accessLog(), "default", excludeOurs))
+							: Map.of(ACCESS_LOG, accessLog(), "default", excludeOurs));
+			return;
+		}
+		JsonNode logs = logging.get("logs");
+		if (!json.valueToTree(accessLog()).equals(logs.get(ACCESS_LOG))) {
+			set("/config/logging/logs/" + ACCESS_LOG, accessLog());
+		}
+		JsonNode defaultLog = logs.get("default");
+		if (defaultLog == null) {
+			set("/config/logging/logs/default", excludeOurs);
+		}
+		else if (!excludesAccessLog(defaultLog)) {
+			List<String> exclude = new java.util.ArrayList<>();
+			defaultLog.path("exclude").forEach(name -> exclude.add(name.asText()));
+			exclude.add(accessLogger());
+			if (defaultLog.has("exclude")) {
+				change("PATCH", "/config/logging/logs/default/exclude", exclude);
+			}
+			else {
+				set("/config/logging/logs/default/exclude", exclude);
+			}
+		}
+	}
+
+	/** The logger Caddy writes the server's access log to. */
+	String accessLogger() {
+		return "http.log.access." + settings.server();
+	}
+
+	private Map<String, Object> serverLogs() {
+		return Map.of("default_logger_name", settings.server());
+	}
+
+	private Map<String, Object> accessLog() {
+		Map<String, Object> dropped = new LinkedHashMap<>();
+		ACCESS_LOG_DROPPED.forEach(field -> dropped.put(field, Map.of("filter", "delete")));
+		return Map.of("writer",
+				Map.of("output", "net", "address", "127.0.0.1:" + settings.accessLogPort(), "dial_timeout", "1s"),
+				"encoder", Map.of("format", "filter", "wrap", Map.of("format", "json"), "fields", dropped), "include",
+				List.of(accessLogger()));
+	}
+
+	private boolean excludesAccessLog(JsonNode defaultLog) {
+		if (defaultLog == null) {
+			return false;
+		}
+		for (JsonNode name : defaultLog.path("exclude")) {
+			if (name.asText().equals(accessLogger())) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/** The config at this path; null when Caddy has none there. */
+	private JsonNode read(String path) {
+		HttpResponse<String> response = send("GET", path, null);
+		if (missing(response)) {
+			return null;
+		}
+		if (response.statusCode() != 200) {
+			throw refused("read " + path, response);
+		}
+		JsonNode node = parse(response.body());
+		return node == null || node.isNull() ? null : node;
+	}
+
+	/**
+	 * Sets (creates or replaces) the object key at this path: Caddy's POST (on an array
+	 * it would append).
+	 */
+	private void set(String path, Object body) {
+		change("POST", path, body);
+	}
+
+	private void change(String method, String path, Object body) {
+		HttpResponse<String> response = send(method, path, body);
+		if (response.statusCode() != 200) {
+			throw refused("set " + path, response);
+		}
 	}
 
 	private Map<String, Object> server() {
@@ -176,6 +338,10 @@ class CaddyGateway {
 		// request metrics on the admin endpoint's /metrics (Caddy 2.6: by server,
 		// handler, code and method; no host)
 		server.put("metrics", Map.of());
+		if (settings.accessLogEnabled()) {
+			// per host: the access log, counted by the control plane
+			server.put("logs", serverLogs());
+		}
 		return server;
 	}
 

@@ -30,7 +30,7 @@ import org.springframework.stereotype.Component;
  * as an orphan, removed only under the rules of the other orphans
  * ({@code tenantforge.sweep.remove-orphans} on, and the ownership record giving the route
  * to a tenant that is gone). A router that restarted empty gets its server and every
- * route back in this one sweep.
+ * route back in this one sweep, and its access log (per-tenant metrics) too.
  */
 @Component
 public class RouteCheck {
@@ -51,6 +51,8 @@ public class RouteCheck {
 
 	private final ResourceLedger ledger;
 
+	private final AccessLogListener accessLog;
+
 	/** What one check found and did. */
 	public record Result(boolean reachable, String note, int observed, List<String> repaired, List<Orphan> orphans,
 			int adminCalls) {
@@ -61,7 +63,7 @@ public class RouteCheck {
 	}
 
 	RouteCheck(RoutingProperties settings, TenantRouter router, CaddyGateway gateway, TenantStore store,
-			TenantDomains domains, TenantLocks locks, ResourceLedger ledger) {
+			TenantDomains domains, TenantLocks locks, ResourceLedger ledger, AccessLogListener accessLog) {
 		this.settings = settings;
 		this.router = router;
 		this.gateway = gateway;
@@ -69,6 +71,7 @@ public class RouteCheck {
 		this.domains = domains;
 		this.locks = locks;
 		this.ledger = ledger;
+		this.accessLog = accessLog;
 	}
 
 	/**
@@ -155,7 +158,36 @@ public class RouteCheck {
 			orphans
 				.add(new Orphan(TenantRouter.LEDGER_KIND, orphan.name(), orphan.claimedBy(), owner, action.describe()));
 		}
+		checkAccessLog(repaired);
 		return new Result(true, note, routes.size(), repaired, orphans, (int) (gateway.calls() - callsBefore));
+	}
+
+	/**
+	 * The router's access logging, observed and repaired like a route (two reads; a
+	 * restarted router gets it back here). It can only be set while some control plane
+	 * listens: this one first tries to, in case the one that did has stopped.
+	 */
+	private void checkAccessLog(List<String> repaired) {
+		if (!settings.accessLogEnabled()) {
+			return;
+		}
+		accessLog.claim();
+		List<String> drift = gateway.accessLogDrift();
+		if (drift.isEmpty()) {
+			return;
+		}
+		String reason = "router access log: " + String.join(", ", drift);
+		try {
+			gateway.ensureAccessLog();
+			repaired.add(reason);
+			log.warn("Route sweep: {}; repaired", reason);
+		}
+		catch (RuntimeException e) {
+			String why = accessLog.listening() ? e.getMessage()
+					: e.getMessage() + " (this control plane does not listen: " + accessLog.notListening() + ")";
+			repaired.add(reason + "; repair failed: " + why);
+			log.warn("Route sweep: {}; repair failed: {}", reason, why);
+		}
 	}
 
 	/**

@@ -27,12 +27,15 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * refuses connections (a container being replaced) before answering 502
  * @param server the name of the HTTP server in Caddy's config that holds the tenants'
  * routes
+ * @param accessLogPort the port on 127.0.0.1 where the control plane takes the router's
+ * access log (Caddy's {@code net} log writer connects to it) and counts requests per
+ * tenant; {@code 0}: no access log, no per-tenant metrics
  * @param process whether the control plane runs Caddy itself, as a child process
  */
 @ConfigurationProperties("tenantforge.routing")
 public record RoutingProperties(boolean enabled, String baseDomain, String adminUrl, String listenAddress,
 		int listenPort, Integer publicPort, String certificateIssuer, String acmeEmail, Duration upstreamTryDuration,
-		String server, Process process) {
+		String server, Integer accessLogPort, Process process) {
 
 	public RoutingProperties {
 		baseDomain = baseDomain == null ? "tenants.localhost" : baseDomain;
@@ -43,6 +46,7 @@ public record RoutingProperties(boolean enabled, String baseDomain, String admin
 		certificateIssuer = certificateIssuer == null ? "internal" : certificateIssuer;
 		upstreamTryDuration = upstreamTryDuration == null ? Duration.ofSeconds(10) : upstreamTryDuration;
 		server = server == null ? "tenantforge" : server;
+		accessLogPort = accessLogPort == null ? 2020 : accessLogPort;
 		process = process == null ? new Process(false, "caddy", Path.of("var/router")) : process;
 		if (!certificateIssuer.equals("internal") && !certificateIssuer.equals("acme")) {
 			throw new IllegalArgumentException(
@@ -56,6 +60,11 @@ public record RoutingProperties(boolean enabled, String baseDomain, String admin
 	 */
 	public String adminListen() {
 		return adminUrl.replaceFirst("^https?://", "");
+	}
+
+	/** Whether the router's access log is taken and counted per tenant. */
+	public boolean accessLogEnabled() {
+		return enabled && accessLogPort > 0;
 	}
 
 	/**

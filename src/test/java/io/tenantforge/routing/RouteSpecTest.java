@@ -30,7 +30,8 @@ class RouteSpecTest {
 	private static final PublicUrls URLS = new PublicUrls(true, "tenants.test", 23443);
 
 	private static final RoutingProperties SETTINGS = new RoutingProperties(true, "tenants.test",
-			"http://127.0.0.1:23019", "127.0.0.1", 23443, null, "internal", null, Duration.ofSeconds(5), null, null);
+			"http://127.0.0.1:23019", "127.0.0.1", 23443, null, "internal", null, Duration.ofSeconds(5), null, null,
+			null);
 
 	private final ObjectMapper json = new ObjectMapper();
 
