@@ -23,9 +23,9 @@ import org.springframework.stereotype.Component;
  * metrics ({@code tenantforge_backup_last_success_seconds{tenant}},
  * {@code tenantforge_backup_last_failure_seconds{tenant}}, epoch seconds, 0 for never)
  * and as the {@code scheduledBackups} health indicator: DOWN, naming each tenant and the
- * reason, while a tenant's newest scheduled backup failed after its newest success; and
- * for the fleet page, each tenant's outcome ({@code GET /api/v1/fleet/backups}, route
- * {@code backup-fleet-outcomes}).
+ * reason, while a tenant's newest scheduled backup failed after its newest success (of
+ * tenants not deleted); and for the fleet page, each tenant's outcome
+ * ({@code GET /api/v1/fleet/backups}, route {@code backup-fleet-outcomes}).
  */
 @Component("scheduledBackupsHealthIndicator")
 public class BackupOutcomes implements HealthIndicator {
@@ -78,9 +78,11 @@ public class BackupOutcomes implements HealthIndicator {
 
 	@Override
 	public Health health() {
-		List<Map<String, Object>> failing = jdbc.queryForList("SELECT tenant_id, last_failure, last_failure_at "
-				+ "FROM tenant_backup_outcomes WHERE last_trigger = 'schedule' AND last_failure_at IS NOT NULL "
-				+ "AND (last_success_at IS NULL OR last_failure_at > last_success_at) ORDER BY tenant_id");
+		// a tenant deleted (or being deleted) has no backups to fail any more
+		List<Map<String, Object>> failing = jdbc.queryForList("SELECT o.tenant_id, o.last_failure, o.last_failure_at "
+				+ "FROM tenant_backup_outcomes o JOIN tenants t ON t.id = o.tenant_id AND t.desired_state <> 'DELETED' "
+				+ "WHERE o.last_trigger = 'schedule' AND o.last_failure_at IS NOT NULL "
+				+ "AND (o.last_success_at IS NULL OR o.last_failure_at > o.last_success_at) ORDER BY o.tenant_id");
 		if (failing.isEmpty()) {
 			return Health.up().build();
 		}

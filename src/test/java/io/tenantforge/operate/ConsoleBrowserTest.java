@@ -152,6 +152,8 @@ class ConsoleBrowserTest {
 			screenshot("fleet-page-failed-backup.png");
 		}
 		assertThat(browser.findElement(By.id("backups")).getText()).containsPattern("[1-9][0-9]* failed");
+		assertThat(browser.findElement(By.cssSelector("tr[data-tenant=fleetpage] [data-backup-failed]")).getText())
+			.isEqualTo("backup failed");
 	}
 
 	private void login() {
