@@ -10,6 +10,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -38,7 +39,7 @@ import java.util.List;
  * Redis connection incrementing KEY, with the password read from the secret file at that
  * moment, the database one read again while PostgreSQL refuses it, for at most 2 s) until
  * the file STOP exists (at most 60 s or 5000 iterations); the count of iterations done is
- * written to PROGRESS after each; then {@code ITERATIONS <n>} and one
+ * written to PROGRESS after each (atomically); then {@code ITERATIONS <n>} and one
  * {@code FAILURE <what>} line per failed request.</li>
  * </ul>
  */
@@ -101,7 +102,10 @@ public final class LoginProbe {
 					}
 				});
 				iterations++;
-				Files.writeString(progress, Integer.toString(iterations));
+				// temporary file and rename: the test reads the count while it changes
+				Path next = progress.resolveSibling(progress.getFileName() + ".next");
+				Files.writeString(next, Integer.toString(iterations));
+				Files.move(next, progress, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
 			}
 		}
 		System.out.println("ITERATIONS " + iterations);
