@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -21,10 +23,24 @@ import org.springframework.stereotype.Component;
  * metrics ({@code tenantforge_backup_last_success_seconds{tenant}},
  * {@code tenantforge_backup_last_failure_seconds{tenant}}, epoch seconds, 0 for never)
  * and as the {@code scheduledBackups} health indicator: DOWN, naming each tenant and the
- * reason, while a tenant's newest scheduled backup failed after its newest success.
+ * reason, while a tenant's newest scheduled backup failed after its newest success (of
+ * tenants not deleted); and for the fleet page, each tenant's outcome
+ * ({@code GET /api/v1/fleet/backups}, route {@code backup-fleet-outcomes}).
  */
 @Component("scheduledBackupsHealthIndicator")
 public class BackupOutcomes implements HealthIndicator {
+
+	/** The newest outcome of each tenant, and how many of them failed. */
+	public record FleetBackups(int failed, List<Outcome> tenants) {
+	}
+
+	/**
+	 * One tenant's: FAILED while its newest scheduled backup failed after its newest
+	 * success (what {@link #health()} names); a time absent when it never happened.
+	 */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	public record Outcome(String tenant, String outcome, Instant lastSuccessAt, Instant lastFailureAt, String reason) {
+	}
 
 	private final JdbcTemplate jdbc;
 
@@ -62,9 +78,11 @@ public class BackupOutcomes implements HealthIndicator {
 
 	@Override
 	public Health health() {
-		List<Map<String, Object>> failing = jdbc.queryForList("SELECT tenant_id, last_failure, last_failure_at "
-				+ "FROM tenant_backup_outcomes WHERE last_trigger = 'schedule' AND last_failure_at IS NOT NULL "
-				+ "AND (last_success_at IS NULL OR last_failure_at > last_success_at) ORDER BY tenant_id");
+		// a tenant deleted (or being deleted) has no backups to fail any more
+		List<Map<String, Object>> failing = jdbc.queryForList("SELECT o.tenant_id, o.last_failure, o.last_failure_at "
+				+ "FROM tenant_backup_outcomes o JOIN tenants t ON t.id = o.tenant_id AND t.desired_state <> 'DELETED' "
+				+ "WHERE o.last_trigger = 'schedule' AND o.last_failure_at IS NOT NULL "
+				+ "AND (o.last_success_at IS NULL OR o.last_failure_at > o.last_success_at) ORDER BY o.tenant_id");
 		if (failing.isEmpty()) {
 			return Health.up().build();
 		}
@@ -72,6 +90,29 @@ public class BackupOutcomes implements HealthIndicator {
 		failing.forEach(row -> details.put((String) row.get("tenant_id"),
 				row.get("last_failure") + " (at " + ((Timestamp) row.get("last_failure_at")).toInstant() + ")"));
 		return Health.down().withDetail("failedScheduledBackups", details).build();
+	}
+
+	/**
+	 * The rows of {@code tenant_backup_outcomes} with a backup outcome (the route reads
+	 * them) as the fleet's outcomes.
+	 */
+	public FleetBackups fleet(List<Map<String, Object>> rows) {
+		List<Outcome> outcomes = rows.stream().map(BackupOutcomes::outcome).toList();
+		return new FleetBackups((int) outcomes.stream().filter(o -> "FAILED".equals(o.outcome())).count(), outcomes);
+	}
+
+	private static Outcome outcome(Map<String, Object> row) {
+		Instant success = instant(row.get("last_success_at"));
+		Instant failure = instant(row.get("last_failure_at"));
+		// the health indicator's condition (its query)
+		boolean failed = "schedule".equals(row.get("last_trigger")) && failure != null
+				&& (success == null || failure.isAfter(success));
+		return new Outcome((String) row.get("tenant_id"), failed ? "FAILED" : "SUCCEEDED", success, failure,
+				failure == null ? null : (String) row.get("last_failure"));
+	}
+
+	private static Instant instant(Object timestamp) {
+		return timestamp == null ? null : ((Timestamp) timestamp).toInstant();
 	}
 
 	private void register(String tenant) {

@@ -283,7 +283,7 @@ class BackupRestoreTest {
 	}
 
 	@Test
-	void scheduledBackupsFollowTheTierKeepTheNewestAndAFailureShowsInHealthAndMetrics() throws Exception {
+	void scheduledBackupsFollowTheTierKeepTheNewestAndAFailureShowsInHealthTheFleetApiAndMetrics() throws Exception {
 		fixtures.purge(BROKEN);
 		api.postOrder(anOrder().withName("Backup Broken").withSubdomain(BROKEN).build());
 		fixtures.awaitStatus(BROKEN, TenantStatus.ACTIVE, Duration.ofSeconds(60));
@@ -307,6 +307,22 @@ class BackupRestoreTest {
 			assertThat(health.path("status").asText()).isEqualTo("DOWN");
 			assertThat(health.path("details").path("failedScheduledBackups").path(BROKEN).asText())
 				.contains("has no database schema");
+			// the fleet page's source (as a viewer; the exchange is held to the contract)
+			HttpResponse<String> fleet = api.requestAs("viewer", "viewer-password", "GET", "/api/v1/fleet/backups",
+					null);
+			assertThat(fleet.statusCode()).as(fleet.body()).isEqualTo(200);
+			Map<String, JsonNode> outcomes = new TreeMap<>();
+			api.read(fleet.body()).path("tenants").forEach(o -> outcomes.put(o.path("tenant").asText(), o));
+			assertThat(api.read(fleet.body()).path("failed").asInt()).isPositive();
+			JsonNode broken = outcomes.get(BROKEN);
+			assertThat(broken).as("the broken tenant's outcome").isNotNull();
+			assertThat(broken.path("outcome").asText()).isEqualTo("FAILED");
+			assertThat(broken.path("reason").asText()).contains("has no database schema");
+			assertThat(broken.has("lastFailureAt")).isTrue();
+			assertThat(broken.has("lastSuccessAt")).as("never backed up").isFalse();
+			JsonNode alpha = outcomes.get(ALPHA);
+			assertThat(alpha.path("outcome").asText()).isEqualTo("SUCCEEDED");
+			assertThat(alpha.has("lastSuccessAt")).isTrue();
 			String metrics = api.requestAs("admin", Api.ADMIN_PASSWORD, "GET", "/actuator/prometheus", null).body();
 			assertThat(metrics)
 				.containsPattern("tenantforge_backup_last_success_seconds\\{tenant=\"" + ALPHA + "\"\\} [1-9]")
@@ -314,13 +330,19 @@ class BackupRestoreTest {
 		}
 		finally {
 			fixtures.purge(BROKEN);
+		}
+		try {
+			// its outcome row is still there: a tenant that is gone has no backup failing
+			assertThat(api.read(api.requestAs("admin", Api.ADMIN_PASSWORD, "GET", "/actuator/health", null).body())
+				.path("components")
+				.path("scheduledBackups")
+				.path("status")
+				.asText()).isEqualTo("UP");
+			assertThat(api.get("/api/v1/fleet/backups").body()).doesNotContain(BROKEN);
+		}
+		finally {
 			fixtures.controlPlaneDatabase().update("DELETE FROM tenant_backup_outcomes WHERE tenant_id = ?", BROKEN);
 		}
-		assertThat(api.read(api.requestAs("admin", Api.ADMIN_PASSWORD, "GET", "/actuator/health", null).body())
-			.path("components")
-			.path("scheduledBackups")
-			.path("status")
-			.asText()).isEqualTo("UP");
 	}
 
 	@Test

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -35,10 +36,17 @@ import io.tenantforge.support.TenantFixtures.TenantRedis;
 import io.tenantforge.tenant.TenantNames;
 import io.tenantforge.tenant.TenantStatus;
 
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.quartz.QuartzComponent;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.quartz.CronScheduleBuilder;
+import org.quartz.CronTrigger;
+import org.quartz.Scheduler;
+import org.quartz.Trigger;
+import org.quartz.TriggerKey;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
@@ -54,6 +62,9 @@ class CredentialRotationTest {
 
 	private static final String TENANT = "rot-alpha";
 
+	/** A pro tenant: the test profile's pro tier rotates every 6 s. */
+	private static final String SCHEDULED = "rot-sched";
+
 	@Autowired
 	Api api;
 
@@ -62,6 +73,9 @@ class CredentialRotationTest {
 
 	@Autowired
 	TenantDatabaseProperties database;
+
+	@Autowired
+	CamelContext camel;
 
 	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -75,6 +89,8 @@ class CredentialRotationTest {
 	@AfterAll
 	void clean() {
 		fixtures.purge(TENANT);
+		fixtures.purge(SCHEDULED);
+		fixtures.controlPlaneDatabase().update("DELETE FROM tenant_backup_outcomes WHERE tenant_id = ?", SCHEDULED);
 	}
 
 	@Test
@@ -123,6 +139,74 @@ class CredentialRotationTest {
 		}
 		assertThat(fixtures.redisAdmin().aclGetuser(role()).toString())
 			.doesNotContain(io.tenantforge.support.Sha256.hex(oldRedis));
+	}
+
+	/**
+	 * The real schedule: the {@code backup-schedule-trigger} route's Quartz trigger set
+	 * to fire every second (the test profile's cron never fires), so its rounds rotate
+	 * the credentials of a tenant whose tier's {@code rotate-every} has passed since its
+	 * creation, and of no other.
+	 */
+	@Test
+	void theScheduleRotatesTheCredentialsOfATenantWhoseTiersIntervalHasPassed() throws Exception {
+		fixtures.purge(SCHEDULED);
+		fixtures.controlPlaneDatabase().update("DELETE FROM tenant_backup_outcomes WHERE tenant_id = ?", SCHEDULED);
+		api.postOrder(anOrder().withName("Rotation Scheduled").withSubdomain(SCHEDULED).withTier("pro").build());
+		fixtures.awaitStatus(SCHEDULED, TenantStatus.ACTIVE, Duration.ofSeconds(60));
+		String oldDatabase = fixtures.readSecret(SCHEDULED, "database_password");
+		String oldRedis = fixtures.readSecret(SCHEDULED, "redis_password");
+		String basicTenants = fixtures.readSecret(TENANT, "database_password"); // basic:
+																				// every
+																				// 90 days
+
+		Scheduler quartz = camel.getComponent("quartz", QuartzComponent.class).getScheduler();
+		TriggerKey key = TriggerKey.triggerKey("schedule", "backup");
+		CronTrigger original = (CronTrigger) quartz.getTrigger(key);
+		assertThat(original).as("the backup schedule's trigger").isNotNull();
+		assertThat(lastRotatedAt(SCHEDULED)).isEmpty();
+		try {
+			quartz.rescheduleJob(key, cron(original, "* * * * * ?"));
+			await().atMost(Duration.ofSeconds(40))
+				.pollInterval(Duration.ofMillis(200))
+				.until(() -> lastRotatedAt(SCHEDULED).isPresent());
+		}
+		finally {
+			quartz.rescheduleJob(key, cron(original, original.getCronExpression()));
+		}
+
+		String newDatabase = fixtures.readSecret(SCHEDULED, "database_password");
+		String newRedis = fixtures.readSecret(SCHEDULED, "redis_password");
+		assertThat(newDatabase).isNotEqualTo(oldDatabase);
+		assertThat(newRedis).isNotEqualTo(oldRedis);
+		String verifier = fixtures.tenantsDatabase()
+			.queryForObject("SELECT rolpassword FROM pg_authid WHERE rolname = ?", String.class,
+					new TenantNames(SCHEDULED).databaseRole());
+		assertThat(scramMatches(verifier, newDatabase)).as("the verifier takes the new password").isTrue();
+		assertThat(scramMatches(verifier, oldDatabase)).as("the verifier takes the old password").isFalse();
+		assertThatThrownBy(() -> redisAs(SCHEDULED, oldRedis).close())
+			.hasRootCauseInstanceOf(RedisCommandExecutionException.class)
+			.rootCause()
+			.hasMessageContaining("WRONGPASS");
+		redisAs(SCHEDULED, newRedis).close();
+		assertThat(ping(api.tenant(SCHEDULED).get("endpoint").asText())).isEqualTo(200);
+		assertThat(fixtures.readSecret(TENANT, "database_password")).as("the basic tenant is not due")
+			.isEqualTo(basicTenants);
+	}
+
+	private Optional<java.sql.Timestamp> lastRotatedAt(String tenant) {
+		return fixtures.controlPlaneDatabase()
+			.queryForList("SELECT last_rotated_at FROM tenant_backup_outcomes WHERE tenant_id = ? "
+					+ "AND last_rotated_at IS NOT NULL", java.sql.Timestamp.class, tenant)
+			.stream()
+			.findFirst();
+	}
+
+	/** The trigger with another cron expression (its key, job and data kept). */
+	private static Trigger cron(CronTrigger trigger, String expression) {
+		return trigger.getTriggerBuilder()
+			.withSchedule(CronScheduleBuilder.cronSchedule(expression).withMisfireHandlingInstructionDoNothing())
+			.startNow()
+			.build();
 	}
 
 	@Test
@@ -225,8 +309,15 @@ class CredentialRotationTest {
 	}
 
 	private TenantRedis redisAs(String password) {
-		RedisClient client = RedisClient.create(
-				RedisURI.builder().withHost("127.0.0.1").withPort(6379).withAuthentication(role(), password).build());
+		return redisAs(TENANT, password);
+	}
+
+	private TenantRedis redisAs(String tenant, String password) {
+		RedisClient client = RedisClient.create(RedisURI.builder()
+			.withHost("127.0.0.1")
+			.withPort(6379)
+			.withAuthentication(new TenantNames(tenant).redisUser(), password)
+			.build());
 		try {
 			return new TenantRedis(client, client.connect());
 		}

@@ -15,6 +15,7 @@ import io.tenantforge.support.IntegrationTest;
 import io.tenantforge.support.TenantFixtures;
 import io.tenantforge.tenant.TenantStatus;
 
+import org.apache.camel.ProducerTemplate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,8 +33,9 @@ import org.springframework.core.env.Environment;
 /**
  * An operator in a real browser (Debian's headless Chromium, driven through Debian's
  * chromedriver): logs in, sees the route ids in Hawtio's Camel routes view and an ACTIVE
- * tenant on the fleet page. Screenshots go to {@code target/screenshots}, with the page
- * source and the browser's console log.
+ * tenant on the fleet page, and a failed scheduled backup there with its reason.
+ * Screenshots go to {@code target/screenshots}, with the page source and the browser's
+ * console log.
  */
 @IntegrationTest
 class ConsoleBrowserTest {
@@ -48,6 +50,9 @@ class ConsoleBrowserTest {
 
 	@Autowired
 	Environment environment;
+
+	@Autowired
+	ProducerTemplate camel;
 
 	private WebDriver browser;
 
@@ -80,6 +85,8 @@ class ConsoleBrowserTest {
 		}
 		fixtures.awaitSettled("fleetpage", Duration.ofSeconds(60));
 		fixtures.purge("fleetpage");
+		// a failed scheduled backup would keep /actuator/health DOWN for the tests after
+		fixtures.controlPlaneDatabase().update("DELETE FROM tenant_backup_outcomes WHERE tenant_id = 'fleetpage'");
 	}
 
 	@Test
@@ -88,10 +95,7 @@ class ConsoleBrowserTest {
 		fixtures.awaitStatus("fleetpage", TenantStatus.ACTIVE, Duration.ofSeconds(60));
 		assertThat(api.post("/api/v1/fleet/sweep", "").statusCode()).isEqualTo(200);
 
-		browser.get(base + "/login");
-		browser.findElement(By.name("username")).sendKeys("admin");
-		browser.findElement(By.name("password")).sendKeys(Api.ADMIN_PASSWORD);
-		browser.findElement(By.cssSelector("button[type=submit]")).click();
+		login();
 
 		browser.get(base + "/");
 		new WebDriverWait(browser, Duration.ofSeconds(30))
@@ -125,6 +129,38 @@ class ConsoleBrowserTest {
 		assertThat(browser.getPageSource()).contains("intake-rest-order", "intake-queue-order", "intake-file-order",
 				"intake-order-received", "provisioning-reconcile", "provisioning-resync", "health-sweep-schedule",
 				"health-sweep");
+	}
+
+	@Test
+	void aFailedScheduledBackupIsOnTheFleetPageWithItsReason() throws IOException {
+		api.postOrder(anOrder().withName("Fleet Page").withSubdomain("fleetpage").build());
+		fixtures.awaitStatus("fleetpage", TenantStatus.ACTIVE, Duration.ofSeconds(60));
+		// an operator dropped its schema by hand: the scheduled backup fails for real
+		fixtures.tenantsDatabase().execute("DROP SCHEMA tenant_fleetpage CASCADE");
+		camel.requestBody("direct:backup-schedule", (Object) null);
+
+		login();
+		browser.get(base + "/");
+		try {
+			new WebDriverWait(browser, Duration.ofSeconds(30))
+				.until(page -> page.findElements(By.cssSelector("#backups li[data-backup-failed=fleetpage]"))
+					.stream()
+					.anyMatch(failed -> failed.getText()
+						.matches("(?s)fleetpage scheduled backup failed .*has no database schema.*")));
+		}
+		finally {
+			screenshot("fleet-page-failed-backup.png");
+		}
+		assertThat(browser.findElement(By.id("backups")).getText()).containsPattern("[1-9][0-9]* failed");
+		assertThat(browser.findElement(By.cssSelector("tr[data-tenant=fleetpage] [data-backup-failed]")).getText())
+			.isEqualTo("backup failed");
+	}
+
+	private void login() {
+		browser.get(base + "/login");
+		browser.findElement(By.name("username")).sendKeys("admin");
+		browser.findElement(By.name("password")).sendKeys(Api.ADMIN_PASSWORD);
+		browser.findElement(By.cssSelector("button[type=submit]")).click();
 	}
 
 	private void screenshot(String name) throws IOException {

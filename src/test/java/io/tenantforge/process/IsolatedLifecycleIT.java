@@ -10,11 +10,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import com.github.dockerjava.api.model.Container;
 
+import io.tenantforge.support.LoginProbe;
 import io.tenantforge.support.TestHost;
 import io.tenantforge.support.TestHost.Result;
+import io.tenantforge.tenant.TenantNames;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,9 +32,9 @@ import org.springframework.util.FileSystemUtils;
  * itself running on a test host: a network namespace with its own Docker engine,
  * PostgreSQL and Redis (nothing of the machine's). Every request to the control plane and
  * every probe stays inside that namespace. Provision two tenants, suspend and resume one,
- * change its tier, remove its container by hand and let the sweep repair it, delete it:
- * each step through the reconciler, on networks of their own, while the other tenant
- * stays ACTIVE.
+ * change its tier, remove its container by hand and let the sweep repair it, rotate its
+ * credentials (where PostgreSQL checks passwords for real), delete it: each step through
+ * the reconciler, on networks of their own, while the other tenant stays ACTIVE.
  */
 class IsolatedLifecycleIT {
 
@@ -39,6 +45,8 @@ class IsolatedLifecycleIT {
 	private static final String ADMIN_PASSWORD = "isolated-admin-password";
 
 	private static final String POSTGRES_PASSWORD = "isolated-postgres-password";
+
+	private static final String TENANTS_DATABASE = "tenantforge_tenants";
 
 	private static final Path WORK = Path.of("target/isolated-lifecycle").toAbsolutePath();
 
@@ -64,8 +72,8 @@ class IsolatedLifecycleIT {
 				"-jar", jar, "--server.port=" + PORT,
 				"--spring.datasource.url=jdbc:postgresql://" + address + ":" + host.postgresPort() + "/tenantforge",
 				"--spring.datasource.password=" + POSTGRES_PASSWORD,
-				"--tenantforge.database.url=jdbc:postgresql://" + address + ":" + host.postgresPort()
-						+ "/tenantforge_tenants",
+				"--tenantforge.database.url=jdbc:postgresql://" + address + ":" + host.postgresPort() + "/"
+						+ TENANTS_DATABASE,
 				"--tenantforge.database.password=" + POSTGRES_PASSWORD, "--tenantforge.database.tenant-host=" + address,
 				"--spring.data.redis.host=" + address, "--tenantforge.cache.tenant-host=" + address,
 				"--tenantforge.runtime.docker-host=" + host.dockerHost(), "--tenantforge.runtime.network=isolated",
@@ -100,7 +108,7 @@ class IsolatedLifecycleIT {
 	}
 
 	@Test
-	void theLifecycleRunsOnNetworksOfTheirOwn() {
+	void theLifecycleRunsOnNetworksOfTheirOwn() throws Exception {
 		order("iso-a");
 		order("iso-b");
 		awaitStatus("iso-a", "ACTIVE");
@@ -133,12 +141,117 @@ class IsolatedLifecycleIT {
 					&& tenant("iso-a").contains("\"status\":\"ACTIVE\""));
 		assertThat(networkOf("iso-a")).isEqualTo("tenant-iso-a-net");
 
+		rotationUnderLoadLeavesTheOldPasswordsDead("iso-a");
+
 		assertThat(curl("DELETE", "/api/v1/tenants/iso-a", null).output().strip()).endsWith("202");
 		awaitStatus("iso-a", "DELETED");
 		assertThat(containers()).doesNotContainKey("iso-a");
 		assertThat(host.docker().listNetworksCmd().withNameFilter("tenant-iso-a-net").exec()).isEmpty();
 		assertThat(tenant("iso-b")).contains("\"status\":\"ACTIVE\"");
 		assertThat(container("iso-b").getState()).isEqualTo("running");
+	}
+
+	/**
+	 * A credential rotation where PostgreSQL checks passwords for real (the test host's
+	 * takes TCP logins with scram-sha-256 only, unlike this machine's, which trusts
+	 * 127.0.0.1): a bounded load loop through the tenant's own connections fails no
+	 * request meanwhile, and afterwards new logins with the old passwords are refused by
+	 * PostgreSQL and Redis, with the new ones taken; the container, which re-reads its
+	 * secret files, still logs in.
+	 */
+	private void rotationUnderLoadLeavesTheOldPasswordsDead(String slug) throws Exception {
+		Path secrets = WORK.resolve("secrets").resolve(slug);
+		String role = new TenantNames(slug).databaseRole();
+		String oldDatabase = secret(secrets, "database_password");
+		String oldRedis = secret(secrets, "redis_password");
+		// the probe itself: the old passwords are taken before the rotation
+		assertThat(postgresLogin(role, oldDatabase)).isEqualTo("OK");
+		assertThat(redisLogin(role, oldRedis)).isEqualTo("OK");
+
+		Path progress = WORK.resolve("load-progress");
+		Path stop = WORK.resolve("load-stop");
+		List<String> command = new ArrayList<>(TestHost.javaCommand(LoginProbe.class, org.postgresql.Driver.class));
+		command.addAll(List.of("load", secrets.toString(), progress.toString(), stop.toString(), host.servicesAddress(),
+				Integer.toString(host.postgresPort()), TENANTS_DATABASE, role, host.servicesAddress(),
+				Integer.toString(host.redisPort()), "tenant:" + slug + ":load"));
+		CompletableFuture<Result> load = CompletableFuture
+			.supplyAsync(() -> host.run(Duration.ofSeconds(90), command.toArray(String[]::new)));
+		try {
+			await().atMost(Duration.ofSeconds(30)).until(() -> iterations(progress, load) >= 5);
+			int before = iterations(progress, load);
+			Result rotated = curl("POST", "/api/v1/tenants/" + slug + "/credentials/rotate", "");
+			assertThat(rotated.output().strip()).as(rotated.output()).endsWith("200");
+			int atRotation = iterations(progress, load);
+			assertThat(atRotation - before).as("load iterations while the rotation ran").isPositive();
+			await().atMost(Duration.ofSeconds(30)).until(() -> iterations(progress, load) >= atRotation + 5);
+		}
+		finally {
+			Files.writeString(stop, "stop");
+		}
+		Result report = load.get(60, TimeUnit.SECONDS);
+		assertThat(report.exitCode()).as(report.output()).isZero();
+		assertThat(report.output()).as("the load loop's report").contains("ITERATIONS ").doesNotContain("FAILURE");
+		System.out.println("Load loop across the rotation of " + slug + ": " + report.output().strip());
+
+		String newDatabase = secret(secrets, "database_password");
+		String newRedis = secret(secrets, "redis_password");
+		assertThat(newDatabase).isNotEqualTo(oldDatabase);
+		assertThat(newRedis).isNotEqualTo(oldRedis);
+		assertThat(postgresLogin(role, oldDatabase)).as("a login with the old database password")
+			.startsWith("REFUSED 28P01");
+		assertThat(postgresLogin(role, newDatabase)).isEqualTo("OK");
+		assertThat(redisLogin(role, oldRedis)).as("a login with the old Redis password")
+			.startsWith("REFUSED WRONGPASS");
+		assertThat(redisLogin(role, newRedis)).isEqualTo("OK");
+		for (String secret : List.of(oldDatabase, oldRedis, newDatabase, newRedis)) {
+			assertThat(tenant(slug)).doesNotContain(secret);
+		}
+
+		String endpoint = new ObjectMapper().readTree(tenant(slug).lines().findFirst().orElseThrow())
+			.get("endpoint")
+			.asText();
+		assertThat(tenantRequest(endpoint + "/health")).isEqualTo("ok\n200");
+		assertThat(tenantRequest(endpoint + "/redis-ping")).as("the container's Redis login after the rotation")
+			.isEqualTo("PONG\n200");
+	}
+
+	private static int iterations(Path progress, CompletableFuture<Result> load) throws Exception {
+		if (load.isDone()) {
+			throw new IllegalStateException("the load loop ended early: " + load.get().output());
+		}
+		return Files.exists(progress) ? Integer.parseInt(Files.readString(progress).strip()) : 0;
+	}
+
+	/** A JDBC login inside the test host: OK, or REFUSED with the SQLState. */
+	private String postgresLogin(String role, String password) {
+		return probe(password, "postgres", host.servicesAddress(), Integer.toString(host.postgresPort()),
+				TENANTS_DATABASE, role);
+	}
+
+	/** AUTH as the ACL user inside the test host: OK, or REFUSED with Redis's error. */
+	private String redisLogin(String user, String password) {
+		return probe(password, "redis", host.servicesAddress(), Integer.toString(host.redisPort()), user);
+	}
+
+	private String probe(String password, String... arguments) {
+		List<String> command = new ArrayList<>(TestHost.javaCommand(LoginProbe.class, org.postgresql.Driver.class));
+		command.addAll(List.of(arguments));
+		Result result = host.run(Map.of("TF_PROBE_PASSWORD", password), Duration.ofSeconds(30),
+				command.toArray(String[]::new));
+		assertThat(result.exitCode()).as(result.output()).isZero();
+		return result.output().strip();
+	}
+
+	/**
+	 * A request to the tenant's container from inside the test host: the body, then the
+	 * status.
+	 */
+	private String tenantRequest(String url) {
+		return host.run(Duration.ofSeconds(15), "curl", "-s", "-m", "10", "-w", "\n%{http_code}", url).output().strip();
+	}
+
+	private static String secret(Path secrets, String file) throws java.io.IOException {
+		return Files.readString(secrets.resolve(file)).strip();
 	}
 
 	private void order(String slug) {

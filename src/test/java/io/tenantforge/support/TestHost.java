@@ -131,9 +131,38 @@ public final class TestHost implements AutoCloseable {
 	 * code and output.
 	 */
 	public Result run(Duration timeout, String... command) {
+		return run(Map.of(), timeout, command);
+	}
+
+	/**
+	 * As {@link #run(Duration, String...)}, with more environment variables (how a
+	 * command gets a secret without it being on a command line).
+	 */
+	public Result run(Map<String, String> environment, Duration timeout, String... command) {
 		List<String> line = new ArrayList<>(List.of("nsenter", "--net=" + facts.get("NETNS")));
 		line.addAll(List.of(command));
-		return exec(line, timeout);
+		return exec(line, environment, timeout);
+	}
+
+	/**
+	 * The command that runs {@code main} in a JVM of its own (for {@link #run} inside the
+	 * namespace): this JVM's java, the class path made of the code sources of
+	 * {@code main} and {@code needed}.
+	 */
+	public static List<String> javaCommand(Class<?> main, Class<?>... needed) {
+		List<Class<?>> types = new ArrayList<>(List.of(needed));
+		types.add(0, main);
+		List<String> classPath = new ArrayList<>();
+		for (Class<?> type : types) {
+			try {
+				classPath.add(Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+			}
+			catch (java.net.URISyntaxException e) {
+				throw new IllegalStateException(e);
+			}
+		}
+		String java = ProcessHandle.current().info().command().orElse("java");
+		return List.of(java, "-XX:TieredStopAtLevel=1", "-Xmx64m", "-cp", String.join(":", classPath), main.getName());
 	}
 
 	/**
@@ -262,7 +291,7 @@ public final class TestHost implements AutoCloseable {
 	private static String script(Duration timeout, String... arguments) {
 		List<String> line = new ArrayList<>(List.of("bash", SCRIPT.toString()));
 		line.addAll(List.of(arguments));
-		Result result = exec(line, timeout);
+		Result result = exec(line, Map.of(), timeout);
 		if (result.exitCode() != 0) {
 			throw new IllegalStateException(
 					String.join(" ", line) + " failed (" + result.exitCode() + "): " + result.output());
@@ -270,9 +299,11 @@ public final class TestHost implements AutoCloseable {
 		return result.output();
 	}
 
-	private static Result exec(List<String> command, Duration timeout) {
+	private static Result exec(List<String> command, Map<String, String> environment, Duration timeout) {
 		try {
-			Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+			ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+			builder.environment().putAll(environment);
+			Process process = builder.start();
 			process.getOutputStream().close();
 			// read while it runs: a full pipe would block it
 			var reader = java.util.concurrent.CompletableFuture.supplyAsync(() -> readAll(process));
