@@ -2,9 +2,7 @@ package io.tenantforge.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
+import io.tenantforge.support.MutableClock;
 import io.tenantforge.support.UnitTest;
 import io.tenantforge.tenant.DesiredState;
 import io.tenantforge.tenant.PublicUrls;
@@ -128,13 +127,13 @@ class RouterTrafficTest {
 		// a tenant created since: its host is a miss, read again once a second has passed
 		tenants.add(tenant("newco", TenantStatus.ACTIVE));
 		assertThat(hosts.tenantOf("newco.tenants.test")).isEqualTo(TenantHosts.UNKNOWN);
-		clock.now = clock.now.plusMillis(1500);
+		clock.advance(java.time.Duration.ofMillis(1500));
 		assertThat(hosts.tenantOf("newco.tenants.test")).isEqualTo("newco");
 		assertThat(reads).hasValue(2);
 		// a deleted tenant's host is unknown after at most MAX_AGE
 		tenants.clear();
 		assertThat(hosts.tenantOf("acme.tenants.test")).isEqualTo("acme");
-		clock.now = clock.now.plus(TenantHosts.MAX_AGE).plusSeconds(1);
+		clock.advance(TenantHosts.MAX_AGE.plusSeconds(1));
 		assertThat(hosts.tenantOf("acme.tenants.test")).isEqualTo(TenantHosts.UNKNOWN);
 	}
 
@@ -143,31 +142,6 @@ class RouterTrafficTest {
 				: status == TenantStatus.SUSPENDED ? DesiredState.SUSPENDED : DesiredState.ACTIVE;
 		return new Tenant(id, id, "basic", desired, status, 1, 1, 21000, List.of(), null, 0, Instant.now(),
 				Instant.now(), Instant.now(), Instant.now());
-	}
-
-	private static final class MutableClock extends Clock {
-
-		Instant now;
-
-		MutableClock(Instant now) {
-			this.now = now;
-		}
-
-		@Override
-		public java.time.ZoneId getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(java.time.ZoneId zone) {
-			return this;
-		}
-
-		@Override
-		public Instant instant() {
-			return now;
-		}
-
 	}
 
 }

@@ -3,10 +3,8 @@ package io.tenantforge.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -16,6 +14,7 @@ import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import io.tenantforge.support.MutableClock;
 import io.tenantforge.support.UnitTest;
 
 @UnitTest
@@ -41,25 +40,10 @@ class CachingAuthenticationProviderTest {
 		}
 	};
 
-	private Instant now = Instant.parse("2026-11-27T12:00:00Z");
+	private final MutableClock clock = new MutableClock(Instant.parse("2026-11-27T12:00:00Z"));
 
 	private final CachingAuthenticationProvider provider = new CachingAuthenticationProvider(bcrypt,
-			Duration.ofMinutes(1), new Clock() {
-				@Override
-				public Instant instant() {
-					return now;
-				}
-
-				@Override
-				public java.time.ZoneId getZone() {
-					return ZoneOffset.UTC;
-				}
-
-				@Override
-				public Clock withZone(java.time.ZoneId zone) {
-					return this;
-				}
-			});
+			Duration.ofMinutes(1), clock);
 
 	@Test
 	void repeatedSuccessfulCredentialsAreCheckedOncePerTtl() {
@@ -71,7 +55,7 @@ class CachingAuthenticationProviderTest {
 		assertThat(second.getAuthorities()).isEqualTo(first.getAuthorities());
 		assertThat(second.getCredentials()).isNull();
 
-		now = now.plus(Duration.ofMinutes(2));
+		clock.advance(Duration.ofMinutes(2));
 		provider.authenticate(login("admin", "right"));
 		assertThat(checks).as("expired: checked again").hasValue(2);
 	}
