@@ -57,6 +57,9 @@ class BackupRestoreTest {
 
 	private static final String BROKEN = "bk-broken";
 
+	/** A tenant restored from a backup of an older schema version. */
+	private static final String OLDER = "bk-older";
+
 	private static final long TTL_MILLIS = 600_000;
 
 	@Autowired
@@ -70,6 +73,15 @@ class BackupRestoreTest {
 
 	@Autowired
 	ProducerTemplate camel;
+
+	@Autowired
+	io.tenantforge.tenant.TenantVersions versions;
+
+	@Autowired
+	io.tenantforge.tenant.TenantStore tenants;
+
+	@Autowired
+	io.tenantforge.database.TenantDatabaseProvisioner database;
 
 	private final ObjectMapper json = new ObjectMapper();
 
@@ -150,6 +162,60 @@ class BackupRestoreTest {
 		assertThat(fixtures.redisAdmin().pttl("tenant:" + ALPHA + ":plain")).isEqualTo(-1);
 		assertThat(snapshot(BETA)).isEqualTo(betaBefore);
 		assertThat(leftoversOfRestores()).isEmpty();
+	}
+
+	@Test
+	void aBackupOfAnOlderSchemaIsMigratedForwardToTheTenantsVersionBeforeItServesAgain() throws Exception {
+		// a tenant of its own: it ends at another schema version than the class's
+		// tenants are seeded for
+		fixtures.purge(OLDER);
+		try {
+			api.postOrder(anOrder().withName("Backup older").withSubdomain(OLDER).build());
+			fixtures.awaitStatus(OLDER, TenantStatus.ACTIVE, Duration.ofSeconds(60));
+			String schema = "tenant_" + OLDER.replace('-', '_');
+			assertThat(versions.find(OLDER).orElseThrow().version().schemaVersion())
+				.as("the test profile's fleet version")
+				.isEqualTo("1");
+			try (Connection db = fixtures.connectAsTenant(OLDER); Statement sql = db.createStatement()) {
+				sql.execute("INSERT INTO customers (name) VALUES ('Grace Hopper')");
+			}
+			String backup = backUp(OLDER);
+			// the tenant moves on to schema 2 after the backup, as a schema-only
+			// rollout moves it
+			database.migrateTo(tenants.find(OLDER).orElseThrow(), "2");
+			versions.recordSchema(OLDER, "2");
+			assertThat(schemaVersionOf(schema)).isEqualTo("2");
+
+			HttpResponse<String> restored = api.post("/api/v1/tenants/" + OLDER + "/restore", request(backup));
+
+			assertThat(restored.statusCode()).as(restored.body()).isEqualTo(200);
+			fixtures.awaitStatus(OLDER, TenantStatus.ACTIVE, Duration.ofSeconds(60));
+			// the backup's data at the ledger's version: the reconcile that resumes
+			// the tenant migrated the restored schema forward before its container
+			// started
+			assertThat(schemaVersionOf(schema)).isEqualTo("2");
+			assertThat(
+					fixtures.tenantsDatabase()
+						.queryForObject("SELECT count(*) FROM information_schema.columns WHERE table_schema = ? AND "
+								+ "table_name = 'customers' AND column_name = 'notes'", Long.class, schema))
+				.isEqualTo(1);
+			assertThat(versions.find(OLDER).orElseThrow().version().schemaVersion()).isEqualTo("2");
+			try (Connection db = fixtures.connectAsTenant(OLDER); Statement sql = db.createStatement()) {
+				assertThat(sql.executeUpdate(
+						"UPDATE customers SET notes = 'restored, then migrated' WHERE name = " + "'Grace Hopper'"))
+					.as("the backup's row, with the new column")
+					.isEqualTo(1);
+			}
+		}
+		finally {
+			fixtures.purge(OLDER);
+		}
+	}
+
+	private String schemaVersionOf(String schema) {
+		return fixtures.tenantsDatabase()
+			.queryForObject("SELECT max(version) FROM " + schema + ".flyway_schema_history WHERE success",
+					String.class);
 	}
 
 	@Test
