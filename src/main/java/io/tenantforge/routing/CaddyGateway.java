@@ -1,17 +1,30 @@
 package io.tenantforge.routing;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -80,6 +93,67 @@ class CaddyGateway {
 	/** Admin-API calls made so far (the sweep reports what its observation cost). */
 	long calls() {
 		return calls.get();
+	}
+
+	/**
+	 * Whether the router completes a TLS handshake for {@code hostname} on its listener:
+	 * it has the hostname's certificate (Caddy issues certificates in the background, and
+	 * until then refuses the handshake with an {@code internal_error} alert). Verified
+	 * against the router's own root with the internal issuer, the JVM's trusted roots
+	 * otherwise. No request is sent. Tries until {@code timeout}.
+	 */
+	boolean awaitCertificate(String hostname, Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		String last = "not tried";
+		do {
+			// read each time: the internal CA's root appears once the router made it
+			SSLContext tls = trustedRoots();
+			try (Socket raw = new Socket()) {
+				raw.connect(new InetSocketAddress(settings.listenAddress(), settings.listenPort()), 1000);
+				raw.setSoTimeout(2000);
+				try (SSLSocket socket = (SSLSocket) tls.getSocketFactory()
+					.createSocket(raw, hostname, settings.listenPort(), false)) {
+					SSLParameters parameters = socket.getSSLParameters();
+					parameters.setServerNames(List.of(new SNIHostName(hostname)));
+					parameters.setEndpointIdentificationAlgorithm("HTTPS");
+					socket.setSSLParameters(parameters);
+					socket.startHandshake();
+					return true;
+				}
+			}
+			catch (IOException e) {
+				last = e.getMessage();
+			}
+			java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+		}
+		while (System.nanoTime() < deadline);
+		log.info("Router has no certificate for {} after {}: {}", hostname, timeout, last);
+		return false;
+	}
+
+	private SSLContext trustedRoots() {
+		try {
+			Path root = settings.process().rootCertificate();
+			if (!settings.certificateIssuer().equals("internal") || !Files.isReadable(root)) {
+				SSLContext context = SSLContext.getInstance("TLS");
+				context.init(null, null, null);
+				return context;
+			}
+			KeyStore roots = KeyStore.getInstance(KeyStore.getDefaultType());
+			roots.load(null, null);
+			try (InputStream pem = Files.newInputStream(root)) {
+				roots.setCertificateEntry("router-root",
+						CertificateFactory.getInstance("X.509").generateCertificate(pem));
+			}
+			TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+			trust.init(roots);
+			SSLContext context = SSLContext.getInstance("TLS");
+			context.init(null, trust.getTrustManagers(), null);
+			return context;
+		}
+		catch (IOException | java.security.GeneralSecurityException e) {
+			throw new IllegalStateException("cannot read the router's root certificate: " + e.getMessage(), e);
+		}
 	}
 
 	/** Whether the admin endpoint answers at all. */

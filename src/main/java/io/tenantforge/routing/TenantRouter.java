@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.tenantforge.support.RetryableException;
 import io.tenantforge.tenant.PublicUrls;
 import io.tenantforge.tenant.ResourceLedger;
 import io.tenantforge.tenant.Tenant;
@@ -35,6 +36,9 @@ public class TenantRouter {
 	static final String LEDGER_KIND = "router-route";
 
 	private static final Logger log = LoggerFactory.getLogger(TenantRouter.class);
+
+	/** How long one try of the route step waits for the router's certificate. */
+	static final java.time.Duration CERTIFICATE_WAIT = java.time.Duration.ofSeconds(20);
 
 	private final RoutingProperties settings;
 
@@ -77,6 +81,13 @@ public class TenantRouter {
 			return;
 		}
 		set(spec.get());
+		// a tenant is ACTIVE only once it is served: the router issues the certificate
+		// of a new hostname in the background, and refuses the handshake until then
+		// (its own subdomain only: a custom domain under ACME waits for its DNS)
+		String hostname = urls.hostname(tenant.id());
+		if (!gateway.awaitCertificate(hostname, CERTIFICATE_WAIT)) {
+			throw new RetryableException("the router has no certificate for " + hostname + " yet");
+		}
 	}
 
 	/** Sets one route (the sweep's repair, the reconciler's step). */
