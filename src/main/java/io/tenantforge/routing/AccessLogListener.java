@@ -1,7 +1,6 @@
 package io.tenantforge.routing;
 
 import org.apache.camel.CamelContext;
-import org.apache.camel.ServiceStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,16 +25,14 @@ class AccessLogListener {
 
 	private final RoutingProperties settings;
 
-	private final CamelContext camel;
-
 	private final CaddyGateway gateway;
 
-	private volatile String notListening = "not started";
+	private final HeldPort port;
 
 	AccessLogListener(RoutingProperties settings, CamelContext camel, CaddyGateway gateway) {
 		this.settings = settings;
-		this.camel = camel;
 		this.gateway = gateway;
+		this.port = new HeldPort(camel, ROUTE, "Router access log", settings.accessLogPort());
 	}
 
 	@EventListener(ApplicationReadyEvent.class)
@@ -49,55 +46,27 @@ class AccessLogListener {
 	 * listens). Never throws.
 	 * @return whether this control plane now listens
 	 */
-	synchronized boolean claim() {
+	boolean claim() {
 		if (!settings.accessLogEnabled()) {
 			return false;
 		}
-		if (listening()) {
-			return true;
-		}
-		try {
-			camel.getRouteController().startRoute(ROUTE);
-		}
-		catch (Exception portTaken) {
-			String why = "port 127.0.0.1:" + settings.accessLogPort() + " not taken: " + portTaken.getMessage();
-			if (why.equals(notListening)) {
-				log.debug("Router access log: {}", why); // each sweep: said once is
-															// enough
+		return port.claim(() -> {
+			try {
+				gateway.ensureAccessLog();
 			}
-			else {
-				log.info("Router access log: {} (another control plane's?)", why);
+			catch (RuntimeException routerAway) {
+				log.warn("Router access log not set (the sweep tries again): {}", routerAway.getMessage());
 			}
-			notListening = why;
-			stopQuietly();
-			return false;
-		}
-		log.info("Router access log: listening on 127.0.0.1:{}", settings.accessLogPort());
-		try {
-			gateway.ensureAccessLog();
-		}
-		catch (RuntimeException routerAway) {
-			log.warn("Router access log not set (the sweep tries again): {}", routerAway.getMessage());
-		}
-		return true;
+		});
 	}
 
 	boolean listening() {
-		return camel.getRouteController().getRouteStatus(ROUTE) == ServiceStatus.Started;
+		return port.listening();
 	}
 
 	/** Why this control plane does not listen, when it does not. */
 	String notListening() {
-		return notListening;
-	}
-
-	private void stopQuietly() {
-		try {
-			camel.getRouteController().stopRoute(ROUTE);
-		}
-		catch (Exception e) {
-			log.debug("Router access log route not stopped: {}", e.getMessage());
-		}
+		return port.notListening();
 	}
 
 }

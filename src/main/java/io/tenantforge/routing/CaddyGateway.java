@@ -242,15 +242,7 @@ class CaddyGateway {
 		else if (!exists(serverPath())) {
 			create(serverPath(), server());
 		}
-		if (!exists("/config/apps/tls")) {
-			create("/config/apps/tls", Map.of("automation", Map.of("policies", List.of(tlsPolicy()))));
-		}
-		else if (!exists("/id/" + TLS_POLICY_ID)) {
-			HttpResponse<String> added = send("POST", "/config/apps/tls/automation/policies", tlsPolicy());
-			if (added.statusCode() != 200) {
-				throw refused("add the TLS policy", added);
-			}
-		}
+		ensureTls();
 		if (settings.certificateIssuer().equals("internal") && !exists("/config/apps/pki")) {
 			// the internal CA's root stays out of the machine's trust store: clients are
 			// given root.crt explicitly
@@ -276,6 +268,63 @@ class CaddyGateway {
 				}
 			}
 		}
+	}
+
+	/**
+	 * Makes the router's TLS automation as wanted: tenantforge's policy (its issuer; on
+	 * demand, after asking the control plane, unless {@code ask-port} is 0; no OCSP
+	 * stapling with the internal issuer, which has no OCSP responder) and the on-demand
+	 * {@code ask} URL. What is as wanted is left as it is: two reads, and a change only
+	 * for what differs.
+	 */
+	void ensureTls() {
+		if (!exists("/config/apps/tls")) {
+			Map<String, Object> automation = new LinkedHashMap<>();
+			automation.put("policies", List.of(tlsPolicy()));
+			if (settings.onDemandCertificates()) {
+				automation.put("on_demand", onDemand());
+			}
+			create("/config/apps/tls", Map.of("automation", automation));
+			return;
+		}
+		JsonNode policy = read("/id/" + TLS_POLICY_ID);
+		if (policy == null) {
+			HttpResponse<String> added = send("POST", "/config/apps/tls/automation/policies", tlsPolicy());
+			if (added.statusCode() != 200) {
+				throw refused("add the TLS policy", added);
+			}
+		}
+		else if (!policy.equals(json.valueToTree(tlsPolicy()))) {
+			change("PATCH", "/id/" + TLS_POLICY_ID, tlsPolicy());
+		}
+		if (settings.onDemandCertificates()
+				&& !json.valueToTree(onDemand()).equals(read("/config/apps/tls/automation/on_demand"))) {
+			set("/config/apps/tls/automation/on_demand", onDemand());
+		}
+	}
+
+	/**
+	 * How the router's TLS automation differs from what tenantforge wants (empty: as
+	 * wanted), in two reads.
+	 */
+	List<String> tlsDrift() {
+		List<String> drift = new java.util.ArrayList<>();
+		JsonNode policy = read("/id/" + TLS_POLICY_ID);
+		if (policy == null) {
+			drift.add("TLS policy " + TLS_POLICY_ID + " missing");
+		}
+		else if (!policy.equals(json.valueToTree(tlsPolicy()))) {
+			drift.add("TLS policy " + TLS_POLICY_ID + " differs");
+		}
+		if (settings.onDemandCertificates()
+				&& !json.valueToTree(onDemand()).equals(read("/config/apps/tls/automation/on_demand"))) {
+			drift.add("on-demand ask differs");
+		}
+		return drift;
+	}
+
+	private Map<String, Object> onDemand() {
+		return Map.of("ask", settings.askUrl());
 	}
 
 	/**
@@ -425,7 +474,20 @@ class CaddyGateway {
 		if (settings.certificateIssuer().equals("acme") && settings.acmeEmail() != null) {
 			issuer.put("email", settings.acmeEmail());
 		}
-		return Map.of("@id", TLS_POLICY_ID, "issuers", List.of(issuer));
+		Map<String, Object> policy = new LinkedHashMap<>();
+		policy.put("@id", TLS_POLICY_ID);
+		policy.put("issuers", List.of(issuer));
+		if (settings.onDemandCertificates()) {
+			// issued at a hostname's first handshake, loaded from storage at a handshake
+			// after a config change (see CertificateAsk)
+			policy.put("on_demand", true);
+		}
+		if (settings.certificateIssuer().equals("internal")) {
+			// the internal CA has no OCSP responder: stapling only fails, and logs, for
+			// every certificate at every config change
+			policy.put("disable_ocsp_stapling", true);
+		}
+		return policy;
 	}
 
 	private String serverPath() {

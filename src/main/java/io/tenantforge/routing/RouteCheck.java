@@ -53,6 +53,8 @@ public class RouteCheck {
 
 	private final AccessLogListener accessLog;
 
+	private final CertificateAsk ask;
+
 	/** What one check found and did. */
 	public record Result(boolean reachable, String note, int observed, List<String> repaired, List<Orphan> orphans,
 			int adminCalls) {
@@ -63,7 +65,8 @@ public class RouteCheck {
 	}
 
 	RouteCheck(RoutingProperties settings, TenantRouter router, CaddyGateway gateway, TenantStore store,
-			TenantDomains domains, TenantLocks locks, ResourceLedger ledger, AccessLogListener accessLog) {
+			TenantDomains domains, TenantLocks locks, ResourceLedger ledger, AccessLogListener accessLog,
+			CertificateAsk ask) {
 		this.settings = settings;
 		this.router = router;
 		this.gateway = gateway;
@@ -72,6 +75,7 @@ public class RouteCheck {
 		this.locks = locks;
 		this.ledger = ledger;
 		this.accessLog = accessLog;
+		this.ask = ask;
 	}
 
 	/**
@@ -158,8 +162,32 @@ public class RouteCheck {
 			orphans
 				.add(new Orphan(TenantRouter.LEDGER_KIND, orphan.name(), orphan.claimedBy(), owner, action.describe()));
 		}
+		checkTls(repaired);
 		checkAccessLog(repaired);
 		return new Result(true, note, routes.size(), repaired, orphans, (int) (gateway.calls() - callsBefore));
+	}
+
+	/**
+	 * The router's TLS automation, observed and repaired like a route (two reads); and
+	 * the certificate ask's port taken by this control plane if none holds it (the one
+	 * that did has stopped).
+	 */
+	private void checkTls(List<String> repaired) {
+		ask.claim();
+		List<String> drift = gateway.tlsDrift();
+		if (drift.isEmpty()) {
+			return;
+		}
+		String reason = "router TLS: " + String.join(", ", drift);
+		try {
+			gateway.ensureTls();
+			repaired.add(reason);
+			log.warn("Route sweep: {}; repaired", reason);
+		}
+		catch (RuntimeException e) {
+			repaired.add(reason + "; repair failed: " + e.getMessage());
+			log.warn("Route sweep: {}; repair failed: {}", reason, e.getMessage());
+		}
 	}
 
 	/**

@@ -30,12 +30,19 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param accessLogPort the port on 127.0.0.1 where the control plane takes the router's
  * access log (Caddy's {@code net} log writer connects to it) and counts requests per
  * tenant; {@code 0}: no access log, no per-tenant metrics
+ * @param askPort the port on 127.0.0.1 where the control plane answers the router's
+ * question before it issues a certificate (Caddy's on-demand {@code ask}): certificates
+ * are then issued at a hostname's first TLS handshake, for live tenants' hostnames only,
+ * and loaded from the router's storage at handshake time; {@code 0}: certificates are
+ * managed for every routed hostname each time the config changes (Caddy 2.6 builds a new
+ * certificate cache on each change, and refuses handshakes of names it has not loaded
+ * yet)
  * @param process whether the control plane runs Caddy itself, as a child process
  */
 @ConfigurationProperties("tenantforge.routing")
 public record RoutingProperties(boolean enabled, String baseDomain, String adminUrl, String listenAddress,
 		int listenPort, Integer publicPort, String certificateIssuer, String acmeEmail, Duration upstreamTryDuration,
-		String server, Integer accessLogPort, Process process) {
+		String server, Integer accessLogPort, Integer askPort, Process process) {
 
 	public RoutingProperties {
 		baseDomain = baseDomain == null ? "tenants.localhost" : baseDomain;
@@ -47,6 +54,7 @@ public record RoutingProperties(boolean enabled, String baseDomain, String admin
 		upstreamTryDuration = upstreamTryDuration == null ? Duration.ofSeconds(10) : upstreamTryDuration;
 		server = server == null ? "tenantforge" : server;
 		accessLogPort = accessLogPort == null ? 2020 : accessLogPort;
+		askPort = askPort == null ? 2021 : askPort;
 		process = process == null ? new Process(false, "caddy", Path.of("var/router")) : process;
 		if (!certificateIssuer.equals("internal") && !certificateIssuer.equals("acme")) {
 			throw new IllegalArgumentException(
@@ -65,6 +73,19 @@ public record RoutingProperties(boolean enabled, String baseDomain, String admin
 	/** Whether the router's access log is taken and counted per tenant. */
 	public boolean accessLogEnabled() {
 		return enabled && accessLogPort > 0;
+	}
+
+	/**
+	 * Whether certificates are issued on demand, after asking the control plane (see
+	 * {@code askPort}).
+	 */
+	public boolean onDemandCertificates() {
+		return enabled && askPort > 0;
+	}
+
+	/** Where the router asks before it issues a certificate on demand. */
+	public String askUrl() {
+		return "http://127.0.0.1:" + askPort + CertificateAsk.PATH;
 	}
 
 	/**

@@ -3,6 +3,7 @@ package io.tenantforge.tenant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 import io.tenantforge.support.ConflictException;
@@ -32,6 +33,13 @@ public class TenantDomains {
 	public List<String> of(String tenantId) {
 		return jdbc.queryForList("SELECT domain FROM tenant_domains WHERE tenant_id = ? ORDER BY domain", String.class,
 				tenantId);
+	}
+
+	/** The tenant holding this domain, if one does. */
+	public Optional<String> owner(String domain) {
+		return jdbc.queryForList("SELECT tenant_id FROM tenant_domains WHERE domain = ?", String.class, domain)
+			.stream()
+			.findFirst();
 	}
 
 	/** Every tenant's domains, by tenant id (one query). */

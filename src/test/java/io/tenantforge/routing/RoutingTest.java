@@ -108,6 +108,38 @@ class RoutingTest {
 	}
 
 	@Test
+	void theRouterIssuesCertificatesOnDemandForLiveTenantsHostnamesOnly() throws Exception {
+		JsonNode policy = gateway.route(CaddyGateway.TLS_POLICY_ID).orElseThrow();
+		assertThat(policy.path("on_demand").asBoolean()).as("issued at the first handshake").isTrue();
+		assertThat(policy.path("disable_ocsp_stapling").asBoolean()).as("internal CA: no OCSP").isTrue();
+
+		// the control plane's answer to the router's question (as Caddy asks it)
+		assertThat(ask(A + ".tenants.test")).isEqualTo(200);
+		assertThat(ask("nobody.tenants.test")).as("no such tenant").isEqualTo(403);
+		assertThat(ask("x." + A + ".tenants.test")).as("below a tenant's hostname").isEqualTo(403);
+		assertThat(ask("shop.routa.example")).as("nobody's domain yet").isEqualTo(403);
+		assertThat(ask("")).isEqualTo(403);
+		assertThat(java.net.http.HttpClient.newHttpClient()
+			.send(java.net.http.HttpRequest
+				.newBuilder(java.net.URI.create(routing.askUrl() + "?domain=" + A + ".tenants.test"))
+				.POST(java.net.http.HttpRequest.BodyPublishers.noBody())
+				.build(), HttpResponse.BodyHandlers.ofString())
+			.statusCode()).as("GET only").isEqualTo(405);
+
+		// a made-up name gets no certificate: the handshake is refused, nothing is stored
+		assertThat(client.status("nobody.tenants.test", "/health")).isEqualTo(-1);
+		try (var issued = java.nio.file.Files.walk(routing.process().dataDir().resolve("storage"))) {
+			assertThat(issued.map(path -> path.getFileName().toString())).noneMatch(n -> n.startsWith("nobody."));
+		}
+
+		// a custom domain is asked about once it is the tenant's, and served
+		assertThat(putDomains(A, "{\"domains\":[\"shop.routa.example\"]}").statusCode()).isEqualTo(202);
+		awaitObserved(A);
+		assertThat(ask("shop.routa.example")).isEqualTo(200);
+		assertThat(client.status("shop.routa.example", "/health")).isEqualTo(200);
+	}
+
+	@Test
 	void aDomainHeldByAnotherTenantIsAConflictEnforcedByTheDatabase() {
 		assertThat(putDomains(A, "{\"domains\":[\"shop.routa.example\"]}").statusCode()).isEqualTo(202);
 		assertThat(api.postOrder(anOrder().withName("Route B").withSubdomain(B).build()).statusCode()).isEqualTo(202);
@@ -262,6 +294,14 @@ class RoutingTest {
 
 		assertThat(failures).as("answers other than 200 through the router").isEmpty();
 		assertThat(ok.get()).isGreaterThanOrEqualTo(afterReplace + 20);
+	}
+
+	/** The status the control plane answers the router's on-demand question with. */
+	private int ask(String domain) throws Exception {
+		return java.net.http.HttpClient.newHttpClient()
+			.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(routing.askUrl() + "?domain=" + domain))
+				.build(), HttpResponse.BodyHandlers.ofString())
+			.statusCode();
 	}
 
 	private HttpResponse<String> putDomains(String id, String body) {
