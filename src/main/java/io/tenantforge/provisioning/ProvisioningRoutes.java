@@ -1,9 +1,11 @@
 package io.tenantforge.provisioning;
 
 import io.tenantforge.cache.TenantCacheProvisioner;
+import io.tenantforge.runtime.TenantContainerProvisioner;
 import io.tenantforge.support.Headers;
 
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.docker.DockerConstants;
 import org.apache.camel.component.redis.RedisConstants;
 import org.apache.camel.model.RouteDefinition;
 import org.springframework.stereotype.Component;
@@ -75,13 +77,48 @@ class ProvisioningRoutes extends RouteBuilder {
 			.bean(Reconciler.class, "cacheReady");
 		step("provisioning-container", "container");
 		step("provisioning-health", "health");
-		step("provisioning-suspend", "suspend");
+		// the container stopped through docker: on the docker driver's engine (a swarm
+		// service has no camel-docker operation: the runtime's bean scales it to 0), then
+		// the ACL user and the role through beans
+		stepRoute("provisioning-suspend").setProperty(STEP_TENANT, body())
+			.choice()
+			.when(method(Reconciler.class, "dockerEndpoints"))
+			.setHeader(DockerConstants.DOCKER_CONTAINER_ID, method(Reconciler.class, "containerToStop"))
+			.filter(header(DockerConstants.DOCKER_CONTAINER_ID).isNotNull())
+			.to("docker:containerstop?timeout=" + TenantContainerProvisioner.STOP_TIMEOUT_SECONDS)
+			.id("provisioning-suspend-container-stop")
+			.log("Stopped container ${header." + DockerConstants.DOCKER_CONTAINER_ID + "}")
+			.end()
+			.endChoice()
+			.otherwise()
+			.bean(Reconciler.class, "stopContainer")
+			.end()
+			.setBody(exchangeProperty(STEP_TENANT))
+			.bean(Reconciler.class, "suspend");
 		// the router (issue 19): the tenant's route set through Caddy's admin API
 		// (routing.TenantRouter)
 		step("provisioning-route", "route");
 		step("deprovisioning-route", "removeRoute");
 		step("deprovisioning-archive", "archive");
-		step("deprovisioning-container", "removeContainer");
+		// the container removed through docker: on the docker driver's engine (a removed
+		// container is no error), then its network and secret files through beans; a
+		// swarm service through the runtime's bean
+		stepRoute("deprovisioning-container").setProperty(STEP_TENANT, body())
+			.choice()
+			.when(method(Reconciler.class, "dockerEndpoints"))
+			.setHeader(DockerConstants.DOCKER_CONTAINER_ID, method(Reconciler.class, "containerToRemove"))
+			.filter(header(DockerConstants.DOCKER_CONTAINER_ID).isNotNull())
+			.to("docker:containerremove?force=true")
+			.id("deprovisioning-container-remove")
+			.log("Removed container ${header." + DockerConstants.DOCKER_CONTAINER_ID + "}")
+			.end()
+			.setBody(exchangeProperty(STEP_TENANT))
+			.bean(Reconciler.class, "requireContainerGone")
+			.bean(Reconciler.class, "removeContainerRest")
+			.endChoice()
+			.otherwise()
+			.bean(Reconciler.class, "removeContainer")
+			.end();
 		step("deprovisioning-cache", "removeCache");
 		step("deprovisioning-database", "removeDatabase");
 

@@ -204,10 +204,33 @@ public class Reconciler {
 				"/health answered 200 with the tenant's identity proof on " + tenant.endpoint().orElseThrow())));
 	}
 
-	/** Suspend: container stopped, ACL user off, role NOLOGIN; all data kept. */
+	/**
+	 * Whether the container calls go through the routes' {@code docker:} endpoints (the
+	 * docker driver) or through the runtime's beans.
+	 */
+	public boolean dockerEndpoints() {
+		return containers.dockerEndpoints();
+	}
+
+	/**
+	 * Suspend's first part on the docker driver: the id of the container the route's
+	 * {@code docker:containerstop} stops; null when none runs.
+	 */
+	public String containerToStop(Tenant tenant) {
+		return containers.toStop(tenant).orElse(null);
+	}
+
+	/** Suspend's first part on another driver: the runtime stops the container. */
+	public Tenant stopContainer(Tenant tenant) {
+		timed("suspend-container", () -> containers.stop(tenant));
+		return tenant;
+	}
+
+	/**
+	 * Suspend, once the container is stopped: ACL user off, role NOLOGIN; all data kept.
+	 */
 	public Tenant suspend(Tenant tenant) {
 		timed("suspend", () -> {
-			containers.stop(tenant);
 			cache.disable(tenant);
 			database.disableLogin(tenant);
 		});
@@ -237,8 +260,35 @@ public class Reconciler {
 		return next("archive", tenant);
 	}
 
+	/** Delete on another driver than docker: the runtime removes the container. */
 	public Tenant removeContainer(Tenant tenant) {
 		timed("remove-container", () -> containers.remove(tenant));
+		return containerRemoved(tenant);
+	}
+
+	/**
+	 * Delete's first part on the docker driver: the id of the container the route's
+	 * {@code docker:containerremove} removes; null when there is none to remove.
+	 */
+	public String containerToRemove(Tenant tenant) {
+		return containers.toRemove(tenant).orElse(null);
+	}
+
+	/**
+	 * Delete, after the route's removal: fails transiently while the container exists.
+	 */
+	public Tenant requireContainerGone(Tenant tenant) {
+		containers.requireGone(tenant);
+		return tenant;
+	}
+
+	/** Delete, once the container is gone: the network and the secret files. */
+	public Tenant removeContainerRest(Tenant tenant) {
+		timed("remove-container", () -> containers.removeRest(tenant));
+		return containerRemoved(tenant);
+	}
+
+	private Tenant containerRemoved(Tenant tenant) {
 		return next("remove-container", record(tenant,
 				Condition.isFalse(Condition.CONTAINER_READY, "Deleted", "container and secret files removed")));
 	}

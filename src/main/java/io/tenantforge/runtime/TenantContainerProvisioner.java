@@ -70,6 +70,9 @@ public class TenantContainerProvisioner implements TenantRuntime {
 
 	private static final Logger log = LoggerFactory.getLogger(TenantContainerProvisioner.class);
 
+	/** Seconds a stopping container gets before it is killed (suspend). */
+	public static final int STOP_TIMEOUT_SECONDS = 10;
+
 	private final DockerClient docker;
 
 	private final RuntimeProperties runtime;
@@ -170,12 +173,18 @@ public class TenantContainerProvisioner implements TenantRuntime {
 		try {
 			return calls.get();
 		}
-		catch (DockerException e) {
-			throw classify(subject, runtime.getImage(), e);
-		}
 		catch (RuntimeException e) {
-			throw unreachable(subject, e);
+			throw engineFault(subject, runtime.getImage(), e);
 		}
+	}
+
+	/**
+	 * What a failed engine call means, for this driver's calls and the routes'
+	 * {@code docker:} endpoints ({@link EngineComponent}) alike: an engine answer as
+	 * {@link #classify} reads it, anything else (no answer) transient.
+	 */
+	static RuntimeException engineFault(Object subject, String image, RuntimeException e) {
+		return e instanceof DockerException answer ? classify(subject, image, answer) : unreachable(subject, e);
 	}
 
 	private static RuntimeException unreachable(Object subject, RuntimeException e) {
@@ -336,24 +345,35 @@ public class TenantContainerProvisioner implements TenantRuntime {
 		}
 	}
 
+	/** The docker driver's container calls can be made by Camel's docker: endpoints. */
+	@Override
+	public boolean dockerEndpoints() {
+		return true;
+	}
+
 	/** Suspend: stops the container; it stays, with its configuration, for resume. */
 	@Override
 	public void stop(Tenant tenant) {
 		TenantNames names = tenant.names();
-		onEngine(names, () -> {
-			Optional<InspectContainerResponse> existing = inspect(names.containerName());
-			if (existing.isPresent() && isOurs(existing.get(), names)
-					&& Boolean.TRUE.equals(existing.get().getState().getRunning())) {
-				try {
-					docker.stopContainerCmd(existing.get().getId()).withTimeout(10).exec();
-					log.info("Stopped container {}", names.containerName());
-				}
-				catch (NotModifiedException stoppedMeanwhile) {
-					// nothing to do
-				}
+		toStop(tenant).ifPresent(id -> onEngine(names, () -> {
+			try {
+				docker.stopContainerCmd(id).withTimeout(STOP_TIMEOUT_SECONDS).exec();
+				log.info("Stopped container {}", names.containerName());
+			}
+			catch (NotModifiedException stoppedMeanwhile) {
+				// nothing to do
 			}
 			return null;
-		});
+		}));
+	}
+
+	@Override
+	public Optional<String> toStop(Tenant tenant) {
+		TenantNames names = tenant.names();
+		return onEngine(names,
+				() -> inspect(names.containerName())
+					.filter(c -> isOurs(c, names) && Boolean.TRUE.equals(c.getState().getRunning()))
+					.map(InspectContainerResponse::getId));
 	}
 
 	/**
@@ -363,18 +383,35 @@ public class TenantContainerProvisioner implements TenantRuntime {
 	@Override
 	public void remove(Tenant tenant) {
 		TenantNames names = tenant.names();
+		toRemove(tenant).ifPresent(id -> onEngine(names, () -> {
+			try {
+				docker.removeContainerCmd(id).withForce(true).exec();
+				log.info("Removed container {}", names.containerName());
+			}
+			catch (NotFoundException goneMeanwhile) {
+				// nothing to do
+			}
+			return null;
+		}));
+		requireGone(tenant);
+		removeRest(tenant);
+	}
+
+	@Override
+	public Optional<String> toRemove(Tenant tenant) {
+		TenantNames names = tenant.names();
+		if (!ledger.owns(tenant.id(), ResourceLedger.CONTAINER, names.containerName())) {
+			return Optional.empty();
+		}
+		return onEngine(names, () -> inspect(names.containerName()).filter(c -> isOurs(c, names))
+			.map(InspectContainerResponse::getId));
+	}
+
+	@Override
+	public void requireGone(Tenant tenant) {
+		TenantNames names = tenant.names();
 		if (ledger.owns(tenant.id(), ResourceLedger.CONTAINER, names.containerName())) {
 			onEngine(names, () -> {
-				Optional<InspectContainerResponse> existing = inspect(names.containerName());
-				if (existing.isPresent() && isOurs(existing.get(), names)) {
-					try {
-						docker.removeContainerCmd(existing.get().getId()).withForce(true).exec();
-						log.info("Removed container {}", names.containerName());
-					}
-					catch (NotFoundException goneMeanwhile) {
-						// nothing to do
-					}
-				}
 				if (inspect(names.containerName()).filter(c -> isOurs(c, names)).isPresent()) {
 					throw new RetryableException("container " + names.containerName() + " still exists");
 				}
@@ -382,6 +419,11 @@ public class TenantContainerProvisioner implements TenantRuntime {
 			});
 			ledger.release(tenant.id(), ResourceLedger.CONTAINER, names.containerName());
 		}
+	}
+
+	@Override
+	public void removeRest(Tenant tenant) {
+		TenantNames names = tenant.names();
 		if (ledger.owns(tenant.id(), ResourceLedger.NETWORK, names.networkName())) {
 			onEngine(names, () -> {
 				removeNetwork(names);

@@ -82,6 +82,50 @@ public interface TenantRuntime {
 	void remove(Tenant tenant);
 
 	/**
+	 * Whether the routes make this driver's container calls through Camel's
+	 * {@code docker:} endpoints (on the driver's engine, {@link EngineComponent}), with
+	 * the driver preparing and finishing them ({@link #toStop}, {@link #toRemove},
+	 * {@link #requireGone}, {@link #removeRest}); otherwise through {@link #stop} and
+	 * {@link #remove} (a swarm service has no camel-docker operation).
+	 */
+	default boolean dockerEndpoints() {
+		return false;
+	}
+
+	/**
+	 * Suspend, before the route's {@code docker:containerstop}: the id of the tenant's
+	 * container if it is the tenant's and running; empty: nothing to stop. One inspect.
+	 */
+	default Optional<String> toStop(Tenant tenant) {
+		throw new io.tenantforge.support.StepFailedException("docker: endpoints need the docker driver");
+	}
+
+	/**
+	 * Delete, before the route's {@code docker:containerremove}: the id of the tenant's
+	 * container if the ownership record gives it to the tenant and it carries the
+	 * tenant's labels; empty: nothing to remove on the engine. One inspect.
+	 */
+	default Optional<String> toRemove(Tenant tenant) {
+		throw new io.tenantforge.support.StepFailedException("docker: endpoints need the docker driver");
+	}
+
+	/**
+	 * Delete, after the removal: fails transiently while a container of the tenant (owned
+	 * by it) still exists; then the ownership record lets the name go.
+	 */
+	default void requireGone(Tenant tenant) {
+		throw new io.tenantforge.support.StepFailedException("docker: endpoints need the docker driver");
+	}
+
+	/**
+	 * Delete, once the container is gone: the tenant's network and secret files, as far
+	 * as the ownership record gives them to the tenant.
+	 */
+	default void removeRest(Tenant tenant) {
+		throw new io.tenantforge.support.StepFailedException("docker: endpoints need the docker driver");
+	}
+
+	/**
 	 * Observe: every container (service) labelled as tenantforge's, with a fixed number
 	 * of engine calls.
 	 */
