@@ -3,6 +3,7 @@ package io.tenantforge.provisioning;
 import io.tenantforge.cache.TenantCacheProvisioner;
 import io.tenantforge.runtime.TenantContainerProvisioner;
 import io.tenantforge.support.Headers;
+import io.tenantforge.tenant.ResourceLedger;
 
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.docker.DockerConstants;
@@ -21,6 +22,14 @@ import org.springframework.stereotype.Component;
 class ProvisioningRoutes extends RouteBuilder {
 
 	static final String RECONCILE = "{{tenantforge.provisioning.reconcile-endpoint}}";
+
+	/**
+	 * The ownership record's entry of the tenant's container, released once it is gone
+	 * (as {@code ResourceLedger#release} does; the body, the tenant, is kept).
+	 */
+	static final String RELEASE_CONTAINER = "sql:DELETE FROM tenant_resources WHERE kind = '" + ResourceLedger.CONTAINER
+			+ "' AND name = :#${body.names.containerName} AND tenant_id = :#${body.id}"
+			+ "?dataSource=#dataSource&noop=true";
 
 	/** The tenant a step works on, kept while an endpoint's reply is the body. */
 	private static final String STEP_TENANT = "stepTenant";
@@ -101,8 +110,9 @@ class ProvisioningRoutes extends RouteBuilder {
 		step("deprovisioning-route", "removeRoute");
 		step("deprovisioning-archive", "archive");
 		// the container removed through docker: on the docker driver's engine (a removed
-		// container is no error), then its network and secret files through beans; a
-		// swarm service through the runtime's bean
+		// container is no error), its ownership entry released through sql:, then its
+		// network and secret files through beans; a swarm service through the runtime's
+		// bean
 		stepRoute("deprovisioning-container").setProperty(STEP_TENANT, body())
 			.choice()
 			.when(method(Reconciler.class, "dockerEndpoints"))
@@ -114,6 +124,9 @@ class ProvisioningRoutes extends RouteBuilder {
 			.end()
 			.setBody(exchangeProperty(STEP_TENANT))
 			.bean(Reconciler.class, "requireContainerGone")
+			// the ownership record lets the name go: a control-plane statement
+			.to(RELEASE_CONTAINER)
+			.id("deprovisioning-container-release")
 			.bean(Reconciler.class, "removeContainerRest")
 			.endChoice()
 			.otherwise()

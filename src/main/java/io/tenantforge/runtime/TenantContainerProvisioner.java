@@ -394,6 +394,7 @@ public class TenantContainerProvisioner implements TenantRuntime {
 			return null;
 		}));
 		requireGone(tenant);
+		ledger.release(tenant.id(), ResourceLedger.CONTAINER, names.containerName());
 		removeRest(tenant);
 	}
 
@@ -417,7 +418,6 @@ public class TenantContainerProvisioner implements TenantRuntime {
 				}
 				return null;
 			});
-			ledger.release(tenant.id(), ResourceLedger.CONTAINER, names.containerName());
 		}
 	}
 

@@ -111,7 +111,7 @@ public interface TenantRuntime {
 
 	/**
 	 * Delete, after the removal: fails transiently while a container of the tenant (owned
-	 * by it) still exists; then the ownership record lets the name go.
+	 * by it) still exists; once it passes, the ownership record may let the name go.
 	 */
 	default void requireGone(Tenant tenant) {
 		throw new io.tenantforge.support.StepFailedException("docker: endpoints need the docker driver");

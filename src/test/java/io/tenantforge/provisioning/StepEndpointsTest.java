@@ -35,7 +35,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 /**
  * The reconcile steps show their I/O: each step route sends to the Camel endpoint of what
  * it touches (what Hawtio's route diagram draws), and a suspend and a delete make their
- * engine calls through those endpoints, on the control plane's one engine client.
+ * engine calls through those endpoints, on the control plane's one engine client, and
+ * release the container's ownership entry through {@code sql:}.
  */
 @IntegrationTest
 class StepEndpointsTest {
@@ -70,7 +71,8 @@ class StepEndpointsTest {
 	void eachStepRouteSendsToTheEndpointsOfWhatItTouches() {
 		assertThat(endpointsOf("provisioning-cache")).anyMatch(uri -> uri.startsWith("spring-redis:"));
 		assertThat(endpointsOf("provisioning-suspend")).contains("docker:containerstop?timeout=10");
-		assertThat(endpointsOf("deprovisioning-container")).contains("docker:containerremove?force=true");
+		assertThat(endpointsOf("deprovisioning-container")).contains("docker:containerremove?force=true")
+			.anyMatch(uri -> uri.startsWith("sql:DELETE FROM tenant_resources"));
 	}
 
 	@Test
@@ -95,6 +97,7 @@ class StepEndpointsTest {
 		assertThat(completed("provisioning-suspend-container-stop")).as("docker:containerstop calls")
 			.isGreaterThan(stops);
 		long removes = completed("deprovisioning-container-remove");
+		long releases = completed("deprovisioning-container-release");
 
 		assertThat(api.delete("/api/v1/tenants/" + TENANT).statusCode()).isEqualTo(202);
 		fixtures.awaitStatus(TENANT, TenantStatus.DELETED, RECONCILE);
@@ -103,6 +106,11 @@ class StepEndpointsTest {
 			.isInstanceOf(NotFoundException.class);
 		assertThat(completed("deprovisioning-container-remove")).as("docker:containerremove calls")
 			.isGreaterThan(removes);
+		assertThat(completed("deprovisioning-container-release")).as("sql: releases").isGreaterThan(releases);
+		assertThat(fixtures.controlPlaneDatabase()
+			.queryForObject("SELECT count(*) FROM tenant_resources WHERE tenant_id = ? AND kind = 'container'",
+					Long.class, TENANT))
+			.isZero();
 	}
 
 	/** The endpoint URIs a route sends to, in its definition (choices, filters too). */
