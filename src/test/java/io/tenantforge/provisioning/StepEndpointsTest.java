@@ -20,6 +20,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.api.management.ManagedCamelContext;
 import org.apache.camel.api.management.mbean.ManagedProcessorMBean;
+import org.apache.camel.api.management.mbean.ManagedRouteMBean;
 import org.apache.camel.component.docker.DockerClientProfile;
 import org.apache.camel.component.docker.DockerComponent;
 import org.apache.camel.model.Model;
@@ -75,6 +76,15 @@ class StepEndpointsTest {
 			.anyMatch(uri -> uri.startsWith("sql:DELETE FROM tenant_resources"));
 	}
 
+	/** What Hawtio draws the route diagram from: the route as JMX dumps it. */
+	@Test
+	void theConsolesRouteDumpNamesTheEndpoints() throws Exception {
+		assertThat(dumped("provisioning-cache")).contains("uri=\"spring-redis:");
+		assertThat(dumped("provisioning-suspend")).contains("uri=\"docker:containerstop?timeout=10\"");
+		assertThat(dumped("deprovisioning-container")).contains("uri=\"docker:containerremove?force=true\"")
+			.contains("uri=\"sql:DELETE FROM tenant_resources");
+	}
+
 	@Test
 	void dockerEndpointsUseTheControlPlanesEngineClient() {
 		DockerComponent component = camel.getComponent("docker", DockerComponent.class);
@@ -123,6 +133,14 @@ class StepEndpointsTest {
 			.stream()
 			.map(send -> ((SendDefinition<?>) send).getEndpointUri())
 			.toList();
+	}
+
+	private String dumped(String routeId) throws Exception {
+		ManagedRouteMBean route = camel.getCamelContextExtension()
+			.getContextPlugin(ManagedCamelContext.class)
+			.getManagedRoute(routeId);
+		assertThat(route).as(routeId).isNotNull();
+		return route.dumpRouteAsXml();
 	}
 
 	/** Exchanges the route node with this id completed (JMX, as the console reads it). */
