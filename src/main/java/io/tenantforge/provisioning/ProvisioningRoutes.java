@@ -84,7 +84,23 @@ class ProvisioningRoutes extends RouteBuilder {
 					+ "&redisTemplate=#stringRedisTemplate")
 			.setBody(exchangeProperty(STEP_TENANT))
 			.bean(Reconciler.class, "cacheReady");
-		step("provisioning-container", "container");
+		// the container made as the tier says through a bean (camel-docker's
+		// containercreate sets neither labels nor a health check), started through
+		// docker: on the docker driver's engine; a swarm service through the runtime's
+		// bean
+		stepRoute("provisioning-container").choice()
+			.when(method(Reconciler.class, "dockerEndpoints"))
+			.bean(Reconciler.class, "prepareContainer")
+			.filter(header(DockerConstants.DOCKER_CONTAINER_ID).isNotNull())
+			.to("docker:containerstart")
+			.id("provisioning-container-start")
+			.log("Started container ${header." + DockerConstants.DOCKER_CONTAINER_ID + "} on 127.0.0.1:${body.port}")
+			.end()
+			.bean(Reconciler.class, "containerReady")
+			.endChoice()
+			.otherwise()
+			.bean(Reconciler.class, "container")
+			.end();
 		step("provisioning-health", "health");
 		// the container stopped through docker: on the docker driver's engine (a swarm
 		// service has no camel-docker operation: the runtime's bean scales it to 0), then

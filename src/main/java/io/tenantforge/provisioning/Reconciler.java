@@ -37,6 +37,7 @@ import io.tenantforge.tenant.Tier;
 import io.tenantforge.tenant.TierCatalog;
 
 import org.apache.camel.Exchange;
+import org.apache.camel.component.docker.DockerConstants;
 import org.springframework.stereotype.Component;
 
 /**
@@ -189,10 +190,30 @@ public class Reconciler {
 				"ACL user " + tenant.names().redisUser() + " limited to " + tenant.names().redisPattern())));
 	}
 
+	/** The container step on another driver than docker: the runtime applies it all. */
 	public Tenant container(Tenant tenant) {
 		String image = versions.assign(tenant.id()).version().image();
 		int port = metrics.step("container", () -> containers.ensure(tenant, tierOf(tenant), image));
-		return next("container", record(tenant.withPort(port), Condition.isTrue(Condition.CONTAINER_READY, "Running",
+		return containerReady(tenant.withPort(port));
+	}
+
+	/**
+	 * The container step's first part on the docker driver: the container made as the
+	 * tier says; the id the route's {@code docker:containerstart} starts goes into the
+	 * endpoint's container id header (null when it runs). The tenant with its port.
+	 */
+	public Tenant prepareContainer(Tenant tenant, Exchange exchange) {
+		String image = versions.assign(tenant.id()).version().image();
+		TenantRuntime.Prepared prepared = metrics.step("container",
+				() -> containers.prepare(tenant, tierOf(tenant), image));
+		exchange.getMessage().setHeader(DockerConstants.DOCKER_CONTAINER_ID, prepared.toStart());
+		return tenant.withPort(prepared.port());
+	}
+
+	/** The container step's end, the container running. */
+	public Tenant containerReady(Tenant tenant) {
+		int port = tenant.port();
+		return next("container", record(tenant, Condition.isTrue(Condition.CONTAINER_READY, "Running",
 				"container " + tenant.names().containerName() + " running on 127.0.0.1:" + port)));
 	}
 

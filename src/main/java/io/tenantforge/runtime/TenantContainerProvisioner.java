@@ -113,6 +113,26 @@ public class TenantContainerProvisioner implements TenantRuntime {
 	@Override
 	public int ensure(Tenant tenant, Tier tier, String image) {
 		TenantNames names = tenant.names();
+		Prepared prepared = prepare(tenant, tier, image);
+		if (prepared.toStart() != null) {
+			onEngine(names, () -> {
+				try {
+					docker.startContainerCmd(prepared.toStart()).exec();
+					log.info("Started container {} on 127.0.0.1:{}", names.containerName(), prepared.port());
+				}
+				catch (NotModifiedException startedMeanwhile) {
+					// a reconciler that crashed after starting it: running is what we
+					// want
+				}
+				return null;
+			});
+		}
+		return prepared.port();
+	}
+
+	@Override
+	public Prepared prepare(Tenant tenant, Tier tier, String image) {
+		TenantNames names = tenant.names();
 		int port = ports.portOf(tenant);
 		Optional<InspectContainerResponse> existing = inspectSafely(names);
 		if (existing.isPresent() && !isOurs(existing.get(), names)
@@ -147,20 +167,9 @@ public class TenantContainerProvisioner implements TenantRuntime {
 				id = create(tenant, spec, names.containerName());
 				running = false;
 			}
-			long created = System.nanoTime();
-			if (!running) {
-				try {
-					docker.startContainerCmd(id).exec();
-					log.info("Started container {} on 127.0.0.1:{}", names.containerName(), port);
-				}
-				catch (NotModifiedException startedMeanwhile) {
-					// a reconciler that crashed after starting it: running is what we
-					// want
-				}
-			}
-			log.debug("container step of {}: create or update {} ms, start {} ms", tenant.id(),
-					(created - began) / 1_000_000, (System.nanoTime() - created) / 1_000_000);
-			return port;
+			log.debug("container step of {}: create or update {} ms", tenant.id(),
+					(System.nanoTime() - began) / 1_000_000);
+			return new Prepared(port, running ? null : id);
 		});
 	}
 

@@ -93,6 +93,20 @@ public interface TenantRuntime {
 	}
 
 	/**
+	 * Apply, before the route's {@code docker:containerstart}: as
+	 * {@link #ensure(Tenant, Tier, String)} without the start: the container exists as
+	 * the tier says (created when missing, limits updated in place); its port, and the id
+	 * of the container to start when it is not running (null when it runs).
+	 */
+	default Prepared prepare(Tenant tenant, Tier tier, String image) {
+		throw new io.tenantforge.support.StepFailedException("docker: endpoints need the docker driver");
+	}
+
+	/** What {@link #prepare} made: the port, and the container to start (or null). */
+	record Prepared(int port, String toStart) {
+	}
+
+	/**
 	 * Suspend, before the route's {@code docker:containerstop}: the id of the tenant's
 	 * container if it is the tenant's and running; empty: nothing to stop. One inspect.
 	 */

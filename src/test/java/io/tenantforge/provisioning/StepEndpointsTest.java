@@ -71,6 +71,7 @@ class StepEndpointsTest {
 	@Test
 	void eachStepRouteSendsToTheEndpointsOfWhatItTouches() {
 		assertThat(endpointsOf("provisioning-cache")).anyMatch(uri -> uri.startsWith("spring-redis:"));
+		assertThat(endpointsOf("provisioning-container")).contains("docker:containerstart");
 		assertThat(endpointsOf("provisioning-suspend")).contains("docker:containerstop?timeout=10");
 		assertThat(endpointsOf("deprovisioning-container")).contains("docker:containerremove?force=true")
 			.anyMatch(uri -> uri.startsWith("sql:DELETE FROM tenant_resources"));
@@ -80,6 +81,7 @@ class StepEndpointsTest {
 	@Test
 	void theConsolesRouteDumpNamesTheEndpoints() throws Exception {
 		assertThat(dumped("provisioning-cache")).contains("uri=\"spring-redis:");
+		assertThat(dumped("provisioning-container")).contains("uri=\"docker:containerstart\"");
 		assertThat(dumped("provisioning-suspend")).contains("uri=\"docker:containerstop?timeout=10\"");
 		assertThat(dumped("deprovisioning-container")).contains("uri=\"docker:containerremove?force=true\"")
 			.contains("uri=\"sql:DELETE FROM tenant_resources");
@@ -95,9 +97,14 @@ class StepEndpointsTest {
 	}
 
 	@Test
-	void suspendAndDeleteCallTheEngineThroughTheDockerEndpoints() {
+	void provisionSuspendAndDeleteCallTheEngineThroughTheDockerEndpoints() {
+		long starts = completed("provisioning-container-start");
+
 		assertThat(api.postOrder(anOrder().withSubdomain(TENANT).build()).statusCode()).isEqualTo(202);
 		fixtures.awaitStatus(TENANT, TenantStatus.ACTIVE, RECONCILE);
+
+		assertThat(docker.inspectContainerCmd("tenant-" + TENANT).exec().getState().getRunning()).isTrue();
+		assertThat(completed("provisioning-container-start")).as("docker:containerstart calls").isGreaterThan(starts);
 		long stops = completed("provisioning-suspend-container-stop");
 
 		assertThat(api.post("/api/v1/tenants/" + TENANT + "/suspend", "").statusCode()).isEqualTo(202);
