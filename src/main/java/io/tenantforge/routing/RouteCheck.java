@@ -162,25 +162,31 @@ public class RouteCheck {
 			orphans
 				.add(new Orphan(TenantRouter.LEDGER_KIND, orphan.name(), orphan.claimedBy(), owner, action.describe()));
 		}
-		checkTls(repaired);
+		checkEdge(repaired);
+		if (observed.isPresent()
+				&& routes.stream().noneMatch(r -> CaddyGateway.UNKNOWN_HOST_ROUTE.equals(r.path("@id").asText(null)))) {
+			gateway.addUnknownHostRoute();
+			repaired.add("router: route " + CaddyGateway.UNKNOWN_HOST_ROUTE + " missing");
+		}
 		checkAccessLog(repaired);
 		return new Result(true, note, routes.size(), repaired, orphans, (int) (gateway.calls() - callsBefore));
 	}
 
 	/**
-	 * The router's TLS automation, observed and repaired like a route (two reads); and
-	 * the certificate ask's port taken by this control plane if none holds it (the one
-	 * that did has stopped).
+	 * The router's edge (its TLS listener, policy and on-demand ask), observed and
+	 * repaired like a route (one read; an edge that restarted empty gets its config back
+	 * here); and the certificate ask's port taken by this control plane if none holds it
+	 * (the one that did has stopped).
 	 */
-	private void checkTls(List<String> repaired) {
+	private void checkEdge(List<String> repaired) {
 		ask.claim();
-		List<String> drift = gateway.tlsDrift();
+		List<String> drift = gateway.edgeDrift();
 		if (drift.isEmpty()) {
 			return;
 		}
-		String reason = "router TLS: " + String.join(", ", drift);
+		String reason = "router edge: " + String.join(", ", drift);
 		try {
-			gateway.ensureTls();
+			gateway.ensureEdge();
 			repaired.add(reason);
 			log.warn("Route sweep: {}; repaired", reason);
 		}

@@ -124,6 +124,9 @@ public class TenantRouter {
 			.toList();
 		boolean removed = gateway.delete(id);
 		removeCertificates(hosts);
+		// the edge still holds them in memory: its next handshake for these hostnames
+		// asks the control plane again, which says no
+		gateway.forgetEdgeCertificates();
 		domains.release(tenant.id());
 		ledger.release(tenant.id(), LEDGER_KIND, id);
 		log.info("Route {} {}; hostnames {} released", id, removed ? "removed" : "was gone already", hosts);
