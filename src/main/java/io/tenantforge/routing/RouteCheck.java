@@ -180,20 +180,7 @@ public class RouteCheck {
 	 */
 	private void checkEdge(List<String> repaired) {
 		ask.claim();
-		List<String> drift = gateway.edgeDrift();
-		if (drift.isEmpty()) {
-			return;
-		}
-		String reason = "router edge: " + String.join(", ", drift);
-		try {
-			gateway.ensureEdge();
-			repaired.add(reason);
-			log.warn("Route sweep: {}; repaired", reason);
-		}
-		catch (RuntimeException e) {
-			repaired.add(reason + "; repair failed: " + e.getMessage());
-			log.warn("Route sweep: {}; repair failed: {}", reason, e.getMessage());
-		}
+		repair("router edge", gateway.edgeDrift(), gateway::ensureEdge, "", repaired);
 	}
 
 	/**
@@ -206,19 +193,28 @@ public class RouteCheck {
 			return;
 		}
 		accessLog.claim();
-		List<String> drift = gateway.accessLogDrift();
+		repair("router access log", gateway.accessLogDrift(), gateway::ensureAccessLog,
+				accessLog.listening() ? "" : " (this control plane does not listen: " + accessLog.notListening() + ")",
+				repaired);
+	}
+
+	/**
+	 * Repairs what differs, if anything does, and says so in {@code repaired}.
+	 * @param failureNote added to the reason when the repair fails
+	 */
+	private static void repair(String what, List<String> drift, Runnable fix, String failureNote,
+			List<String> repaired) {
 		if (drift.isEmpty()) {
 			return;
 		}
-		String reason = "router access log: " + String.join(", ", drift);
+		String reason = what + ": " + String.join(", ", drift);
 		try {
-			gateway.ensureAccessLog();
+			fix.run();
 			repaired.add(reason);
 			log.warn("Route sweep: {}; repaired", reason);
 		}
 		catch (RuntimeException e) {
-			String why = accessLog.listening() ? e.getMessage()
-					: e.getMessage() + " (this control plane does not listen: " + accessLog.notListening() + ")";
+			String why = e.getMessage() + failureNote;
 			repaired.add(reason + "; repair failed: " + why);
 			log.warn("Route sweep: {}; repair failed: {}", reason, why);
 		}
