@@ -433,15 +433,6 @@ public class SwarmDriver implements TenantRuntime {
 	}
 
 	/**
-	 * One service list, one task list, one node list (drift is read from the service
-	 * list), one secret list and one network list for orphans.
-	 */
-	@Override
-	public int observationCalls(int audited) {
-		return 5;
-	}
-
-	/**
 	 * The nodes, each with its availability, labels, tenant slots it advertises and the
 	 * tenant tasks on it (one node list and one task list).
 	 */

@@ -504,12 +504,6 @@ public class TenantContainerProvisioner implements TenantRuntime {
 		});
 	}
 
-	/** One labelled list, and one inspect per audited container. */
-	@Override
-	public int observationCalls(int audited) {
-		return 1 + audited;
-	}
-
 	public Optional<InspectContainerResponse> inspect(String containerName) {
 		try {
 			return Optional.of(docker.inspectContainerCmd(containerName).exec());

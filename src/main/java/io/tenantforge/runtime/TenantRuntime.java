@@ -106,12 +106,6 @@ public interface TenantRuntime {
 	Optional<Usage> usage(TenantNames names);
 
 	/**
-	 * Engine calls the sweep's observation made for a fleet whose limits of
-	 * {@code audited} tenants were audited.
-	 */
-	int observationCalls(int audited);
-
-	/**
 	 * Engine objects labelled as tenantforge's besides the containers (Swarm: secrets and
 	 * networks) whose tenant is none of {@code liveTenants}: reported as orphans by the
 	 * sweep, never removed by it (the ownership record does not name them). A fixed
