@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import io.tenantforge.tenant.ResourceKind;
+
 /**
  * What one health sweep saw and did: the body of {@code GET /api/v1/fleet/health}.
  *
@@ -65,7 +67,7 @@ public record FleetReport(Instant sweptAt, Instant finishedAt, long durationMill
 	 * @param owner the tenant the ownership record gives it to, or null: then it is never
 	 * removed
 	 */
-	public record OrphanReport(String kind, String name, String claimedBy, String owner, String action) {
+	public record OrphanReport(ResourceKind kind, String name, String claimedBy, String owner, String action) {
 	}
 
 	public record Repairs(int reconciles, int restarts, int orphansRemoved) {

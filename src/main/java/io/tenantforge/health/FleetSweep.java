@@ -38,6 +38,7 @@ import io.tenantforge.support.Gateway;
 import io.tenantforge.support.Mdc;
 import io.tenantforge.tenant.Condition;
 import io.tenantforge.tenant.OrphanAction;
+import io.tenantforge.tenant.ResourceKind;
 import io.tenantforge.tenant.ResourceLedger;
 import io.tenantforge.tenant.ResourceLedger.Resource;
 import io.tenantforge.tenant.Tenant;
@@ -402,17 +403,16 @@ public class FleetSweep {
 
 	/** A role or schema: the database step removes both together. */
 	private static boolean isDatabase(Orphan orphan) {
-		return orphan.kind().equals(ResourceLedger.DATABASE_ROLE)
-				|| orphan.kind().equals(ResourceLedger.DATABASE_SCHEMA);
+		return orphan.kind() == ResourceKind.DATABASE_ROLE || orphan.kind() == ResourceKind.DATABASE_SCHEMA;
 	}
 
 	private OrphanAction remove(Orphan orphan, String owner, Set<String> removedDatabases) {
 		Tenant former = Tenant.former(owner);
 		try {
 			switch (orphan.kind()) {
-				case ResourceLedger.CONTAINER -> containers.remove(former);
-				case ResourceLedger.REDIS_USER -> cache.remove(former);
-				case ResourceLedger.DATABASE_ROLE, ResourceLedger.DATABASE_SCHEMA -> {
+				case CONTAINER -> containers.remove(former);
+				case REDIS_USER -> cache.remove(former);
+				case DATABASE_ROLE, DATABASE_SCHEMA -> {
 					database.remove(former);
 					removedDatabases.add(owner);
 				}

@@ -3,6 +3,7 @@ package io.tenantforge.runtime;
 import java.util.List;
 import java.util.Optional;
 
+import io.tenantforge.tenant.ResourceKind;
 import io.tenantforge.tenant.Tenant;
 import io.tenantforge.tenant.TenantNames;
 import io.tenantforge.tenant.Tier;
@@ -119,7 +120,7 @@ public interface TenantRuntime {
 	 * An engine object of no live tenant: its kind (e.g. {@code swarm-secret}), name and
 	 * tenant label.
 	 */
-	record Stray(String kind, String name, String tenant) {
+	record Stray(ResourceKind kind, String name, String tenant) {
 	}
 
 	/**

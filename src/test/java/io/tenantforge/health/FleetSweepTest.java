@@ -37,6 +37,7 @@ import io.tenantforge.security.TenantSecrets;
 import io.tenantforge.support.Api;
 import io.tenantforge.support.IntegrationTest;
 import io.tenantforge.support.TenantFixtures;
+import io.tenantforge.tenant.ResourceKind;
 import io.tenantforge.tenant.ResourceLedger;
 import io.tenantforge.tenant.TenantNames;
 import io.tenantforge.tenant.TenantStatus;
@@ -139,8 +140,8 @@ class FleetSweepTest {
 		provision("orphan-host");
 		plantOrphans("ghost-owned");
 		plantOrphans("ghost-kept");
-		for (String kind : List.of(ResourceLedger.CONTAINER, ResourceLedger.DATABASE_ROLE,
-				ResourceLedger.DATABASE_SCHEMA, ResourceLedger.REDIS_USER)) {
+		for (ResourceKind kind : List.of(ResourceKind.CONTAINER, ResourceKind.DATABASE_ROLE,
+				ResourceKind.DATABASE_SCHEMA, ResourceKind.REDIS_USER)) {
 			String name = new TenantNames("ghost-owned").nameOf(kind);
 			assertThat(ledger.claim("ghost-owned", kind, name)).isTrue();
 		}
