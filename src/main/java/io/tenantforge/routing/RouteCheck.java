@@ -15,6 +15,7 @@ import io.tenantforge.tenant.TenantLocks;
 import io.tenantforge.tenant.TenantLocks.TenantLock;
 import io.tenantforge.support.TransientFaults;
 import io.tenantforge.tenant.OrphanAction;
+import io.tenantforge.tenant.ResourceKind;
 import io.tenantforge.tenant.ResourceLedger;
 import io.tenantforge.tenant.Tenant;
 import io.tenantforge.tenant.TenantDomains;
@@ -61,7 +62,7 @@ public class RouteCheck {
 	}
 
 	/** A route of no live tenant, and what the check did about it. */
-	public record Orphan(String kind, String name, String claimedBy, String owner, String action) {
+	public record Orphan(ResourceKind kind, String name, String claimedBy, String owner, String action) {
 	}
 
 	RouteCheck(RoutingProperties settings, TenantRouter router, CaddyGateway gateway, TenantStore store,
@@ -143,7 +144,7 @@ public class RouteCheck {
 		List<Orphan> orphans = new ArrayList<>();
 		for (RouteDrift.OrphanRoute orphan : drift.orphans()) {
 			String owner = orphan.id() == null ? null
-					: ledger.owner(TenantRouter.LEDGER_KIND, orphan.id()).orElse(null);
+					: ledger.owner(ResourceKind.ROUTER_ROUTE, orphan.id()).orElse(null);
 			OrphanAction action;
 			if (owner == null) {
 				action = new OrphanAction.NotRecorded();
@@ -159,8 +160,8 @@ public class RouteCheck {
 			}
 			log.warn("Orphan route {} (hosts {}, ownership record: {}): {}", orphan.name(), orphan.hosts(), owner,
 					action.describe());
-			orphans
-				.add(new Orphan(TenantRouter.LEDGER_KIND, orphan.name(), orphan.claimedBy(), owner, action.describe()));
+			orphans.add(
+					new Orphan(ResourceKind.ROUTER_ROUTE, orphan.name(), orphan.claimedBy(), owner, action.describe()));
 		}
 		checkEdge(repaired);
 		if (observed.isPresent()
@@ -233,11 +234,11 @@ public class RouteCheck {
 			boolean ownerLive = store.find(owner)
 				.map(t -> t.status() != io.tenantforge.tenant.TenantStatus.DELETED)
 				.orElse(false);
-			if (ownerLive || !ledger.owns(owner, TenantRouter.LEDGER_KIND, orphan.id())) {
+			if (ownerLive || !ledger.owns(owner, ResourceKind.ROUTER_ROUTE, orphan.id())) {
 				return new OrphanAction.NoLongerOrphan(owner);
 			}
 			router.deleteRoute(orphan.id());
-			ledger.release(owner, TenantRouter.LEDGER_KIND, orphan.id());
+			ledger.release(owner, ResourceKind.ROUTER_ROUTE, orphan.id());
 			return new OrphanAction.Removed();
 		}
 		catch (RuntimeException e) {

@@ -12,7 +12,7 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * One docker-java client over the engine socket (httpclient5 transport), shared by every
- * runtime bean.
+ * runtime bean; its requests are counted ({@link CountedDockerHttpClient}).
  */
 @Configuration
 class DockerConfig {
@@ -27,7 +27,7 @@ class DockerConfig {
 			.connectionTimeout(Duration.ofSeconds(5))
 			.responseTimeout(Duration.ofSeconds(60))
 			.build();
-		return DockerClientImpl.getInstance(config, http);
+		return DockerClientImpl.getInstance(config, new CountedDockerHttpClient(http));
 	}
 
 }
