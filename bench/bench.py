@@ -315,6 +315,7 @@ def tenants_sql(query):
 def router_args():
     return ["--tenantforge.routing.enabled=true", f"--tenantforge.routing.base-domain={ROUTER_DOMAIN}",
             f"--tenantforge.routing.admin-url=http://127.0.0.1:{ROUTER_ADMIN}",
+            f"--tenantforge.routing.edge-admin-url=http://127.0.0.1:{ROUTER_ADMIN - 1}",
             "--tenantforge.routing.listen-address=127.0.0.1", f"--tenantforge.routing.listen-port={ROUTER_PORT}",
             "--tenantforge.routing.certificate-issuer=internal", "--tenantforge.routing.process.managed=true",
             f"--tenantforge.routing.process.data-dir={OUT}/router",

@@ -14,6 +14,8 @@ import io.lettuce.core.output.StatusOutput;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
 
+import io.tenantforge.support.CallScope;
+import io.tenantforge.support.Gateway;
 import io.tenantforge.support.RedisUris;
 
 import org.springframework.beans.factory.DisposableBean;
@@ -67,22 +69,24 @@ public class RedisAdmin implements DisposableBean {
 	 * FLUSHDB); returns how many.
 	 */
 	public long unlinkMatching(String pattern) {
-		return run(commands -> {
-			long removed = 0;
-			ScanCursor cursor = ScanCursor.INITIAL;
-			do {
-				KeyScanCursor<String> page = commands.scan(cursor, ScanArgs.Builder.matches(pattern).limit(500));
-				if (!page.getKeys().isEmpty()) {
-					removed += commands.unlink(page.getKeys().toArray(String[]::new));
-				}
-				cursor = page;
+		long removed = 0;
+		ScanCursor cursor = ScanCursor.INITIAL;
+		do {
+			ScanCursor from = cursor;
+			KeyScanCursor<String> page = run(
+					commands -> commands.scan(from, ScanArgs.Builder.matches(pattern).limit(500)));
+			if (!page.getKeys().isEmpty()) {
+				removed += run(commands -> commands.unlink(page.getKeys().toArray(String[]::new)));
 			}
-			while (!cursor.isFinished());
-			return removed;
-		});
+			cursor = page;
+		}
+		while (!cursor.isFinished());
+		return removed;
 	}
 
+	/** One command: the one place that calls Redis, counted ({@link CallScope}). */
 	private <T> T run(java.util.function.Function<RedisCommands<String, String>, T> command) {
+		CallScope.record(Gateway.REDIS);
 		try {
 			return command.apply(connection().sync());
 		}

@@ -7,6 +7,7 @@ import io.tenantforge.security.TenantSecrets;
 import io.tenantforge.support.RetryableException;
 import io.tenantforge.support.Sha256;
 import io.tenantforge.support.StepFailedException;
+import io.tenantforge.tenant.ResourceKind;
 import io.tenantforge.tenant.ResourceLedger;
 import io.tenantforge.tenant.Tenant;
 import io.tenantforge.tenant.TenantNames;
@@ -87,12 +88,12 @@ public class TenantCacheProvisioner {
 	public void ensureUser(Tenant tenant) {
 		TenantNames names = tenant.names();
 		String user = names.redisUser();
-		boolean recorded = ledger.owner(ResourceLedger.REDIS_USER, user).isPresent();
+		boolean recorded = ledger.owner(ResourceKind.REDIS_USER, user).isPresent();
 		if (!recorded && admin.userExists(user)) {
 			throw new StepFailedException("Redis user " + user + " exists and is not managed by tenantforge for "
 					+ tenant.id() + ": left untouched");
 		}
-		if (!ledger.claim(tenant.id(), ResourceLedger.REDIS_USER, user)) {
+		if (!ledger.claim(tenant.id(), ResourceKind.REDIS_USER, user)) {
 			throw new StepFailedException("Redis user " + user + " belongs to another tenant's record");
 		}
 		String password = secrets.getOrCreate(tenant.id(), TenantSecrets.REDIS_PASSWORD);
@@ -102,7 +103,7 @@ public class TenantCacheProvisioner {
 	/** Suspend: the user can no longer log in; its rules and keys stay. */
 	public void disable(Tenant tenant) {
 		String user = tenant.names().redisUser();
-		if (ledger.owns(tenant.id(), ResourceLedger.REDIS_USER, user) && admin.userExists(user)) {
+		if (ledger.owns(tenant.id(), ResourceKind.REDIS_USER, user) && admin.userExists(user)) {
 			admin.setUser(user, List.of("off"));
 		}
 	}
@@ -114,7 +115,7 @@ public class TenantCacheProvisioner {
 	public void remove(Tenant tenant) {
 		TenantNames names = tenant.names();
 		String user = names.redisUser();
-		if (!ledger.owns(tenant.id(), ResourceLedger.REDIS_USER, user)) {
+		if (!ledger.owns(tenant.id(), ResourceKind.REDIS_USER, user)) {
 			return;
 		}
 		admin.deleteUser(user);
@@ -122,7 +123,7 @@ public class TenantCacheProvisioner {
 		if (admin.userExists(user)) {
 			throw new RetryableException("Redis user " + user + " still exists after ACL DELUSER");
 		}
-		ledger.release(tenant.id(), ResourceLedger.REDIS_USER, user);
+		ledger.release(tenant.id(), ResourceKind.REDIS_USER, user);
 	}
 
 	/**

@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import io.tenantforge.security.TenantSecrets;
 import io.tenantforge.support.SqlFaults;
 import io.tenantforge.support.StepFailedException;
+import io.tenantforge.tenant.ResourceKind;
 import io.tenantforge.tenant.ResourceLedger;
 import io.tenantforge.tenant.Tenant;
 import io.tenantforge.tenant.TenantNames;
@@ -231,13 +232,13 @@ public class TenantDatabaseProvisioner {
 		try (Connection connection = tenants.getConnection()) {
 			PGConnection pg = connection.unwrap(PGConnection.class);
 			try (Statement sql = connection.createStatement()) {
-				if (ledger.owns(tenant.id(), ResourceLedger.DATABASE_SCHEMA, schema)) {
+				if (ledger.owns(tenant.id(), ResourceKind.DATABASE_SCHEMA, schema)) {
 					if (ours(comment(connection, "pg_namespace", "nspname", schema), tenant.id())) {
 						sql.execute("DROP SCHEMA " + pg.escapeIdentifier(schema) + " CASCADE");
 					}
-					ledger.release(tenant.id(), ResourceLedger.DATABASE_SCHEMA, schema);
+					ledger.release(tenant.id(), ResourceKind.DATABASE_SCHEMA, schema);
 				}
-				if (ledger.owns(tenant.id(), ResourceLedger.DATABASE_ROLE, role)) {
+				if (ledger.owns(tenant.id(), ResourceKind.DATABASE_ROLE, role)) {
 					if (ours(comment(connection, "pg_roles", "rolname", role), tenant.id())) {
 						sql.execute("ALTER ROLE " + pg.escapeIdentifier(role) + " NOLOGIN");
 						terminateSessions(connection, role);
@@ -247,7 +248,7 @@ public class TenantDatabaseProvisioner {
 						sql.execute("DROP ROLE " + pg.escapeIdentifier(role));
 						connection.commit();
 					}
-					ledger.release(tenant.id(), ResourceLedger.DATABASE_ROLE, role);
+					ledger.release(tenant.id(), ResourceKind.DATABASE_ROLE, role);
 				}
 			}
 		}
@@ -275,7 +276,7 @@ public class TenantDatabaseProvisioner {
 		}
 	}
 
-	private void claim(String tenantId, String kind, String name) {
+	private void claim(String tenantId, ResourceKind kind, String name) {
 		if (!ledger.claim(tenantId, kind, name)) {
 			throw new StepFailedException(kind + " " + name + " belongs to another tenant's record");
 		}
@@ -313,7 +314,7 @@ public class TenantDatabaseProvisioner {
 		String quoted = pg.escapeIdentifier(role);
 		Optional<String> comment = comment(connection, "pg_roles", "rolname", role);
 		requireOursOrAbsent(comment, tenantId, "role", role);
-		claim(tenantId, ResourceLedger.DATABASE_ROLE, role);
+		claim(tenantId, ResourceKind.DATABASE_ROLE, role);
 		String attributes = " LOGIN NOINHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS "
 				+ "CONNECTION LIMIT " + tier.postgresConnectionLimit();
 		try (Statement sql = connection.createStatement()) {
@@ -340,7 +341,7 @@ public class TenantDatabaseProvisioner {
 		String quoted = pg.escapeIdentifier(schema);
 		Optional<String> comment = comment(connection, "pg_namespace", "nspname", schema);
 		requireOursOrAbsent(comment, tenantId, "schema", schema);
-		claim(tenantId, ResourceLedger.DATABASE_SCHEMA, schema);
+		claim(tenantId, ResourceKind.DATABASE_SCHEMA, schema);
 		try (Statement sql = connection.createStatement()) {
 			if (comment.isEmpty()) {
 				sql.execute("CREATE SCHEMA " + quoted + " AUTHORIZATION " + pg.escapeIdentifier(role));

@@ -2,6 +2,8 @@ package io.tenantforge.health;
 
 import java.util.List;
 
+import io.tenantforge.tenant.ResourceKind;
+
 /** The health sweep's verdict on the whole fleet, before it acts. */
 record FleetAssessment(List<Verdict> verdicts, List<Orphan> orphans) {
 
@@ -50,12 +52,12 @@ record FleetAssessment(List<Verdict> verdicts, List<Orphan> orphans) {
 	/**
 	 * A resource that looks like tenantforge's but belongs to no live tenant.
 	 *
-	 * @param kind a {@link io.tenantforge.tenant.ResourceLedger} kind: container,
-	 * database-role, database-schema, redis-user
+	 * @param kind container, database-role, database-schema, redis-user (Swarm also
+	 * swarm-secret, swarm-network)
 	 * @param claimedBy the tenant its label or mark names, if any (not proof of
 	 * ownership: the ledger is)
 	 */
-	public record Orphan(String kind, String name, String claimedBy) {
+	public record Orphan(ResourceKind kind, String name, String claimedBy) {
 	}
 
 }

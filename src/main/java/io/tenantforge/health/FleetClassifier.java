@@ -22,7 +22,7 @@ import io.tenantforge.runtime.ManagedContainer;
 import io.tenantforge.security.TenantSecrets;
 import io.tenantforge.tenant.Condition;
 import io.tenantforge.tenant.DesiredState;
-import io.tenantforge.tenant.ResourceLedger;
+import io.tenantforge.tenant.ResourceKind;
 import io.tenantforge.tenant.Tenant;
 import io.tenantforge.tenant.TenantNames;
 import io.tenantforge.tenant.TenantStatus;
@@ -180,7 +180,7 @@ final class FleetClassifier {
 					&& (own.equals(container.name()) || seen.upgrading().contains(container.tenant())
 							&& (own + ContainerSpecs.CANDIDATE_SUFFIX).equals(container.name()));
 			if (!expected) {
-				orphans.add(new Orphan(ResourceLedger.CONTAINER, container.name(), container.tenant()));
+				orphans.add(new Orphan(ResourceKind.CONTAINER, container.name(), container.tenant()));
 			}
 		}
 		seen.catalog()
@@ -188,21 +188,22 @@ final class FleetClassifier {
 			.values()
 			.stream()
 			.filter(role -> !liveNames.contains(role.name()))
-			.forEach(role -> orphans.add(new Orphan(ResourceLedger.DATABASE_ROLE, role.name(),
+			.forEach(role -> orphans.add(new Orphan(ResourceKind.DATABASE_ROLE, role.name(),
 					DatabaseCatalog.markedFor(role.mark()).orElse(null))));
 		seen.catalog()
 			.schemas()
 			.values()
 			.stream()
 			.filter(schema -> !liveNames.contains(schema.name()))
-			.forEach(schema -> orphans.add(new Orphan(ResourceLedger.DATABASE_SCHEMA, schema.name(),
+			.forEach(schema -> orphans.add(new Orphan(ResourceKind.DATABASE_SCHEMA, schema.name(),
 					DatabaseCatalog.markedFor(schema.mark()).orElse(null))));
 		seen.acl()
 			.users()
 			.stream()
 			.filter(user -> user.name().startsWith(TenantNames.PREFIX) && !liveNames.contains(user.name()))
-			.forEach(user -> orphans.add(new Orphan(ResourceLedger.REDIS_USER, user.name(), null)));
-		orphans.sort(java.util.Comparator.comparing(Orphan::kind).thenComparing(Orphan::name));
+			.forEach(user -> orphans.add(new Orphan(ResourceKind.REDIS_USER, user.name(), null)));
+		// by the kind as shown (container, database-role, ...), then the name
+		orphans.sort(java.util.Comparator.comparing((Orphan o) -> o.kind().id()).thenComparing(Orphan::name));
 		return orphans;
 	}
 

@@ -24,6 +24,7 @@ import io.tenantforge.runtime.ContainerSpecs;
 import io.tenantforge.runtime.ManagedContainer;
 import io.tenantforge.runtime.TenantRuntime;
 import io.tenantforge.security.TenantSecrets;
+import io.tenantforge.support.CallScope;
 import io.tenantforge.tenant.Tenant;
 import io.tenantforge.tenant.TenantStore;
 import io.tenantforge.tenant.TierCatalog;
@@ -47,10 +48,8 @@ class FleetObserver implements DisposableBean {
 	 *
 	 * @param observation what the classifier judges
 	 * @param running the running labelled containers, by name (what a restart acts on)
-	 * @param upgradesAsked whether the rollouts were asked which tenants are being
-	 * upgraded (one control-plane query, made only when a candidate container is seen)
 	 */
-	record Seen(Observation observation, Map<String, ManagedContainer> running, boolean upgradesAsked) {
+	record Seen(Observation observation, Map<String, ManagedContainer> running) {
 	}
 
 	private final TenantStore store;
@@ -131,7 +130,7 @@ class FleetObserver implements DisposableBean {
 		return new Seen(
 				new Observation(tenants, seenContainers, catalog, acl, sealed.named(TenantSecrets.REDIS_PASSWORD),
 						sealed.unreadable(), health, limits, databaseProperties.databaseName(), upgrading),
-				running, inFlight != null);
+				running);
 	}
 
 	/**
@@ -142,8 +141,9 @@ class FleetObserver implements DisposableBean {
 	private Map<String, Optional<String>> probeAll(List<Tenant> serving, Map<String, String> healthTokens) {
 		Map<String, CompletableFuture<Optional<String>>> pending = new LinkedHashMap<>();
 		for (Tenant tenant : serving) {
-			pending.put(tenant.id(), CompletableFuture.supplyAsync(() -> probe.probe(tenant.id(), tenant.port(),
-					healthTokens.get(tenant.id()), properties.getProbeTimeout()), probes));
+			// on the probe pool, in the sweep's counting scope
+			pending.put(tenant.id(), CompletableFuture.supplyAsync(CallScope.carried(() -> probe.probe(tenant.id(),
+					tenant.port(), healthTokens.get(tenant.id()), properties.getProbeTimeout())), probes));
 		}
 		Map<String, Optional<String>> results = new HashMap<>();
 		pending.forEach((id, future) -> results.put(id, future.join()));

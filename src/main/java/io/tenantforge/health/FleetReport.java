@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import io.tenantforge.tenant.ResourceKind;
+
 /**
  * What one health sweep saw and did: the body of {@code GET /api/v1/fleet/health}.
  *
@@ -11,9 +13,10 @@ import java.util.Map;
  * @param degraded the degraded tenants, why, and what the sweep did about it
  * @param orphans resources that look like tenantforge's and belong to no live tenant
  * @param handedToReconciler ids of the tenants handed to the reconciler for repair
- * @param calls what the observation cost: calls per part, the same for any fleet size but
- * for the health probes (one per checked tenant) and the limits audit (a fixed number per
- * sweep)
+ * @param calls what the observation cost: calls per part as the gateways counted them
+ * while this sweep observed (not the calls of reconciles running meanwhile), the same for
+ * any fleet size but for the health probes (one per checked tenant) and the limits audit
+ * (a fixed number per sweep)
  */
 public record FleetReport(Instant sweptAt, Instant finishedAt, long durationMillis, String instance, String trigger,
 		Map<String, Integer> tenants, List<DegradedTenant> degraded, List<OrphanReport> orphans,
@@ -64,19 +67,23 @@ public record FleetReport(Instant sweptAt, Instant finishedAt, long durationMill
 	 * @param owner the tenant the ownership record gives it to, or null: then it is never
 	 * removed
 	 */
-	public record OrphanReport(String kind, String name, String claimedBy, String owner, String action) {
+	public record OrphanReport(ResourceKind kind, String name, String claimedBy, String owner, String action) {
 	}
 
 	public record Repairs(int reconciles, int restarts, int orphansRemoved) {
 	}
 
 	/**
-	 * @param engine Docker engine calls of the observation: one container list plus the
-	 * limits audit
-	 * @param tenantsDatabase queries to the tenants database: one catalog query
-	 * @param controlPlaneDatabase queries to the control plane's own database: tenants,
-	 * secrets, restarts, ledger
-	 * @param redis Redis calls: ACL reference set, ACL LIST, reference removed
+	 * Calls of the observation, measured ({@code io.tenantforge.support.CallScope}).
+	 *
+	 * @param engine Docker engine requests: one container list plus the limits audit (one
+	 * inspect per audited container); Swarm: service, task, node, secret and network
+	 * lists
+	 * @param tenantsDatabase statements on the tenants database: one catalog query
+	 * @param controlPlaneDatabase statements on the control plane's own database:
+	 * tenants, secrets, restarts; the ownership record when there are orphans, the
+	 * upgrades in flight when a rollout's candidate is seen, the placements on Swarm
+	 * @param redis Redis commands: ACL reference set, ACL LIST, reference removed
 	 * @param healthProbes {@code /health} requests to tenants, in parallel
 	 * @param limitsAudited containers whose limits were inspected (included in
 	 * {@code engine})

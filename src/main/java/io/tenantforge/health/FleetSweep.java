@@ -32,10 +32,13 @@ import io.tenantforge.tenant.TenantLocks;
 import io.tenantforge.tenant.TenantLocks.TenantLock;
 import io.tenantforge.runtime.ManagedContainer;
 import io.tenantforge.runtime.TenantRuntime;
+import io.tenantforge.support.CallScope;
 import io.tenantforge.support.ConflictException;
+import io.tenantforge.support.Gateway;
 import io.tenantforge.support.Mdc;
 import io.tenantforge.tenant.Condition;
 import io.tenantforge.tenant.OrphanAction;
+import io.tenantforge.tenant.ResourceKind;
 import io.tenantforge.tenant.ResourceLedger;
 import io.tenantforge.tenant.ResourceLedger.Resource;
 import io.tenantforge.tenant.Tenant;
@@ -154,25 +157,28 @@ public class FleetSweep {
 	}
 
 	private FleetReport run(String trigger, Instant started) {
-		FleetObserver.Seen seen = observer.observe();
+		// The report's calls are those the gateways counted in this scope: the
+		// observation's reads (and the placements it records), not the repairs. Counted
+		// on this thread and the probe threads it hands work to, so a reconcile running
+		// meanwhile on the same gateways is not counted (CallScope).
+		CallScope observation = new CallScope();
+		FleetObserver.Seen seen;
+		Map<String, List<Instant>> restarts;
+		try (CallScope.Entered entered = observation.enter()) {
+			seen = observer.observe();
+			// where each tenant runs (Swarm: a node), for the tenant API; one statement,
+			// nothing on a single engine
+			if (containers.placesOnNodes()) {
+				store.recordPlacements(placements(seen));
+			}
+			restarts = budget.recent();
+		}
 		List<Tenant> tenants = seen.observation().tenants();
 		Map<String, ManagedContainer> running = seen.running();
-		// where each tenant runs (Swarm: a node), for the tenant API; one statement,
-		// nothing on a single engine
-		Set<String> known = tenants.stream().map(Tenant::id).collect(Collectors.toSet());
-		Map<String, String> placements = running.values()
-			.stream()
-			.filter(c -> c.node() != null && known.contains(c.tenant()))
-			.collect(Collectors.toMap(ManagedContainer::tenant, ManagedContainer::node, (a, b) -> a));
-		if (containers.placesOnNodes()) {
-			store.recordPlacements(placements);
-		}
-		Map<String, Optional<String>> health = seen.observation().probes();
 		Map<String, Optional<String>> limits = seen.observation().limits();
 		FleetAssessment assessment = FleetClassifier.assess(seen.observation(), tiers);
 
 		Map<String, Tenant> byId = tenants.stream().collect(Collectors.toMap(Tenant::id, t -> t));
-		Map<String, List<Instant>> restarts = budget.recent();
 		Instant now = Instant.now();
 		List<DegradedTenant> degraded = new ArrayList<>();
 		List<String> handed = new ArrayList<>();
@@ -213,12 +219,15 @@ public class FleetSweep {
 		// tenant: the ownership record does
 		// not have them, so they are reported only
 		List<Orphan> seenOrphans = new ArrayList<>(assessment.orphans());
-		containers.strays(liveIds)
-			.forEach(stray -> seenOrphans.add(new Orphan(stray.kind(), stray.name(), stray.tenant())));
+		Map<Resource, String> owners;
+		try (CallScope.Entered entered = observation.enter()) {
+			containers.strays(liveIds)
+				.forEach(stray -> seenOrphans.add(new Orphan(stray.kind(), stray.name(), stray.tenant())));
+			owners = seenOrphans.isEmpty() ? Map.of() : ledger.all();
+		}
 		List<OrphanReport> orphans = new ArrayList<>();
 		int removed = 0;
 		if (!seenOrphans.isEmpty()) {
-			Map<Resource, String> owners = ledger.all();
 			for (Map.Entry<Orphan, OrphanAction> handled : handleOrphans(seenOrphans, liveIds, owners).entrySet()) {
 				Orphan orphan = handled.getKey();
 				orphans.add(new OrphanReport(orphan.kind(), orphan.name(), orphan.claimedBy(),
@@ -235,14 +244,21 @@ public class FleetSweep {
 		}
 		assessment.verdicts().forEach(v -> counts.merge(v.state().name(), 1, Integer::sum));
 		Instant finished = Instant.now();
-		// tenants, every secret (one query: Redis passwords and health tokens), restarts,
-		// ledger
-		int controlPlaneQueries = 3 + (seenOrphans.isEmpty() ? 0 : 1) + (containers.placesOnNodes() ? 1 : 0)
-				+ (seen.upgradesAsked() ? 1 : 0);
-		Calls calls = new Calls(containers.observationCalls(limits.size()), 1, controlPlaneQueries, 3, health.size(),
-				limits.size());
+		Calls calls = new Calls(observation.count(Gateway.ENGINE), observation.count(Gateway.TENANTS_DATABASE),
+				observation.count(Gateway.CONTROL_PLANE_DATABASE), observation.count(Gateway.REDIS),
+				observation.count(Gateway.HEALTH_PROBE), limits.size());
 		return new FleetReport(started, finished, Duration.between(started, finished).toMillis(), instance, trigger,
 				counts, degraded, orphans, handed, new Repairs(handed.size(), restarted, removed), calls);
+	}
+
+	/** The node each known tenant's running container is on (Swarm). */
+	private static Map<String, String> placements(FleetObserver.Seen seen) {
+		Set<String> known = seen.observation().tenants().stream().map(Tenant::id).collect(Collectors.toSet());
+		return seen.running()
+			.values()
+			.stream()
+			.filter(c -> c.node() != null && known.contains(c.tenant()))
+			.collect(Collectors.toMap(ManagedContainer::tenant, ManagedContainer::node, (a, b) -> a));
 	}
 
 	/**
@@ -387,17 +403,16 @@ public class FleetSweep {
 
 	/** A role or schema: the database step removes both together. */
 	private static boolean isDatabase(Orphan orphan) {
-		return orphan.kind().equals(ResourceLedger.DATABASE_ROLE)
-				|| orphan.kind().equals(ResourceLedger.DATABASE_SCHEMA);
+		return orphan.kind() == ResourceKind.DATABASE_ROLE || orphan.kind() == ResourceKind.DATABASE_SCHEMA;
 	}
 
 	private OrphanAction remove(Orphan orphan, String owner, Set<String> removedDatabases) {
 		Tenant former = Tenant.former(owner);
 		try {
 			switch (orphan.kind()) {
-				case ResourceLedger.CONTAINER -> containers.remove(former);
-				case ResourceLedger.REDIS_USER -> cache.remove(former);
-				case ResourceLedger.DATABASE_ROLE, ResourceLedger.DATABASE_SCHEMA -> {
+				case CONTAINER -> containers.remove(former);
+				case REDIS_USER -> cache.remove(former);
+				case DATABASE_ROLE, DATABASE_SCHEMA -> {
 					database.remove(former);
 					removedDatabases.add(owner);
 				}

@@ -2,7 +2,9 @@ package io.tenantforge.health;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.Optional;
+import java.util.Set;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -10,7 +12,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
-import io.tenantforge.tenant.ResourceLedger;
+import io.tenantforge.tenant.ResourceKind;
 
 import org.springframework.stereotype.Component;
 
@@ -27,8 +29,9 @@ class SweepMetrics implements MeterBinder {
 
 	private static final Duration FRESH_FOR = Duration.ofSeconds(5);
 
-	private static final String[] ORPHAN_KINDS = { ResourceLedger.CONTAINER, ResourceLedger.DATABASE_ROLE,
-			ResourceLedger.DATABASE_SCHEMA, ResourceLedger.REDIS_USER };
+	/** The kinds the fleet sweep finds orphans of on a single engine, one gauge each. */
+	private static final Set<ResourceKind> ORPHAN_KINDS = EnumSet.of(ResourceKind.CONTAINER, ResourceKind.DATABASE_ROLE,
+			ResourceKind.DATABASE_SCHEMA, ResourceKind.REDIS_USER);
 
 	private final FleetReports reports;
 
@@ -45,13 +48,12 @@ class SweepMetrics implements MeterBinder {
 	@Override
 	public void bindTo(MeterRegistry registry) {
 		this.registry = registry;
-		for (String kind : ORPHAN_KINDS) {
+		for (ResourceKind kind : ORPHAN_KINDS) {
 			Gauge
 				.builder("tenantforge.sweep.orphans",
-						() -> latest().map(r -> r.orphans().stream().filter(o -> o.kind().equals(kind)).count())
-							.orElse(0L))
+						() -> latest().map(r -> r.orphans().stream().filter(o -> o.kind() == kind).count()).orElse(0L))
 				.description("Orphans the newest sweep reported, by kind")
-				.tag("kind", kind)
+				.tag("kind", kind.id())
 				.register(registry);
 		}
 		Gauge.builder("tenantforge.sweep.degraded", () -> latest().map(r -> r.degraded().size()).orElse(0))

@@ -18,7 +18,7 @@ public class SweepProperties {
 	private String cron = "0/30 * * * * ?";
 
 	/** Tenants' {@code /health} endpoints probed at once. */
-	private int probeConcurrency = 16;
+	private int probeConcurrency = 64;
 
 	/** How long one probe may take before it counts as failing. */
 	private Duration probeTimeout = Duration.ofSeconds(1);

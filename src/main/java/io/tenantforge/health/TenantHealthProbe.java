@@ -20,6 +20,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.tenantforge.support.CallScope;
+import io.tenantforge.support.Gateway;
 import io.tenantforge.support.Sha256;
 import io.tenantforge.support.StepFailedException;
 
@@ -85,6 +87,7 @@ public class TenantHealthProbe {
 			.timeout(timeout)
 			.GET()
 			.build();
+		CallScope.record(Gateway.HEALTH_PROBE);
 		try {
 			HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
 			byte[] body;

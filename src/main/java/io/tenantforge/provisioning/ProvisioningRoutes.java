@@ -3,7 +3,7 @@ package io.tenantforge.provisioning;
 import io.tenantforge.cache.TenantCacheProvisioner;
 import io.tenantforge.runtime.TenantContainerProvisioner;
 import io.tenantforge.support.Headers;
-import io.tenantforge.tenant.ResourceLedger;
+import io.tenantforge.tenant.ResourceKind;
 
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.docker.DockerConstants;
@@ -27,8 +27,8 @@ class ProvisioningRoutes extends RouteBuilder {
 	 * The ownership record's entry of the tenant's container, released once it is gone
 	 * (as {@code ResourceLedger#release} does; the body, the tenant, is kept).
 	 */
-	static final String RELEASE_CONTAINER = "sql:DELETE FROM tenant_resources WHERE kind = '" + ResourceLedger.CONTAINER
-			+ "' AND name = :#${body.names.containerName} AND tenant_id = :#${body.id}"
+	static final String RELEASE_CONTAINER = "sql:DELETE FROM tenant_resources WHERE kind = '"
+			+ ResourceKind.CONTAINER.id() + "' AND name = :#${body.names.containerName} AND tenant_id = :#${body.id}"
 			+ "?dataSource=#dataSource&noop=true";
 
 	/** The tenant a step works on, kept while an endpoint's reply is the body. */

@@ -4,12 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -106,16 +101,14 @@ public class Reconciler {
 
 	private static final Duration REQUEUE_AFTER = Duration.ofMinutes(5);
 
-	/**
-	 * Pauses asked for by in-process tests ({@link #pauseAfter}), by tenant id; empty
-	 * otherwise.
-	 */
-	private final Map<String, Pause> pauses = new ConcurrentHashMap<>();
+	private final StepBarrier barrier;
 
 	public Reconciler(TenantStore store, TenantLocks locks, TierCatalog tiers, ProvisioningProperties properties,
 			TenantDatabaseProvisioner database, SchemaArchiver archiver, TenantCacheProvisioner cache,
 			TenantRuntime containers, TenantHealthProbe health, TenantSecrets secrets, Metrics metrics,
-			TenantRouter router, Rollback rollback, io.tenantforge.tenant.TenantVersions versions) {
+			TenantRouter router, Rollback rollback, io.tenantforge.tenant.TenantVersions versions,
+			StepBarrier barrier) {
+		this.barrier = barrier;
 		this.router = router;
 		this.rollback = rollback;
 		this.versions = versions;
@@ -457,77 +450,6 @@ public class Reconciler {
 		return current.conditions();
 	}
 
-	/**
-	 * The test hooks at every step boundary: the crash-test hook stops dead after the
-	 * named step, so a test can SIGKILL exactly at that boundary; a {@link #pauseAfter
-	 * pause} parks one tenant's reconcile until released.
-	 */
-	private Tenant halt(String step, Tenant tenant) {
-		if (step.equals(properties.haltAfterStep())) {
-			log.warn("halted after step {} of tenant {} (tenantforge.provisioning.halt-after-step)", step, tenant.id());
-			while (true) {
-				LockSupport.park(this);
-			}
-		}
-		Pause pause = pauses.get(tenant.id());
-		if (pause != null && pause.step.equals(step) && pauses.remove(tenant.id(), pause)) {
-			log.warn("paused after step {} of tenant {} (test hook)", step, tenant.id());
-			pause.park();
-		}
-		return tenant;
-	}
-
-	/**
-	 * Test hook for in-process tests: the next reconcile of {@code tenantId} parks after
-	 * {@code step} (a step name as the metrics and {@code halt-after-step} use it),
-	 * holding the tenant's lock, until the pause is released. Never used outside tests.
-	 */
-	public Pause pauseAfter(String step, String tenantId) {
-		Pause pause = new Pause(step);
-		pauses.put(tenantId, pause);
-		return pause;
-	}
-
-	/** A reconcile parked between two steps by {@link #pauseAfter}. */
-	public static final class Pause {
-
-		private static final Duration MAX_PARK = Duration.ofMinutes(5);
-
-		private final String step;
-
-		private final CountDownLatch parked = new CountDownLatch(1);
-
-		private final CountDownLatch released = new CountDownLatch(1);
-
-		private Pause(String step) {
-			this.step = step;
-		}
-
-		/** Whether the reconcile reached the step and parked within {@code atMost}. */
-		public boolean awaitParked(Duration atMost) throws InterruptedException {
-			return parked.await(atMost.toMillis(), TimeUnit.MILLISECONDS);
-		}
-
-		/**
-		 * Lets the parked reconcile go on (or lets it pass without parking, if it has not
-		 * got there yet).
-		 */
-		public void release() {
-			released.countDown();
-		}
-
-		private void park() {
-			parked.countDown();
-			try {
-				released.await(MAX_PARK.toMillis(), TimeUnit.MILLISECONDS);
-			}
-			catch (InterruptedException e) {
-				Thread.currentThread().interrupt();
-			}
-		}
-
-	}
-
 	private void timed(String step, Runnable work) {
 		metrics.step(step, () -> {
 			work.run();
@@ -550,11 +472,12 @@ public class Reconciler {
 	}
 
 	/**
-	 * The end of a step: the test hooks, then the claimed generation goes on to the next
-	 * step only while it is the newest; a newer one supersedes it.
+	 * The end of a step: the step boundary's seam ({@link StepBarrier}), then the claimed
+	 * generation goes on to the next step only while it is the newest; a newer one
+	 * supersedes it.
 	 */
 	private Tenant next(String step, Tenant tenant) {
-		halt(step, tenant);
+		barrier.passed(step, tenant);
 		long newest = store.generationOf(tenant.id()).orElse(tenant.generation());
 		if (newest > tenant.generation()) {
 			throw new GenerationSuperseded(tenant, step, newest);

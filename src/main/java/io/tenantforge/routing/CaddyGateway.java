@@ -59,6 +59,18 @@ class CaddyGateway {
 	 */
 	static final String TLS_POLICY_ID = "tenantforge-tls";
 
+	/** The edge's server: the router's one TCP listener. */
+	static final String EDGE_SERVER = "tenantforge-edge";
+
+	/** The edge's one route: every request to the routes' Caddy. */
+	static final String EDGE_ROUTE = "tenantforge-edge-to-routes";
+
+	/**
+	 * The last route of the routes' server: a hostname no route matched answers 404 (not
+	 * Caddy's empty 200).
+	 */
+	static final String UNKNOWN_HOST_ROUTE = "tenantforge-unknown-host";
+
 	/**
 	 * Name of the log tenantforge adds to Caddy's logging app: its server's access log,
 	 * to the control plane's listener.
@@ -156,10 +168,11 @@ class CaddyGateway {
 		}
 	}
 
-	/** Whether the admin endpoint answers at all. */
+	/** Whether both admin endpoints (the routes' and the edge's) answer at all. */
 	boolean reachable() {
 		try {
-			return send("GET", "/config/", null).statusCode() == 200;
+			return send("GET", "/config/", null).statusCode() == 200
+					&& send(settings.edgeAdminUrl(), "GET", "/config/", null).statusCode() == 200;
 		}
 		catch (RetryableException down) {
 			return false;
@@ -198,8 +211,9 @@ class CaddyGateway {
 	}
 
 	/**
-	 * Sets the route with this {@code @id}: one PATCH when it exists, else one POST that
-	 * appends it.
+	 * Sets the route with this {@code @id}: one PATCH when it exists, else one PUT that
+	 * inserts it first (ahead of the {@value #UNKNOWN_HOST_ROUTE} route, which stays
+	 * last).
 	 */
 	void put(String id, Map<String, Object> route) {
 		HttpResponse<String> replaced = send("PATCH", "/id/" + id, route);
@@ -209,7 +223,7 @@ class CaddyGateway {
 		if (replaced.statusCode() != 404) {
 			throw refused("replace route " + id, replaced);
 		}
-		HttpResponse<String> added = send("POST", serverPath() + "/routes", route);
+		HttpResponse<String> added = send("PUT", serverPath() + "/routes/0", route);
 		if (added.statusCode() != 200) {
 			throw refused("add route " + id, added);
 		}
@@ -228,12 +242,13 @@ class CaddyGateway {
 	}
 
 	/**
-	 * Makes sure the router has tenantforge's HTTPS server (listening on the configured
-	 * address only, no port-80 redirect server), and the TLS policy with the configured
-	 * issuer, and (with an {@code access-log-port}) its access log to the control plane
-	 * ({@link #ensureAccessLog}, whose refusal leaves the rest in place); what exists
-	 * already is left as it is. A few calls, made once at start and after a router
-	 * restart, never per tenant.
+	 * Makes sure the router is set up: the routes' Caddy has tenantforge's server (plain
+	 * HTTP on the unix socket {@code routes-socket}, ending with the
+	 * {@value #UNKNOWN_HOST_ROUTE} route) and (with an {@code access-log-port}) its
+	 * access log to the control plane ({@link #ensureAccessLog}, whose refusal leaves the
+	 * rest in place); the edge has its config ({@link #ensureEdge}). What exists already
+	 * is left as it is. A few calls, made once at start and after a router restart, never
+	 * per tenant.
 	 */
 	void ensureServer() {
 		if (!exists("/config/apps/http")) {
@@ -242,13 +257,7 @@ class CaddyGateway {
 		else if (!exists(serverPath())) {
 			create(serverPath(), server());
 		}
-		ensureTls();
-		if (settings.certificateIssuer().equals("internal") && !exists("/config/apps/pki")) {
-			// the internal CA's root stays out of the machine's trust store: clients are
-			// given root.crt explicitly
-			create("/config/apps/pki",
-					Map.of("certificate_authorities", Map.of("local", Map.of("install_trust", false))));
-		}
+		ensureEdge();
 		if (settings.accessLogEnabled()) {
 			try {
 				ensureAccessLog();
@@ -271,56 +280,98 @@ class CaddyGateway {
 	}
 
 	/**
-	 * Makes the router's TLS automation as wanted: tenantforge's policy (its issuer; on
-	 * demand, after asking the control plane, unless {@code ask-port} is 0; no OCSP
-	 * stapling with the internal issuer, which has no OCSP responder) and the on-demand
-	 * {@code ask} URL. What is as wanted is left as it is: two reads, and a change only
-	 * for what differs.
+	 * Gives the edge its config when it has not got it exactly (one read; one change when
+	 * it differs): its HTTPS server on {@code listen-address:listen-port}, terminating
+	 * TLS for any hostname with tenantforge's TLS policy and handing every request to the
+	 * routes' Caddy on its unix socket; the TLS policy (its issuer; on demand, after
+	 * asking the control plane, unless {@code ask-port} is 0; no OCSP stapling with the
+	 * internal issuer, which has no OCSP responder) and the on-demand {@code ask} URL;
+	 * with the internal issuer, its CA kept out of the machine's trust store. The edge's
+	 * apps are tenantforge's alone.
+	 * <p>
+	 * Why an edge: Caddy on Linux opens a new {@code SO_REUSEPORT} socket for a TCP
+	 * listener at every config change and resets the connections queued on the old one
+	 * (the benchmark counted them during rollouts), but hands a unix socket on unchanged.
+	 * So the tenants' routes, which change all the time, listen on a unix socket, and the
+	 * only TCP listener is the edge's, whose config does not change.
 	 */
-	void ensureTls() {
-		if (!exists("/config/apps/tls")) {
-			Map<String, Object> automation = new LinkedHashMap<>();
-			automation.put("policies", List.of(tlsPolicy()));
-			if (settings.onDemandCertificates()) {
-				automation.put("on_demand", onDemand());
-			}
-			create("/config/apps/tls", Map.of("automation", automation));
-			return;
-		}
-		JsonNode policy = read("/id/" + TLS_POLICY_ID);
-		if (policy == null) {
-			HttpResponse<String> added = send("POST", "/config/apps/tls/automation/policies", tlsPolicy());
-			if (added.statusCode() != 200) {
-				throw refused("add the TLS policy", added);
-			}
-		}
-		else if (!policy.equals(json.valueToTree(tlsPolicy()))) {
-			change("PATCH", "/id/" + TLS_POLICY_ID, tlsPolicy());
-		}
-		if (settings.onDemandCertificates()
-				&& !json.valueToTree(onDemand()).equals(read("/config/apps/tls/automation/on_demand"))) {
-			set("/config/apps/tls/automation/on_demand", onDemand());
+	void ensureEdge() {
+		if (!edgeDrift().isEmpty()) {
+			change(settings.edgeAdminUrl(), "POST", "/config/apps", edgeApps());
 		}
 	}
 
 	/**
-	 * How the router's TLS automation differs from what tenantforge wants (empty: as
-	 * wanted), in two reads.
+	 * How the edge's config differs from what tenantforge wants (empty: as wanted), in
+	 * one read.
 	 */
-	List<String> tlsDrift() {
+	List<String> edgeDrift() {
+		JsonNode apps = read(settings.edgeAdminUrl(), "/config/apps");
+		if (apps == null) {
+			return List.of("edge not set up");
+		}
+		JsonNode wanted = json.valueToTree(edgeApps());
 		List<String> drift = new java.util.ArrayList<>();
-		JsonNode policy = read("/id/" + TLS_POLICY_ID);
-		if (policy == null) {
-			drift.add("TLS policy " + TLS_POLICY_ID + " missing");
-		}
-		else if (!policy.equals(json.valueToTree(tlsPolicy()))) {
-			drift.add("TLS policy " + TLS_POLICY_ID + " differs");
-		}
-		if (settings.onDemandCertificates()
-				&& !json.valueToTree(onDemand()).equals(read("/config/apps/tls/automation/on_demand"))) {
-			drift.add("on-demand ask differs");
-		}
+		wanted.fieldNames().forEachRemaining(app -> {
+			if (!wanted.get(app).equals(apps.get(app))) {
+				drift.add("edge " + app + (apps.has(app) ? " differs" : " missing"));
+			}
+		});
+		apps.fieldNames().forEachRemaining(app -> {
+			if (!wanted.has(app)) {
+				drift.add("edge has " + app);
+			}
+		});
 		return drift;
+	}
+
+	/**
+	 * Makes the edge forget the certificates it holds in memory (Caddy 2.6.2 builds a new
+	 * certificate cache when its config is loaded again): a deleted tenant's certificate
+	 * would otherwise still complete handshakes. Certificates still in storage are loaded
+	 * again at their next handshake. One forced reload of the edge's unchanged config:
+	 * the one moment its TCP socket is handed over (see {@link #ensureEdge}), so only on
+	 * a tenant's deletion.
+	 */
+	void forgetEdgeCertificates() {
+		HttpResponse<String> response = send(settings.edgeAdminUrl(), "POST", "/config/apps", edgeApps(),
+				"Cache-Control", "must-revalidate");
+		if (response.statusCode() != 200) {
+			throw refused("reload the edge", response);
+		}
+	}
+
+	private Map<String, Object> edgeApps() {
+		Map<String, Object> server = new LinkedHashMap<>();
+		server.put("listen", List.of(settings.listenAddress() + ":" + settings.listenPort()));
+		// TLS for any hostname, with the policy below; which ones get a certificate is
+		// the control plane's answer to the ask
+		server.put("tls_connection_policies", List.of(Map.of()));
+		server.put("automatic_https", Map.of("disable_redirects", true));
+		server.put("routes",
+				List.of(Map.of("@id", EDGE_ROUTE, "handle",
+						List.of(Map.of("handler", "reverse_proxy", "upstreams",
+								List.of(Map.of("dial", "unix/" + settings.routesSocket())), "load_balancing",
+								Map.of("try_duration", "5s", "try_interval", "50ms"))))));
+		Map<String, Object> automation = new LinkedHashMap<>();
+		automation.put("policies", List.of(tlsPolicy()));
+		if (settings.onDemandCertificates()) {
+			automation.put("on_demand", onDemand());
+		}
+		Map<String, Object> apps = new LinkedHashMap<>();
+		apps.put("http", Map.of("servers", Map.of(EDGE_SERVER, server)));
+		apps.put("tls", Map.of("automation", automation));
+		if (settings.certificateIssuer().equals("internal")) {
+			// the internal CA's root stays out of the machine's trust store: clients are
+			// given root.crt explicitly
+			apps.put("pki", Map.of("certificate_authorities", Map.of("local", Map.of("install_trust", false))));
+		}
+		return apps;
+	}
+
+	/** The TLS policy tenantforge gave the edge, as the edge has it. */
+	Optional<JsonNode> edgeTlsPolicy() {
+		return Optional.ofNullable(read(settings.edgeAdminUrl(), "/id/" + TLS_POLICY_ID));
 	}
 
 	private Map<String, Object> onDemand() {
@@ -425,9 +476,14 @@ class CaddyGateway {
 		return false;
 	}
 
-	/** The config at this path; null when Caddy has none there. */
+	/** The config at this path of the routes' Caddy; null when it has none there. */
 	private JsonNode read(String path) {
-		HttpResponse<String> response = send("GET", path, null);
+		return read(settings.adminUrl(), path);
+	}
+
+	/** The config at this path of the Caddy at {@code base}; null when it has none. */
+	private JsonNode read(String base, String path) {
+		HttpResponse<String> response = send(base, "GET", path, null);
 		if (missing(response)) {
 			return null;
 		}
@@ -443,11 +499,15 @@ class CaddyGateway {
 	 * it would append).
 	 */
 	private void set(String path, Object body) {
-		change("POST", path, body);
+		change(settings.adminUrl(), "POST", path, body);
 	}
 
 	private void change(String method, String path, Object body) {
-		HttpResponse<String> response = send(method, path, body);
+		change(settings.adminUrl(), method, path, body);
+	}
+
+	private void change(String base, String method, String path, Object body) {
+		HttpResponse<String> response = send(base, method, path, body);
 		if (response.statusCode() != 200) {
 			throw refused("set " + path, response);
 		}
@@ -455,9 +515,10 @@ class CaddyGateway {
 
 	private Map<String, Object> server() {
 		Map<String, Object> server = new LinkedHashMap<>();
-		server.put("listen", List.of(settings.listenAddress() + ":" + settings.listenPort()));
-		server.put("routes", List.of());
-		server.put("automatic_https", Map.of("disable_redirects", true));
+		// plain HTTP on a unix socket: the edge terminates TLS (see ensureEdge)
+		server.put("listen", List.of("unix/" + settings.routesSocket()));
+		server.put("routes", List.of(unknownHostRoute()));
+		server.put("automatic_https", Map.of("disable", true));
 		// request metrics on the admin endpoint's /metrics (Caddy 2.6: by server,
 		// handler, code and method; no host)
 		server.put("metrics", Map.of());
@@ -466,6 +527,21 @@ class CaddyGateway {
 			server.put("logs", serverLogs());
 		}
 		return server;
+	}
+
+	/** The route {@value #UNKNOWN_HOST_ROUTE}: 404 with a short page. */
+	Map<String, Object> unknownHostRoute() {
+		return Map.of("@id", UNKNOWN_HOST_ROUTE, "handle",
+				List.of(Map.of("handler", "static_response", "status_code", 404, "headers",
+						Map.of("Content-Type", List.of("text/html; charset=utf-8"), "Cache-Control",
+								List.of("no-store")),
+						"body", "<!doctype html><title>Not found</title><h1>No site here</h1>\n")),
+				"terminal", true);
+	}
+
+	/** Appends the route {@value #UNKNOWN_HOST_ROUTE} (a repair: it was missing). */
+	void addUnknownHostRoute() {
+		change(settings.adminUrl(), "POST", serverPath() + "/routes", unknownHostRoute());
 	}
 
 	private Map<String, Object> tlsPolicy() {
@@ -495,15 +571,7 @@ class CaddyGateway {
 	}
 
 	private boolean exists(String path) {
-		HttpResponse<String> response = send("GET", path, null);
-		if (missing(response)) {
-			return false;
-		}
-		if (response.statusCode() != 200) {
-			throw refused("read " + path, response);
-		}
-		JsonNode node = parse(response.body());
-		return node != null && !node.isNull();
+		return read(path) != null;
 	}
 
 	/** Caddy's answers for a path its config does not have. */
@@ -513,14 +581,18 @@ class CaddyGateway {
 	}
 
 	private void create(String path, Object body) {
-		HttpResponse<String> response = send("PUT", path, body);
-		if (response.statusCode() != 200) {
-			throw refused("create " + path, response);
-		}
+		change(settings.adminUrl(), "PUT", path, body);
 	}
 
 	private HttpResponse<String> send(String method, String path, Object body) {
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(settings.adminUrl() + path)).timeout(TIMEOUT);
+		return send(settings.adminUrl(), method, path, body);
+	}
+
+	private HttpResponse<String> send(String base, String method, String path, Object body, String... headers) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT);
+		if (headers.length > 0) {
+			request.headers(headers);
+		}
 		try {
 			if (body == null) {
 				request.method(method, HttpRequest.BodyPublishers.noBody());
@@ -554,7 +626,7 @@ class CaddyGateway {
 			throw new RetryableException("router admin API timed out: " + method + " " + path, e);
 		}
 		catch (IOException e) {
-			throw new RetryableException("router admin API unreachable at " + settings.adminUrl() + ": " + e, e);
+			throw new RetryableException("router admin API unreachable at " + base + ": " + e, e);
 		}
 		catch (InterruptedException e) {
 			Thread.currentThread().interrupt();

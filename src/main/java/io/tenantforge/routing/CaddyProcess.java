@@ -19,13 +19,17 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * The router as a child process of the control plane
- * ({@code tenantforge.routing.process.managed=true}): started with a bootstrap config
- * that holds nothing but the admin endpoint and the storage folder (everything else comes
- * through the admin API), stopped with the control plane. A Caddy left behind by a
- * control plane that was killed is found by its pid file in the data folder and stopped
- * before a new one starts. Caddy is started without {@code --resume}: a restarted router
- * has no routes until the control plane gives them back (the sweep does).
+ * The router as child processes of the control plane
+ * ({@code tenantforge.routing.process.managed=true}): two Caddy processes, the edge (the
+ * TLS listener; its data folder is {@code data-dir}, with the certificates and the
+ * internal CA under {@code storage/}) and the routes' Caddy (the tenants' routes, on a
+ * unix socket; {@code data-dir/routes}), see {@link CaddyGateway#ensureEdge}. Each is
+ * started with a bootstrap config that holds nothing but its admin endpoint and storage
+ * folder (everything else comes through the admin API), and stopped with the control
+ * plane. A Caddy left behind by a control plane that was killed is found by its pid file
+ * and stopped before a new one starts. Caddy is started without {@code --resume}: a
+ * restarted router has no routes until the control plane gives them back (the sweep
+ * does).
  */
 @Component
 public class CaddyProcess implements SmartLifecycle {
@@ -40,12 +44,17 @@ public class CaddyProcess implements SmartLifecycle {
 
 	private final ObjectMapper json;
 
-	private volatile Process process;
+	private final Child edge;
+
+	private final Child routes;
 
 	CaddyProcess(RoutingProperties settings, CaddyGateway gateway, ObjectMapper json) {
 		this.settings = settings;
 		this.gateway = gateway;
 		this.json = json;
+		Path dir = settings.process().dataDir().toAbsolutePath();
+		this.edge = new Child("edge", dir, settings.edgeAdminListen());
+		this.routes = new Child("routes", dir.resolve("routes"), settings.adminListen());
 	}
 
 	private boolean managed() {
@@ -53,43 +62,23 @@ public class CaddyProcess implements SmartLifecycle {
 	}
 
 	/**
-	 * Starts Caddy (if this control plane runs it and it is not running) and gives it
-	 * tenantforge's server.
+	 * Starts the edge and the routes' Caddy (if this control plane runs them and they are
+	 * not running) and gives them their config.
 	 */
 	@Override
 	public synchronized void start() {
-		if (!managed() || running()) {
+		if (!managed() || (edge.running() && routes.running())) {
 			return;
 		}
-		Path dir = settings.process().dataDir().toAbsolutePath();
 		try {
-			Files.createDirectories(dir.resolve("storage"));
-			stopLeftover(dir.resolve("caddy.pid"));
-			Path bootstrap = dir.resolve("bootstrap.json");
-			Files.writeString(bootstrap,
-					json.writeValueAsString(Map.of("admin", Map.of("listen", settings.adminListen()), "storage",
-							Map.of("module", "file_system", "root", dir.resolve("storage").toString()))));
-			ProcessBuilder builder = new ProcessBuilder(List.of(settings.process().binary(), "run", "--config",
-					bootstrap.toString(), "--pidfile", dir.resolve("caddy.pid").toString()))
-				.directory(dir.toFile())
-				.redirectErrorStream(true)
-				.redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("caddy.log").toFile()));
-			// its autosave and any other state stay in the data folder, not in the home
-			// of the control plane's user
-			builder.environment().put("XDG_CONFIG_HOME", dir.resolve("config").toString());
-			builder.environment().put("XDG_DATA_HOME", dir.resolve("data").toString());
-			builder.environment().put("HOME", dir.toString());
-			process = builder.start();
-		}
-		catch (IOException e) {
-			throw new UncheckedIOException("cannot start the router (" + settings.process().binary() + ")", e);
-		}
-		try {
+			edge.start();
+			routes.start();
 			Instant deadline = Instant.now().plus(READY_WITHIN);
 			while (!gateway.reachable()) {
-				if (!process.isAlive() || Instant.now().isAfter(deadline)) {
-					throw new IllegalStateException("the router did not answer on " + settings.adminUrl() + " within "
-							+ READY_WITHIN.toSeconds() + " s; see " + dir.resolve("caddy.log"));
+				if (!edge.running() || !routes.running() || Instant.now().isAfter(deadline)) {
+					throw new IllegalStateException("the router did not answer on " + settings.adminUrl() + " and "
+							+ settings.edgeAdminUrl() + " within " + READY_WITHIN.toSeconds() + " s; see " + edge.log()
+							+ " and " + routes.log());
 				}
 				java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
 			}
@@ -99,43 +88,33 @@ public class CaddyProcess implements SmartLifecycle {
 			stop(); // never leave a half-started router behind
 			throw notReady;
 		}
-		log.info("Router started: Caddy pid {}, admin {}, tenants on {}:{}", process.pid(), settings.adminUrl(),
-				settings.listenAddress(), settings.listenPort());
+		log.info("Router started: edge pid {} (admin {}, tenants on {}:{}), routes pid {} (admin {}, {})",
+				edge.pid().orElse(-1L), settings.edgeAdminUrl(), settings.listenAddress(), settings.listenPort(),
+				routes.pid().orElse(-1L), settings.adminUrl(), settings.routesSocket());
 	}
 
 	@Override
 	public synchronized void stop() {
-		Process running = process;
-		if (running == null) {
-			return;
-		}
-		running.destroy();
-		try {
-			if (!running.waitFor(10, TimeUnit.SECONDS)) {
-				running.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-			}
-		}
-		catch (InterruptedException e) {
-			Thread.currentThread().interrupt();
-			running.destroyForcibly();
-		}
-		process = null;
-		log.info("Router stopped (Caddy pid {})", running.pid());
+		routes.stop();
+		edge.stop();
 	}
 
 	@Override
 	public boolean isRunning() {
-		return running();
+		return edge.running() || routes.running();
 	}
 
-	private boolean running() {
-		return process != null && process.isAlive();
-	}
-
-	/** The running Caddy's process id, if this control plane runs one. */
+	/**
+	 * The process id of the routes' Caddy (the one holding the tenants' routes), if this
+	 * control plane runs it.
+	 */
 	public Optional<Long> pid() {
-		Process running = process;
-		return running != null && running.isAlive() ? Optional.of(running.pid()) : Optional.empty();
+		return routes.pid();
+	}
+
+	/** The process ids of both Caddy processes this control plane runs. */
+	public List<Long> pids() {
+		return java.util.stream.Stream.of(edge.pid(), routes.pid()).flatMap(Optional::stream).toList();
 	}
 
 	/**
@@ -147,27 +126,108 @@ public class CaddyProcess implements SmartLifecycle {
 		return 0;
 	}
 
-	/**
-	 * Stops a Caddy that a killed control plane left running with this data folder: the
-	 * process its pid file names, only if it is a {@code caddy run} of this folder's
-	 * bootstrap config.
-	 */
-	private void stopLeftover(Path pidFile) throws IOException {
-		if (!Files.exists(pidFile)) {
-			return;
+	/** One Caddy process: its folder (bootstrap, pid file, log, storage) and admin. */
+	private final class Child {
+
+		private final String name;
+
+		private final Path dir;
+
+		private final String adminListen;
+
+		private volatile Process process;
+
+		Child(String name, Path dir, String adminListen) {
+			this.name = name;
+			this.dir = dir;
+			this.adminListen = adminListen;
 		}
-		String pid = Files.readString(pidFile).strip();
-		Files.delete(pidFile);
-		if (!pid.matches("[0-9]{1,10}")) {
-			return;
+
+		Path log() {
+			return dir.resolve("caddy.log");
 		}
-		Optional<ProcessHandle> leftover = ProcessHandle.of(Long.parseLong(pid));
-		String ours = settings.process().dataDir().toAbsolutePath().resolve("bootstrap.json").toString();
-		if (leftover.isPresent() && leftover.get().info().commandLine().map(c -> c.contains(ours)).orElse(false)) {
-			log.warn("Stopping the router a previous control plane left running (pid {})", pid);
-			leftover.get().destroy();
-			leftover.get().onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(t -> null).join();
+
+		void start() {
+			if (running()) {
+				return;
+			}
+			try {
+				Files.createDirectories(dir.resolve("storage"));
+				stopLeftover(dir.resolve("caddy.pid"));
+				Path bootstrap = dir.resolve("bootstrap.json");
+				Files.writeString(bootstrap, json.writeValueAsString(Map.of("admin", Map.of("listen", adminListen),
+						"storage", Map.of("module", "file_system", "root", dir.resolve("storage").toString()))));
+				ProcessBuilder builder = new ProcessBuilder(List.of(settings.process().binary(), "run", "--config",
+						bootstrap.toString(), "--pidfile", dir.resolve("caddy.pid").toString()))
+					.directory(dir.toFile())
+					.redirectErrorStream(true)
+					.redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
+				// its autosave and any other state stay in the data folder, not in the
+				// home of the control plane's user
+				builder.environment().put("XDG_CONFIG_HOME", dir.resolve("config").toString());
+				builder.environment().put("XDG_DATA_HOME", dir.resolve("data").toString());
+				builder.environment().put("HOME", dir.toString());
+				process = builder.start();
+			}
+			catch (IOException e) {
+				throw new UncheckedIOException(
+						"cannot start the router's " + name + " (" + settings.process().binary() + ")", e);
+			}
 		}
+
+		void stop() {
+			Process running = process;
+			if (running == null) {
+				return;
+			}
+			running.destroy();
+			try {
+				if (!running.waitFor(10, TimeUnit.SECONDS)) {
+					running.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+				}
+			}
+			catch (InterruptedException e) {
+				Thread.currentThread().interrupt();
+				running.destroyForcibly();
+			}
+			process = null;
+			CaddyProcess.log.info("Router's {} stopped (Caddy pid {})", name, running.pid());
+		}
+
+		boolean running() {
+			Process running = process;
+			return running != null && running.isAlive();
+		}
+
+		Optional<Long> pid() {
+			Process running = process;
+			return running != null && running.isAlive() ? Optional.of(running.pid()) : Optional.empty();
+		}
+
+		/**
+		 * Stops a Caddy that a killed control plane left running with this folder: the
+		 * process its pid file names, only if it is a {@code caddy run} of this folder's
+		 * bootstrap config.
+		 */
+		private void stopLeftover(Path pidFile) throws IOException {
+			if (!Files.exists(pidFile)) {
+				return;
+			}
+			String pid = Files.readString(pidFile).strip();
+			Files.delete(pidFile);
+			if (!pid.matches("[0-9]{1,10}")) {
+				return;
+			}
+			Optional<ProcessHandle> leftover = ProcessHandle.of(Long.parseLong(pid));
+			String ours = dir.resolve("bootstrap.json").toString();
+			if (leftover.isPresent() && leftover.get().info().commandLine().map(c -> c.contains(ours)).orElse(false)) {
+				CaddyProcess.log.warn("Stopping the router's {} a previous control plane left running (pid {})", name,
+						pid);
+				leftover.get().destroy();
+				leftover.get().onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(t -> null).join();
+			}
+		}
+
 	}
 
 }

@@ -9,7 +9,7 @@ import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.tenantforge.tenant.Tenant;
+import io.tenantforge.tenant.DesiredState;
 import io.tenantforge.tenant.TenantDomains;
 import io.tenantforge.tenant.TenantStatus;
 import io.tenantforge.tenant.TenantStore;
@@ -85,7 +85,7 @@ class CertificateAsk {
 	}
 
 	/**
-	 * Whether {@code hostname} is a live (not deleted) tenant's:
+	 * Whether {@code hostname} is a live tenant's (not deleted, not to be deleted):
 	 * {@code <id>.<base domain>} with no further label, or a custom domain a tenant
 	 * holds.
 	 */
@@ -103,7 +103,10 @@ class CertificateAsk {
 		else {
 			tenantId = domains.owner(host);
 		}
-		return tenantId.flatMap(store::find).map(Tenant::status).filter(s -> s != TenantStatus.DELETED).isPresent();
+		// a tenant being deleted is refused too: its certificates are being removed
+		return tenantId.flatMap(store::find)
+			.filter(t -> t.status() != TenantStatus.DELETED && t.desiredState() != DesiredState.DELETED)
+			.isPresent();
 	}
 
 }

@@ -15,6 +15,7 @@ import io.tenantforge.tenant.TenantLocks;
 import io.tenantforge.tenant.TenantLocks.TenantLock;
 import io.tenantforge.support.TransientFaults;
 import io.tenantforge.tenant.OrphanAction;
+import io.tenantforge.tenant.ResourceKind;
 import io.tenantforge.tenant.ResourceLedger;
 import io.tenantforge.tenant.Tenant;
 import io.tenantforge.tenant.TenantDomains;
@@ -61,7 +62,7 @@ public class RouteCheck {
 	}
 
 	/** A route of no live tenant, and what the check did about it. */
-	public record Orphan(String kind, String name, String claimedBy, String owner, String action) {
+	public record Orphan(ResourceKind kind, String name, String claimedBy, String owner, String action) {
 	}
 
 	RouteCheck(RoutingProperties settings, TenantRouter router, CaddyGateway gateway, TenantStore store,
@@ -143,7 +144,7 @@ public class RouteCheck {
 		List<Orphan> orphans = new ArrayList<>();
 		for (RouteDrift.OrphanRoute orphan : drift.orphans()) {
 			String owner = orphan.id() == null ? null
-					: ledger.owner(TenantRouter.LEDGER_KIND, orphan.id()).orElse(null);
+					: ledger.owner(ResourceKind.ROUTER_ROUTE, orphan.id()).orElse(null);
 			OrphanAction action;
 			if (owner == null) {
 				action = new OrphanAction.NotRecorded();
@@ -159,35 +160,28 @@ public class RouteCheck {
 			}
 			log.warn("Orphan route {} (hosts {}, ownership record: {}): {}", orphan.name(), orphan.hosts(), owner,
 					action.describe());
-			orphans
-				.add(new Orphan(TenantRouter.LEDGER_KIND, orphan.name(), orphan.claimedBy(), owner, action.describe()));
+			orphans.add(
+					new Orphan(ResourceKind.ROUTER_ROUTE, orphan.name(), orphan.claimedBy(), owner, action.describe()));
 		}
-		checkTls(repaired);
+		checkEdge(repaired);
+		if (observed.isPresent()
+				&& routes.stream().noneMatch(r -> CaddyGateway.UNKNOWN_HOST_ROUTE.equals(r.path("@id").asText(null)))) {
+			gateway.addUnknownHostRoute();
+			repaired.add("router: route " + CaddyGateway.UNKNOWN_HOST_ROUTE + " missing");
+		}
 		checkAccessLog(repaired);
 		return new Result(true, note, routes.size(), repaired, orphans, (int) (gateway.calls() - callsBefore));
 	}
 
 	/**
-	 * The router's TLS automation, observed and repaired like a route (two reads); and
-	 * the certificate ask's port taken by this control plane if none holds it (the one
-	 * that did has stopped).
+	 * The router's edge (its TLS listener, policy and on-demand ask), observed and
+	 * repaired like a route (one read; an edge that restarted empty gets its config back
+	 * here); and the certificate ask's port taken by this control plane if none holds it
+	 * (the one that did has stopped).
 	 */
-	private void checkTls(List<String> repaired) {
+	private void checkEdge(List<String> repaired) {
 		ask.claim();
-		List<String> drift = gateway.tlsDrift();
-		if (drift.isEmpty()) {
-			return;
-		}
-		String reason = "router TLS: " + String.join(", ", drift);
-		try {
-			gateway.ensureTls();
-			repaired.add(reason);
-			log.warn("Route sweep: {}; repaired", reason);
-		}
-		catch (RuntimeException e) {
-			repaired.add(reason + "; repair failed: " + e.getMessage());
-			log.warn("Route sweep: {}; repair failed: {}", reason, e.getMessage());
-		}
+		repair("router edge", gateway.edgeDrift(), gateway::ensureEdge, "", repaired);
 	}
 
 	/**
@@ -200,19 +194,28 @@ public class RouteCheck {
 			return;
 		}
 		accessLog.claim();
-		List<String> drift = gateway.accessLogDrift();
+		repair("router access log", gateway.accessLogDrift(), gateway::ensureAccessLog,
+				accessLog.listening() ? "" : " (this control plane does not listen: " + accessLog.notListening() + ")",
+				repaired);
+	}
+
+	/**
+	 * Repairs what differs, if anything does, and says so in {@code repaired}.
+	 * @param failureNote added to the reason when the repair fails
+	 */
+	private static void repair(String what, List<String> drift, Runnable fix, String failureNote,
+			List<String> repaired) {
 		if (drift.isEmpty()) {
 			return;
 		}
-		String reason = "router access log: " + String.join(", ", drift);
+		String reason = what + ": " + String.join(", ", drift);
 		try {
-			gateway.ensureAccessLog();
+			fix.run();
 			repaired.add(reason);
 			log.warn("Route sweep: {}; repaired", reason);
 		}
 		catch (RuntimeException e) {
-			String why = accessLog.listening() ? e.getMessage()
-					: e.getMessage() + " (this control plane does not listen: " + accessLog.notListening() + ")";
+			String why = e.getMessage() + failureNote;
 			repaired.add(reason + "; repair failed: " + why);
 			log.warn("Route sweep: {}; repair failed: {}", reason, why);
 		}
@@ -231,11 +234,11 @@ public class RouteCheck {
 			boolean ownerLive = store.find(owner)
 				.map(t -> t.status() != io.tenantforge.tenant.TenantStatus.DELETED)
 				.orElse(false);
-			if (ownerLive || !ledger.owns(owner, TenantRouter.LEDGER_KIND, orphan.id())) {
+			if (ownerLive || !ledger.owns(owner, ResourceKind.ROUTER_ROUTE, orphan.id())) {
 				return new OrphanAction.NoLongerOrphan(owner);
 			}
 			router.deleteRoute(orphan.id());
-			ledger.release(owner, TenantRouter.LEDGER_KIND, orphan.id());
+			ledger.release(owner, ResourceKind.ROUTER_ROUTE, orphan.id());
 			return new OrphanAction.Removed();
 		}
 		catch (RuntimeException e) {

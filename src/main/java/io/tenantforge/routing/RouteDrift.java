@@ -54,6 +54,9 @@ record RouteDrift(List<Repair> repairs, List<OrphanRoute> orphans) {
 		tenants.forEach(t -> tenantsById.put(t.id(), t));
 		for (JsonNode route : observed) {
 			String id = route.hasNonNull("@id") ? route.get("@id").asText() : null;
+			if (CaddyGateway.UNKNOWN_HOST_ROUTE.equals(id)) {
+				continue; // the router's own last route, no tenant's
+			}
 			Optional<String> tenantId = RouteSpec.tenantOf(id);
 			Tenant tenant = tenantId.map(tenantsById::get).orElse(null);
 			if (tenant == null || gone(tenant)) {

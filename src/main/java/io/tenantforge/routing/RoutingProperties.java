@@ -37,12 +37,20 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * managed for every routed hostname each time the config changes (Caddy 2.6 builds a new
  * certificate cache on each change, and refuses handshakes of names it has not loaded
  * yet)
+ * @param edgeAdminUrl the admin endpoint of the router's edge, e.g.
+ * {@code http://127.0.0.1:2018}: the Caddy that listens on
+ * {@code listenAddress:listenPort}, terminates TLS and hands every request to the routes'
+ * Caddy over a unix socket; its config changes only when the edge itself is set up (see
+ * {@link CaddyGateway})
+ * @param routesSocket the unix socket the routes' Caddy (the one at {@code adminUrl})
+ * listens on, by default {@code <data-dir>/routes.sock}
  * @param process whether the control plane runs Caddy itself, as a child process
  */
 @ConfigurationProperties("tenantforge.routing")
 public record RoutingProperties(boolean enabled, String baseDomain, String adminUrl, String listenAddress,
 		int listenPort, Integer publicPort, String certificateIssuer, String acmeEmail, Duration upstreamTryDuration,
-		String server, Integer accessLogPort, Integer askPort, Process process) {
+		String server, Integer accessLogPort, Integer askPort, String edgeAdminUrl, Path routesSocket,
+		Process process) {
 
 	public RoutingProperties {
 		baseDomain = baseDomain == null ? "tenants.localhost" : baseDomain;
@@ -56,6 +64,9 @@ public record RoutingProperties(boolean enabled, String baseDomain, String admin
 		accessLogPort = accessLogPort == null ? 2020 : accessLogPort;
 		askPort = askPort == null ? 2021 : askPort;
 		process = process == null ? new Process(false, "caddy", Path.of("var/router")) : process;
+		edgeAdminUrl = edgeAdminUrl == null ? "http://127.0.0.1:2018" : edgeAdminUrl.replaceAll("/+$", "");
+		routesSocket = (routesSocket == null ? process.dataDir().resolve("routes.sock") : routesSocket)
+			.toAbsolutePath();
 		if (!certificateIssuer.equals("internal") && !certificateIssuer.equals("acme")) {
 			throw new IllegalArgumentException(
 					"tenantforge.routing.certificate-issuer must be internal or acme, not '" + certificateIssuer + "'");
@@ -68,6 +79,11 @@ public record RoutingProperties(boolean enabled, String baseDomain, String admin
 	 */
 	public String adminListen() {
 		return adminUrl.replaceFirst("^https?://", "");
+	}
+
+	/** The edge's admin endpoint as Caddy's {@code admin.listen} wants it. */
+	public String edgeAdminListen() {
+		return edgeAdminUrl.replaceFirst("^https?://", "");
 	}
 
 	/** Whether the router's access log is taken and counted per tenant. */

@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 
 import io.tenantforge.support.RetryableException;
 import io.tenantforge.tenant.PublicUrls;
+import io.tenantforge.tenant.ResourceKind;
 import io.tenantforge.tenant.ResourceLedger;
 import io.tenantforge.tenant.Tenant;
 import io.tenantforge.tenant.TenantDomains;
@@ -31,9 +32,6 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class TenantRouter {
-
-	/** The ownership record's kind for a tenant's route. */
-	static final String LEDGER_KIND = "router-route";
 
 	private static final Logger log = LoggerFactory.getLogger(TenantRouter.class);
 
@@ -92,7 +90,7 @@ public class TenantRouter {
 
 	/** Sets one route (the sweep's repair, the reconciler's step). */
 	void set(RouteSpec spec) {
-		ledger.claim(spec.tenantId(), LEDGER_KIND, spec.id());
+		ledger.claim(spec.tenantId(), ResourceKind.ROUTER_ROUTE, spec.id());
 		try {
 			gateway.put(spec.id(), spec.toCaddy(settings));
 		}
@@ -124,8 +122,11 @@ public class TenantRouter {
 			.toList();
 		boolean removed = gateway.delete(id);
 		removeCertificates(hosts);
+		// the edge still holds them in memory: its next handshake for these hostnames
+		// asks the control plane again, which says no
+		gateway.forgetEdgeCertificates();
 		domains.release(tenant.id());
-		ledger.release(tenant.id(), LEDGER_KIND, id);
+		ledger.release(tenant.id(), ResourceKind.ROUTER_ROUTE, id);
 		log.info("Route {} {}; hostnames {} released", id, removed ? "removed" : "was gone already", hosts);
 	}
 

@@ -14,7 +14,8 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * One docker-java client over the engine socket (httpclient5 transport), shared by every
- * runtime bean and by the routes' {@code docker:} endpoints.
+ * runtime bean and by the routes' {@code docker:} endpoints; its requests are counted
+ * ({@link CountedDockerHttpClient}).
  */
 @Configuration
 class DockerConfig {
@@ -29,7 +30,7 @@ class DockerConfig {
 			.connectionTimeout(Duration.ofSeconds(5))
 			.responseTimeout(Duration.ofSeconds(60))
 			.build();
-		return DockerClientImpl.getInstance(config, http);
+		return DockerClientImpl.getInstance(config, new CountedDockerHttpClient(http));
 	}
 
 	/**

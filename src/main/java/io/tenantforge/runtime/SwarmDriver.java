@@ -22,6 +22,7 @@ import io.tenantforge.runtime.SwarmServiceSpec.SecretRef;
 import io.tenantforge.security.TenantSecrets;
 import io.tenantforge.support.RetryableException;
 import io.tenantforge.support.StepFailedException;
+import io.tenantforge.tenant.ResourceKind;
 import io.tenantforge.tenant.ResourceLedger;
 import io.tenantforge.tenant.Tenant;
 import io.tenantforge.tenant.TenantNames;
@@ -48,14 +49,6 @@ public class SwarmDriver implements TenantRuntime {
 	private static final Set<String> FAILED = Set.of("failed", "rejected");
 
 	private static final Set<String> RUNNING = Set.of("running", "starting");
-
-	/**
-	 * Orphan kinds of the swarm driver besides services (which are reported as
-	 * containers).
-	 */
-	public static final String SWARM_SECRET = "swarm-secret";
-
-	public static final String SWARM_NETWORK = "swarm-network";
 
 	private final SwarmEngine engine;
 
@@ -93,11 +86,11 @@ public class SwarmDriver implements TenantRuntime {
 		ContainerSpec spec = specs.desired(tenant, tier, port);
 		Optional<JsonNode> existing = engine.service(spec.name());
 		if (existing.isPresent() && !isOurs(existing.get(), tenant)
-				&& ledger.owner(ResourceLedger.CONTAINER, names.containerName()).isEmpty()) {
+				&& ledger.owner(ResourceKind.CONTAINER, names.containerName()).isEmpty()) {
 			throw notOurs(spec.name(), tenant);
 		}
-		claim(tenant.id(), ResourceLedger.SECRET_DIR, names.slug());
-		claim(tenant.id(), ResourceLedger.CONTAINER, names.containerName());
+		claim(tenant.id(), ResourceKind.SECRET_DIR, names.slug());
+		claim(tenant.id(), ResourceKind.CONTAINER, names.containerName());
 		List<SecretRef> refs = ensureSecrets(tenant, spec);
 		if (existing.isEmpty()) {
 			try {
@@ -271,7 +264,7 @@ public class SwarmDriver implements TenantRuntime {
 	@Override
 	public void remove(Tenant tenant) {
 		TenantNames names = tenant.names();
-		if (ledger.owns(tenant.id(), ResourceLedger.CONTAINER, names.containerName())) {
+		if (ledger.owns(tenant.id(), ResourceKind.CONTAINER, names.containerName())) {
 			Optional<JsonNode> service = engine.service(names.containerName()).filter(s -> isOurs(s, tenant));
 			if (service.isPresent()) {
 				engine.removeService(service.get().path("ID").asText());
@@ -280,13 +273,13 @@ public class SwarmDriver implements TenantRuntime {
 			if (engine.service(names.containerName()).filter(s -> isOurs(s, tenant)).isPresent()) {
 				throw new RetryableException("service " + names.containerName() + " still exists");
 			}
-			ledger.release(tenant.id(), ResourceLedger.CONTAINER, names.containerName());
+			ledger.release(tenant.id(), ResourceKind.CONTAINER, names.containerName());
 		}
-		if (ledger.owns(tenant.id(), ResourceLedger.SECRET_DIR, names.slug())) {
+		if (ledger.owns(tenant.id(), ResourceKind.SECRET_DIR, names.slug())) {
 			for (JsonNode secret : engine.secrets(tenantLabels(tenant))) {
 				removeSecret(secret);
 			}
-			ledger.release(tenant.id(), ResourceLedger.SECRET_DIR, names.slug());
+			ledger.release(tenant.id(), ResourceKind.SECRET_DIR, names.slug());
 		}
 	}
 
@@ -420,25 +413,16 @@ public class SwarmDriver implements TenantRuntime {
 		for (JsonNode secret : engine.secrets(ours)) {
 			String tenant = secret.path("Spec").path("Labels").path(ContainerSpecs.LABEL_TENANT).asText("");
 			if (!liveTenants.contains(tenant)) {
-				strays.add(new Stray(SWARM_SECRET, secret.path("Spec").path("Name").asText(), tenant));
+				strays.add(new Stray(ResourceKind.SWARM_SECRET, secret.path("Spec").path("Name").asText(), tenant));
 			}
 		}
 		for (JsonNode network : engine.networks(ours)) {
 			String tenant = network.path("Labels").path(ContainerSpecs.LABEL_TENANT).asText("");
 			if (!liveTenants.contains(tenant)) {
-				strays.add(new Stray(SWARM_NETWORK, network.path("Name").asText(), tenant));
+				strays.add(new Stray(ResourceKind.SWARM_NETWORK, network.path("Name").asText(), tenant));
 			}
 		}
 		return strays;
-	}
-
-	/**
-	 * One service list, one task list, one node list (drift is read from the service
-	 * list), one secret list and one network list for orphans.
-	 */
-	@Override
-	public int observationCalls(int audited) {
-		return 5;
 	}
 
 	/**
@@ -502,7 +486,7 @@ public class SwarmDriver implements TenantRuntime {
 				+ tenant.names() + ": left untouched");
 	}
 
-	private void claim(String tenantId, String kind, String name) {
+	private void claim(String tenantId, ResourceKind kind, String name) {
 		if (!ledger.claim(tenantId, kind, name)) {
 			throw new StepFailedException(kind + " " + name + " belongs to another tenant's record");
 		}

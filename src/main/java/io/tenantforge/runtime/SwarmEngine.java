@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,6 +19,8 @@ import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import com.github.dockerjava.transport.DockerHttpClient;
 import com.github.dockerjava.transport.DockerHttpClient.Request;
 
+import io.tenantforge.support.CallScope;
+import io.tenantforge.support.Gateway;
 import io.tenantforge.support.RetryableException;
 import io.tenantforge.support.StepFailedException;
 
@@ -46,8 +47,6 @@ public class SwarmEngine implements AutoCloseable {
 
 	private final String host;
 
-	private final AtomicLong calls = new AtomicLong();
-
 	public SwarmEngine(String dockerHost) {
 		this.host = dockerHost;
 		var config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(dockerHost).build();
@@ -65,11 +64,6 @@ public class SwarmEngine implements AutoCloseable {
 			super(message);
 		}
 
-	}
-
-	/** Engine calls made so far (the sweep's report counts them). */
-	public long calls() {
-		return calls.get();
 	}
 
 	public List<JsonNode> services(Map<String, String> labels) {
@@ -156,9 +150,12 @@ public class SwarmEngine implements AutoCloseable {
 		return call("DELETE", path, null).isPresent();
 	}
 
-	/** One engine call; 404 is empty, the rest as the class comment says. */
+	/**
+	 * One engine call, counted ({@link CallScope}); 404 is empty, the rest as the class
+	 * comment says.
+	 */
 	private Optional<JsonNode> call(String method, String path, Object body) {
-		calls.incrementAndGet();
+		CallScope.record(Gateway.ENGINE);
 		Request.Builder request = Request.builder()
 			.method(Request.Method.valueOf(method))
 			.path(API + path)

@@ -34,6 +34,7 @@ import io.tenantforge.runtime.RuntimeProperties.NetworkMode;
 import io.tenantforge.security.TenantSecrets;
 import io.tenantforge.support.RetryableException;
 import io.tenantforge.support.StepFailedException;
+import io.tenantforge.tenant.ResourceKind;
 import io.tenantforge.tenant.ResourceLedger;
 import io.tenantforge.tenant.Tenant;
 import io.tenantforge.tenant.TenantNames;
@@ -136,14 +137,14 @@ public class TenantContainerProvisioner implements TenantRuntime {
 		int port = ports.portOf(tenant);
 		Optional<InspectContainerResponse> existing = inspectSafely(names);
 		if (existing.isPresent() && !isOurs(existing.get(), names)
-				&& ledger.owner(ResourceLedger.CONTAINER, names.containerName()).isEmpty()) {
+				&& ledger.owner(ResourceKind.CONTAINER, names.containerName()).isEmpty()) {
 			throw new StepFailedException("container " + names.containerName()
 					+ " exists and is not managed by tenantforge for " + names + ": left untouched");
 		}
-		claim(tenant.id(), ResourceLedger.SECRET_DIR, names.slug());
-		claim(tenant.id(), ResourceLedger.CONTAINER, names.containerName());
+		claim(tenant.id(), ResourceKind.SECRET_DIR, names.slug());
+		claim(tenant.id(), ResourceKind.CONTAINER, names.containerName());
 		if (isolated()) {
-			claim(tenant.id(), ResourceLedger.NETWORK, names.networkName());
+			claim(tenant.id(), ResourceKind.NETWORK, names.networkName());
 		}
 		ContainerSpec spec = specs.desired(tenant, tier, port, image);
 		RuntimeUser user = spec.user();
@@ -274,7 +275,7 @@ public class TenantContainerProvisioner implements TenantRuntime {
 	public void startCandidate(Tenant tenant, Tier tier, String image, int port) {
 		TenantNames names = tenant.names();
 		String name = names.containerName() + ContainerSpecs.CANDIDATE_SUFFIX;
-		claim(tenant.id(), ResourceLedger.CONTAINER, name);
+		claim(tenant.id(), ResourceKind.CONTAINER, name);
 		ContainerSpec spec = specs.desired(tenant, tier, port, image);
 		onEngine(names, () -> {
 			Optional<InspectContainerResponse> existing = inspect(name);
@@ -316,7 +317,7 @@ public class TenantContainerProvisioner implements TenantRuntime {
 			}
 			return null;
 		});
-		ledger.release(tenant.id(), ResourceLedger.CONTAINER, name);
+		ledger.release(tenant.id(), ResourceKind.CONTAINER, name);
 	}
 
 	@Override
@@ -344,7 +345,7 @@ public class TenantContainerProvisioner implements TenantRuntime {
 			log.info("Container {} is now {}", name, names.containerName());
 			return null;
 		});
-		ledger.release(tenant.id(), ResourceLedger.CONTAINER, name);
+		ledger.release(tenant.id(), ResourceKind.CONTAINER, name);
 	}
 
 	private static void requireOurs(InspectContainerResponse container, TenantNames names, String name) {
@@ -403,14 +404,14 @@ public class TenantContainerProvisioner implements TenantRuntime {
 			return null;
 		}));
 		requireGone(tenant);
-		ledger.release(tenant.id(), ResourceLedger.CONTAINER, names.containerName());
+		ledger.release(tenant.id(), ResourceKind.CONTAINER, names.containerName());
 		removeRest(tenant);
 	}
 
 	@Override
 	public Optional<String> toRemove(Tenant tenant) {
 		TenantNames names = tenant.names();
-		if (!ledger.owns(tenant.id(), ResourceLedger.CONTAINER, names.containerName())) {
+		if (!ledger.owns(tenant.id(), ResourceKind.CONTAINER, names.containerName())) {
 			return Optional.empty();
 		}
 		return onEngine(names, () -> inspect(names.containerName()).filter(c -> isOurs(c, names))
@@ -420,7 +421,7 @@ public class TenantContainerProvisioner implements TenantRuntime {
 	@Override
 	public void requireGone(Tenant tenant) {
 		TenantNames names = tenant.names();
-		if (ledger.owns(tenant.id(), ResourceLedger.CONTAINER, names.containerName())) {
+		if (ledger.owns(tenant.id(), ResourceKind.CONTAINER, names.containerName())) {
 			onEngine(names, () -> {
 				if (inspect(names.containerName()).filter(c -> isOurs(c, names)).isPresent()) {
 					throw new RetryableException("container " + names.containerName() + " still exists");
@@ -433,16 +434,16 @@ public class TenantContainerProvisioner implements TenantRuntime {
 	@Override
 	public void removeRest(Tenant tenant) {
 		TenantNames names = tenant.names();
-		if (ledger.owns(tenant.id(), ResourceLedger.NETWORK, names.networkName())) {
+		if (ledger.owns(tenant.id(), ResourceKind.NETWORK, names.networkName())) {
 			onEngine(names, () -> {
 				removeNetwork(names);
 				return null;
 			});
-			ledger.release(tenant.id(), ResourceLedger.NETWORK, names.networkName());
+			ledger.release(tenant.id(), ResourceKind.NETWORK, names.networkName());
 		}
-		if (ledger.owns(tenant.id(), ResourceLedger.SECRET_DIR, names.slug())) {
+		if (ledger.owns(tenant.id(), ResourceKind.SECRET_DIR, names.slug())) {
 			secretFiles.remove(names);
-			ledger.release(tenant.id(), ResourceLedger.SECRET_DIR, names.slug());
+			ledger.release(tenant.id(), ResourceKind.SECRET_DIR, names.slug());
 		}
 	}
 
@@ -555,12 +556,6 @@ public class TenantContainerProvisioner implements TenantRuntime {
 		});
 	}
 
-	/** One labelled list, and one inspect per audited container. */
-	@Override
-	public int observationCalls(int audited) {
-		return 1 + audited;
-	}
-
 	public Optional<InspectContainerResponse> inspect(String containerName) {
 		try {
 			return Optional.of(docker.inspectContainerCmd(containerName).exec());
@@ -570,7 +565,7 @@ public class TenantContainerProvisioner implements TenantRuntime {
 		}
 	}
 
-	private void claim(String tenantId, String kind, String name) {
+	private void claim(String tenantId, ResourceKind kind, String name) {
 		if (!ledger.claim(tenantId, kind, name)) {
 			throw new StepFailedException(kind + " " + name + " belongs to another tenant's record");
 		}

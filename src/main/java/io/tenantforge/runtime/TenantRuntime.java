@@ -3,6 +3,7 @@ package io.tenantforge.runtime;
 import java.util.List;
 import java.util.Optional;
 
+import io.tenantforge.tenant.ResourceKind;
 import io.tenantforge.tenant.Tenant;
 import io.tenantforge.tenant.TenantNames;
 import io.tenantforge.tenant.Tier;
@@ -164,12 +165,6 @@ public interface TenantRuntime {
 	Optional<Usage> usage(TenantNames names);
 
 	/**
-	 * Engine calls the sweep's observation made for a fleet whose limits of
-	 * {@code audited} tenants were audited.
-	 */
-	int observationCalls(int audited);
-
-	/**
 	 * Engine objects labelled as tenantforge's besides the containers (Swarm: secrets and
 	 * networks) whose tenant is none of {@code liveTenants}: reported as orphans by the
 	 * sweep, never removed by it (the ownership record does not name them). A fixed
@@ -183,7 +178,7 @@ public interface TenantRuntime {
 	 * An engine object of no live tenant: its kind (e.g. {@code swarm-secret}), name and
 	 * tenant label.
 	 */
-	record Stray(String kind, String name, String tenant) {
+	record Stray(ResourceKind kind, String name, String tenant) {
 	}
 
 	/**

@@ -1,7 +1,5 @@
 package io.tenantforge.support;
 
-import com.zaxxer.hikari.HikariDataSource;
-
 import org.springframework.boot.autoconfigure.jdbc.DataSourceProperties;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -10,7 +8,8 @@ import org.springframework.context.annotation.Primary;
 
 /**
  * The control plane's own database ({@code spring.datasource.*}), created on first start
- * when missing.
+ * when missing; its statements are counted as {@link Gateway#CONTROL_PLANE_DATABASE}
+ * calls.
  */
 @Configuration
 class ControlPlaneDataSourceConfig {
@@ -18,10 +17,13 @@ class ControlPlaneDataSourceConfig {
 	@Bean
 	@Primary
 	@ConfigurationProperties("spring.datasource.hikari")
-	HikariDataSource dataSource(DataSourceProperties properties) {
+	CountedDataSource dataSource(DataSourceProperties properties) {
 		DatabaseBootstrap.ensureDatabaseExists(properties.determineUrl(), properties.determineUsername(),
 				properties.determinePassword());
-		return properties.initializeDataSourceBuilder().type(HikariDataSource.class).build();
+		return properties.initializeDataSourceBuilder()
+			.type(CountedDataSource.class)
+			.build()
+			.countAs(Gateway.CONTROL_PLANE_DATABASE);
 	}
 
 }

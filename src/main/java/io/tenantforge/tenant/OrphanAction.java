@@ -59,7 +59,7 @@ public sealed interface OrphanAction {
 	}
 
 	/** A kind the sweep does not remove (e.g. a Swarm network): left for an operator. */
-	record NotRemovable(String kind) implements OrphanAction {
+	record NotRemovable(ResourceKind kind) implements OrphanAction {
 		@Override
 		public String describe() {
 			return "reported; the sweep removes no " + kind;

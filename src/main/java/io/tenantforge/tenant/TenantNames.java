@@ -83,15 +83,18 @@ public record TenantNames(String slug) {
 		return redisNamespace() + "*";
 	}
 
-	/** The name of this tenant's resource of a {@link ResourceLedger} kind. */
-	public String nameOf(String kind) {
+	/**
+	 * The name of this tenant's resource of a kind; a kind whose name is not the tenant's
+	 * alone (router routes, Swarm objects) is refused.
+	 */
+	public String nameOf(ResourceKind kind) {
 		return switch (kind) {
-			case ResourceLedger.DATABASE_ROLE -> databaseRole();
-			case ResourceLedger.DATABASE_SCHEMA -> databaseSchema();
-			case ResourceLedger.REDIS_USER -> redisUser();
-			case ResourceLedger.CONTAINER -> containerName();
-			case ResourceLedger.SECRET_DIR -> slug;
-			case ResourceLedger.NETWORK -> networkName();
+			case DATABASE_ROLE -> databaseRole();
+			case DATABASE_SCHEMA -> databaseSchema();
+			case REDIS_USER -> redisUser();
+			case CONTAINER -> containerName();
+			case SECRET_DIR -> slug;
+			case NETWORK -> networkName();
 			default -> throw new IllegalArgumentException("unknown resource kind " + kind);
 		};
 	}

@@ -24,7 +24,7 @@ import io.tenantforge.security.TenantSecrets;
 import io.tenantforge.support.UnitTest;
 import io.tenantforge.tenant.Condition;
 import io.tenantforge.tenant.DesiredState;
-import io.tenantforge.tenant.ResourceLedger;
+import io.tenantforge.tenant.ResourceKind;
 import io.tenantforge.tenant.Tenant;
 import io.tenantforge.tenant.TenantStatus;
 import io.tenantforge.tenant.Tier;
@@ -128,10 +128,10 @@ class FleetClassifierTest {
 		FleetAssessment assessment = FleetClassifier.assess(fleet.observation(), TIERS);
 
 		assertThat(assessment.verdicts()).extracting(Verdict::tenantId).containsExactly("acme");
-		assertThat(assessment.orphans()).containsExactly(new Orphan(ResourceLedger.CONTAINER, "tenant-gone", "gone"),
-				new Orphan(ResourceLedger.DATABASE_ROLE, "tenant_gone", "gone"),
-				new Orphan(ResourceLedger.DATABASE_SCHEMA, "tenant_gone", "gone"),
-				new Orphan(ResourceLedger.REDIS_USER, "tenant_gone", null));
+		assertThat(assessment.orphans()).containsExactly(new Orphan(ResourceKind.CONTAINER, "tenant-gone", "gone"),
+				new Orphan(ResourceKind.DATABASE_ROLE, "tenant_gone", "gone"),
+				new Orphan(ResourceKind.DATABASE_SCHEMA, "tenant_gone", "gone"),
+				new Orphan(ResourceKind.REDIS_USER, "tenant_gone", null));
 	}
 
 	@Test
@@ -148,7 +148,7 @@ class FleetClassifierTest {
 		assertThat(assessment.verdicts()).extracting(Verdict::state).containsOnly(State.HEALTHY);
 		// beta's upgrade is over (or was never begun): its candidate is a leftover
 		assertThat(assessment.orphans())
-			.containsExactly(new Orphan(ResourceLedger.CONTAINER, "tenant-beta-next", "beta"));
+			.containsExactly(new Orphan(ResourceKind.CONTAINER, "tenant-beta-next", "beta"));
 	}
 
 	private static Verdict only(FleetAssessment assessment) {

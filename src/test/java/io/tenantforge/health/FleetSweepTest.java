@@ -15,6 +15,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.StreamSupport;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,6 +28,7 @@ import com.github.dockerjava.api.command.ExecCreateCmdResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.core.command.ExecStartResultCallback;
 
+import io.tenantforge.cache.RedisAdmin;
 import io.tenantforge.database.TenantDatabaseProperties;
 import io.tenantforge.runtime.TenantContainerProvisioner;
 import io.tenantforge.security.SecretCipher;
@@ -31,6 +37,7 @@ import io.tenantforge.security.TenantSecrets;
 import io.tenantforge.support.Api;
 import io.tenantforge.support.IntegrationTest;
 import io.tenantforge.support.TenantFixtures;
+import io.tenantforge.tenant.ResourceKind;
 import io.tenantforge.tenant.ResourceLedger;
 import io.tenantforge.tenant.TenantNames;
 import io.tenantforge.tenant.TenantStatus;
@@ -51,7 +58,7 @@ class FleetSweepTest {
 	private static final Duration RECONCILE = Duration.ofSeconds(60);
 
 	private static final String[] SLUGS = { "drift-a", "drift-b", "flaky", "orphan-host", "ghost-owned", "ghost-kept",
-			"wrong-key", "lost-box" };
+			"wrong-key", "lost-box", "counted" };
 
 	/**
 	 * A key other than the test profile's: what a second control plane on the same
@@ -79,6 +86,12 @@ class FleetSweepTest {
 
 	@Autowired
 	SweepProperties sweep;
+
+	@Autowired
+	RedisAdmin redis;
+
+	@Autowired
+	TenantHealthProbe probe;
 
 	@AfterEach
 	void clean() {
@@ -127,8 +140,8 @@ class FleetSweepTest {
 		provision("orphan-host");
 		plantOrphans("ghost-owned");
 		plantOrphans("ghost-kept");
-		for (String kind : List.of(ResourceLedger.CONTAINER, ResourceLedger.DATABASE_ROLE,
-				ResourceLedger.DATABASE_SCHEMA, ResourceLedger.REDIS_USER)) {
+		for (ResourceKind kind : List.of(ResourceKind.CONTAINER, ResourceKind.DATABASE_ROLE,
+				ResourceKind.DATABASE_SCHEMA, ResourceKind.REDIS_USER)) {
 			String name = new TenantNames("ghost-owned").nameOf(kind);
 			assertThat(ledger.claim("ghost-owned", kind, name)).isTrue();
 		}
@@ -246,6 +259,49 @@ class FleetSweepTest {
 			.orElseThrow()
 			.get("message")
 			.asText()).contains("health endpoint failing");
+	}
+
+	@Test
+	void theReportsCallsAreTheOnesTheGatewaysMadeForTheSweepNotThoseOfOtherThreadsMeanwhile() throws Exception {
+		provision("counted");
+		int port = URI.create(api.tenant("counted").get("endpoint").asText()).getPort();
+		// another thread on the same gateways while the sweep runs, as a reconcile would
+		AtomicBoolean stop = new AtomicBoolean();
+		AtomicInteger rounds = new AtomicInteger();
+		ExecutorService busy = Executors.newSingleThreadExecutor();
+		Future<?> calling = busy.submit(() -> {
+			while (!stop.get()) {
+				docker.listContainersCmd().withLimit(1).exec();
+				fixtures.controlPlaneDatabase().queryForObject("SELECT 1", Integer.class);
+				fixtures.tenantsDatabase().queryForObject("SELECT 1", Integer.class);
+				redis.users();
+				probe.probe("counted", port, "not-the-token");
+				rounds.incrementAndGet();
+			}
+		});
+		JsonNode report;
+		try {
+			await().atMost(Duration.ofSeconds(10)).until(() -> rounds.get() > 0);
+			int before = rounds.get();
+			report = sweepNow();
+			assertThat(rounds.get()).as("the other thread called on during the sweep").isGreaterThan(before);
+		}
+		finally {
+			stop.set(true);
+			busy.shutdown();
+		}
+		calling.get();
+
+		JsonNode calls = report.get("calls");
+		assertThat(calls.get("engine").asInt()).as("one list, one inspect per audited container")
+			.isEqualTo(1 + calls.get("limitsAudited").asInt());
+		assertThat(calls.get("tenantsDatabase").asInt()).as("the catalog query").isEqualTo(1);
+		assertThat(calls.get("redis").asInt()).as("ACL reference set, ACL LIST, reference removed").isEqualTo(3);
+		assertThat(calls.get("controlPlaneDatabase").asInt())
+			.as("tenants, secrets, restarts, and the ownership record when there are orphans")
+			.isEqualTo(3 + (report.get("orphans").isEmpty() ? 0 : 1));
+		int tenants = StreamSupport.stream(report.get("tenants").spliterator(), false).mapToInt(JsonNode::asInt).sum();
+		assertThat(calls.get("healthProbes").asInt()).as("at most one per tenant").isBetween(1, tenants);
 	}
 
 	private void provision(String... slugs) {

@@ -52,7 +52,7 @@ class SupersededGenerationTest {
 	TenantFixtures fixtures;
 
 	@Autowired
-	Reconciler reconciler;
+	StepPauses pauses;
 
 	@Autowired
 	TenantStore store;
@@ -77,7 +77,7 @@ class SupersededGenerationTest {
 	void aDeleteWhileTheFirstProvisioningIsParkedBetweenStepsRunsItsOwnDeprovisionStepsAndLeavesNothing()
 			throws Exception {
 		fixtures.purge("racer");
-		Reconciler.Pause pause = reconciler.pauseAfter("cache", "racer");
+		StepPauses.Pause pause = pauses.pauseAfter("cache", "racer");
 		try {
 			assertThat(api.postOrder(anOrder().withName("Racer").withSubdomain("racer").build()).statusCode())
 				.isEqualTo(202);
@@ -108,7 +108,7 @@ class SupersededGenerationTest {
 	@Test
 	void aTierChangeWhileTheFirstProvisioningIsParkedBetweenStepsRunsEveryStepWithTheNewTier() throws Exception {
 		fixtures.purge("shifter");
-		Reconciler.Pause pause = reconciler.pauseAfter("database", "shifter");
+		StepPauses.Pause pause = pauses.pauseAfter("database", "shifter");
 		try {
 			assertThat(api.postOrder(anOrder().withName("Shifter").withSubdomain("shifter").build()).statusCode())
 				.isEqualTo(202);

@@ -31,7 +31,7 @@ class RouteSpecTest {
 
 	private static final RoutingProperties SETTINGS = new RoutingProperties(true, "tenants.test",
 			"http://127.0.0.1:23019", "127.0.0.1", 23443, null, "internal", null, Duration.ofSeconds(5), null, null,
-			null, null);
+			null, null, null, null);
 
 	private final ObjectMapper json = new ObjectMapper();
 

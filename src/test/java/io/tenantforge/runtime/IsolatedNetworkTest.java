@@ -23,6 +23,7 @@ import io.tenantforge.security.TenantSecrets;
 import io.tenantforge.support.IntegrationTest;
 import io.tenantforge.support.TestHost;
 import io.tenantforge.tenant.DesiredState;
+import io.tenantforge.tenant.ResourceKind;
 import io.tenantforge.tenant.ResourceLedger;
 import io.tenantforge.tenant.Tenant;
 import io.tenantforge.tenant.TenantStatus;
@@ -125,7 +126,7 @@ class IsolatedNetworkTest {
 				.containsEntry(TenantContainerProvisioner.LABEL_MANAGED_BY, TenantContainerProvisioner.MANAGED_BY);
 			assertThat(networkA.getOptions()).containsEntry("com.docker.network.bridge.enable_icc", "false")
 				.containsEntry("com.docker.network.bridge.enable_ip_masquerade", "false");
-			assertThat(ledger.owns(A, ResourceLedger.NETWORK, a.names().networkName())).isTrue();
+			assertThat(ledger.owns(A, ResourceKind.NETWORK, a.names().networkName())).isTrue();
 
 			String containerA = a.names().containerName();
 			// from the test host itself, through the port published on its loopback

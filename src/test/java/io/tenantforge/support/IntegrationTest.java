@@ -5,6 +5,8 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import io.tenantforge.provisioning.StepPauses;
+
 import org.junit.jupiter.api.Tag;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -17,14 +19,15 @@ import org.springframework.test.context.ActiveProfiles;
  * configuration). Nothing is skipped when a service is missing: the test fails. Camel
  * runs as in production (JMX on: tests read route statistics), so no
  * {@code @CamelSpringBootTest}, which turns JMX off; metrics are exported as in
- * production. Tagged {@code integration}: not in the fast tier ({@link UnitTest}).
+ * production. The reconciler's step boundaries can be paused ({@link StepPauses}). Tagged
+ * {@code integration}: not in the fast tier ({@link UnitTest}).
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureObservability
 @ActiveProfiles("test")
-@Import({ TenantFixtures.class, Api.class })
+@Import({ TenantFixtures.class, Api.class, StepPauses.class })
 @Tag("integration")
 public @interface IntegrationTest {
 
