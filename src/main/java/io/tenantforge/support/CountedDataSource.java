@@ -1,5 +1,6 @@
 package io.tenantforge.support;
 
+import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
@@ -44,18 +45,10 @@ public class CountedDataSource extends HikariDataSource {
 	}
 
 	private static Connection counted(Connection connection, Gateway gateway) {
-		return (Connection) Proxy.newProxyInstance(CountedDataSource.class.getClassLoader(),
-				new Class<?>[] { Connection.class }, (proxy, method, args) -> {
-					switch (method.getName()) {
-						case "equals":
-							return proxy == args[0];
-						case "hashCode":
-							return System.identityHashCode(proxy);
-						default:
-							Object result = invoke(connection, method, args);
-							return result instanceof Statement statement ? counted(statement, method, gateway) : result;
-					}
-				});
+		return (Connection) passingThrough(Connection.class, (proxy, method, args) -> {
+			Object result = invoke(connection, method, args);
+			return result instanceof Statement statement ? counted(statement, method, gateway) : result;
+		});
 	}
 
 	/**
@@ -63,19 +56,24 @@ public class CountedDataSource extends HikariDataSource {
 	 * returns.
 	 */
 	private static Object counted(Statement statement, Method creator, Gateway gateway) {
-		return Proxy.newProxyInstance(CountedDataSource.class.getClassLoader(),
-				new Class<?>[] { creator.getReturnType() }, (proxy, method, args) -> {
-					switch (method.getName()) {
-						case "equals":
-							return proxy == args[0];
-						case "hashCode":
-							return System.identityHashCode(proxy);
-						default:
-							if (EXECUTE.contains(method.getName())) {
-								CallScope.record(gateway);
-							}
-							return invoke(statement, method, args);
-					}
+		return passingThrough(creator.getReturnType(), (proxy, method, args) -> {
+			if (EXECUTE.contains(method.getName())) {
+				CallScope.record(gateway);
+			}
+			return invoke(statement, method, args);
+		});
+	}
+
+	/**
+	 * A proxy of {@code type} that is equal only to itself and hands every other call to
+	 * {@code handler}.
+	 */
+	private static Object passingThrough(Class<?> type, InvocationHandler handler) {
+		return Proxy.newProxyInstance(CountedDataSource.class.getClassLoader(), new Class<?>[] { type },
+				(proxy, method, args) -> switch (method.getName()) {
+					case "equals" -> proxy == args[0];
+					case "hashCode" -> System.identityHashCode(proxy);
+					default -> handler.invoke(proxy, method, args);
 				});
 	}
 

@@ -170,7 +170,8 @@ class IsolatedLifecycleIT {
 
 		Path progress = WORK.resolve("load-progress");
 		Path stop = WORK.resolve("load-stop");
-		List<String> command = new ArrayList<>(TestHost.javaCommand(LoginProbe.class, org.postgresql.Driver.class));
+		List<String> command = new ArrayList<>(TestHost.javaCommand(LoginProbe.class, org.postgresql.Driver.class,
+				org.awaitility.Awaitility.class, org.hamcrest.Matcher.class));
 		command.addAll(List.of("load", secrets.toString(), progress.toString(), stop.toString(), host.servicesAddress(),
 				Integer.toString(host.postgresPort()), TENANTS_DATABASE, role, host.servicesAddress(),
 				Integer.toString(host.redisPort()), "tenant:" + slug + ":load"));
@@ -234,7 +235,8 @@ class IsolatedLifecycleIT {
 	}
 
 	private String probe(String password, String... arguments) {
-		List<String> command = new ArrayList<>(TestHost.javaCommand(LoginProbe.class, org.postgresql.Driver.class));
+		List<String> command = new ArrayList<>(TestHost.javaCommand(LoginProbe.class, org.postgresql.Driver.class,
+				org.awaitility.Awaitility.class, org.hamcrest.Matcher.class));
 		command.addAll(List.of(arguments));
 		Result result = host.run(Map.of("TF_PROBE_PASSWORD", password), Duration.ofSeconds(30),
 				command.toArray(String[]::new));

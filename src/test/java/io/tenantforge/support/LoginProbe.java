@@ -117,20 +117,18 @@ public final class LoginProbe {
 	 * while PostgreSQL refuses it (the role's password changes milliseconds before the
 	 * file).
 	 */
-	private static void newDatabaseConnection(Path secrets, String url, String user) throws Exception {
-		Instant giveUp = Instant.now().plus(Duration.ofSeconds(2));
-		while (true) {
-			try (Connection fresh = DriverManager.getConnection(url, user, secret(secrets, "database_password"))) {
-				check(fresh.isValid(2), "not valid");
-				return;
-			}
-			catch (SQLException e) {
-				if (!"28P01".equals(e.getSQLState()) || Instant.now().isAfter(giveUp)) {
-					throw e;
+	private static void newDatabaseConnection(Path secrets, String url, String user) {
+		org.awaitility.Awaitility.await()
+			.atMost(Duration.ofSeconds(2))
+			.pollDelay(Duration.ZERO)
+			.pollInterval(Duration.ofMillis(10))
+			.ignoreExceptionsMatching(e -> e instanceof SQLException refused && "28P01".equals(refused.getSQLState()))
+			.until(() -> {
+				try (Connection fresh = DriverManager.getConnection(url, user, secret(secrets, "database_password"))) {
+					check(fresh.isValid(2), "not valid");
+					return true;
 				}
-				Thread.sleep(10); // a retry of the product, not a test waiting
-			}
-		}
+			});
 	}
 
 	private static void step(List<String> failures, String what, Work work) {
