@@ -2,7 +2,6 @@ package io.tenantforge.backup;
 
 import static io.tenantforge.support.TenantOrders.anOrder;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
@@ -125,9 +124,7 @@ class CredentialRotationTest {
 			.queryForObject("SELECT rolpassword FROM pg_authid WHERE rolname = ?", String.class, role());
 		assertThat(scramMatches(verifier, newDatabase)).as("the verifier takes the new password").isTrue();
 		assertThat(scramMatches(verifier, oldDatabase)).as("the verifier takes the old password").isFalse();
-		assertThatThrownBy(() -> redisAs(oldRedis).close()).hasRootCauseInstanceOf(RedisCommandExecutionException.class)
-			.rootCause()
-			.hasMessageContaining("WRONGPASS");
+		assertThat(authAs(TENANT, oldRedis)).as("Redis's answer to the old password").startsWith("WRONGPASS");
 		try (Connection db = fixtures.connectAsTenant(TENANT);
 				TenantRedis redis = fixtures.connectRedisAsTenant(TENANT)) {
 			assertThat(db.isValid(2)).isTrue();
@@ -183,10 +180,7 @@ class CredentialRotationTest {
 					new TenantNames(SCHEDULED).databaseRole());
 		assertThat(scramMatches(verifier, newDatabase)).as("the verifier takes the new password").isTrue();
 		assertThat(scramMatches(verifier, oldDatabase)).as("the verifier takes the old password").isFalse();
-		assertThatThrownBy(() -> redisAs(SCHEDULED, oldRedis).close())
-			.hasRootCauseInstanceOf(RedisCommandExecutionException.class)
-			.rootCause()
-			.hasMessageContaining("WRONGPASS");
+		assertThat(authAs(SCHEDULED, oldRedis)).as("Redis's answer to the old password").startsWith("WRONGPASS");
 		redisAs(SCHEDULED, newRedis).close();
 		assertThat(ping(api.tenant(SCHEDULED).get("endpoint").asText())).isEqualTo(200);
 		assertThat(fixtures.readSecret(TENANT, "database_password")).as("the basic tenant is not due")
@@ -306,6 +300,25 @@ class CredentialRotationTest {
 			.send(HttpRequest.newBuilder(URI.create(endpoint + "/redis-ping")).timeout(Duration.ofSeconds(5)).build(),
 					HttpResponse.BodyHandlers.ofString())
 			.statusCode();
+	}
+
+	/**
+	 * Redis's answer to {@code AUTH <tenant's user> <password>} on a connection of its
+	 * own: "OK" or the error. Asked with an AUTH command rather than through a client's
+	 * connection handshake: Lettuce reports a refused handshake as the server's WRONGPASS
+	 * or, when the channel closes first, as "RedisHandshakeHandler not registered".
+	 */
+	private String authAs(String tenant, String password) {
+		RedisClient client = RedisClient.create(RedisURI.create("127.0.0.1", 6379));
+		try (var connection = client.connect()) {
+			return connection.sync().auth(new TenantNames(tenant).redisUser(), password);
+		}
+		catch (RedisCommandExecutionException refused) {
+			return refused.getMessage();
+		}
+		finally {
+			client.shutdown();
+		}
 	}
 
 	private TenantRedis redisAs(String password) {

@@ -16,7 +16,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -137,7 +136,8 @@ class RouterMetricsTest {
 
 		long pid = router.pid().orElseThrow();
 		ProcessHandle.of(pid).orElseThrow().destroyForcibly();
-		ProcessHandle.of(pid).ifPresent(p -> p.onExit().orTimeout(10, TimeUnit.SECONDS).join());
+		// gone for the control plane too (its Process reaped), not only a zombie
+		await().atMost(Duration.ofSeconds(10)).until(() -> router.pid().isEmpty());
 		router.start();
 		// a router restarted by someone else has its bootstrap config only: no access log
 		// either (here: taken away by hand after our own start gave it back)

@@ -220,8 +220,9 @@ class RoutingTest {
 		assertThat(pids).hasSize(2).contains(pid);
 		for (long each : pids) {
 			ProcessHandle.of(each).orElseThrow().destroyForcibly();
-			ProcessHandle.of(each).ifPresent(p -> p.onExit().orTimeout(10, TimeUnit.SECONDS).join());
 		}
+		// gone for the control plane too (its Processes reaped), not only zombies
+		await().atMost(Duration.ofSeconds(10)).until(() -> router.pids().isEmpty());
 		assertThat(client.status(own, "/health")).isEqualTo(-1);
 
 		router.start();
