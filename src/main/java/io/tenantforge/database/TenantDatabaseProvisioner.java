@@ -12,8 +12,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.zaxxer.hikari.HikariDataSource;
 
-import org.flywaydb.core.Flyway;
-import org.flywaydb.core.api.FlywayException;
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,12 +45,6 @@ public class TenantDatabaseProvisioner {
 	 */
 	public static final String OWNER_MARK = "managed-by=tenantforge tenant=";
 
-	/**
-	 * Serialises DDL that rewrites shared catalog rows (GRANT ON DATABASE): "tuple
-	 * concurrently updated".
-	 */
-	private static final long DDL_LOCK = 0x7465_6e61_6e74L;
-
 	private final HikariDataSource tenants;
 
 	private final TenantDatabaseProperties properties;
@@ -63,21 +55,18 @@ public class TenantDatabaseProvisioner {
 
 	private final AtomicBoolean databaseHardened = new AtomicBoolean();
 
-	/**
-	 * What every tenant's Flyway run shares: the migrations, read once, and no schema
-	 * creation.
-	 */
-	private final org.flywaydb.core.api.configuration.Configuration migrationSettings = Flyway.configure()
-		.resourceProvider(TenantMigrations.load())
-		.javaMigrationClassProvider(java.util.List::of)
-		.createSchemas(false);
+	private final SchemaMigrator migrator;
+
+	private final SchemaPool pool;
 
 	/** The control plane's own database, which no tenant role may connect to. */
 	private final String controlPlaneDatabase;
 
 	public TenantDatabaseProvisioner(@Qualifier("tenantsDataSource") HikariDataSource tenants,
 			TenantDatabaseProperties properties, ResourceLedger ledger, TenantSecrets secrets,
-			@Value("${spring.datasource.url}") String controlPlaneUrl) {
+			@Value("${spring.datasource.url}") String controlPlaneUrl, SchemaMigrator migrator, SchemaPool pool) {
+		this.migrator = migrator;
+		this.pool = pool;
 		this.tenants = tenants;
 		this.controlPlaneDatabase = org.postgresql.Driver.parseURL(controlPlaneUrl, null).getProperty("PGDBNAME");
 		this.properties = properties;
@@ -101,24 +90,44 @@ public class TenantDatabaseProvisioner {
 	public void ensure(Tenant tenant, Tier tier, String schemaTarget) {
 		TenantNames names = tenant.names();
 		String role = names.databaseRole();
+		String schema = names.databaseSchema();
+		String mark = OWNER_MARK + tenant.id();
 		String password = secrets.getOrCreate(tenant.id(), TenantSecrets.DATABASE_PASSWORD);
 		long began = System.nanoTime();
+		boolean fromPool;
 		try (Connection connection = tenants.getConnection()) {
 			hardenDatabaseOnce(connection);
 			connection.setAutoCommit(false);
-			lockDdl(connection);
-			ensureRole(connection, tenant.id(), role, tier);
+			TenantDdl.lock(connection);
+			Optional<String> roleMark = TenantDdl.comment(connection, "pg_roles", "rolname", role);
+			Optional<String> schemaMark = TenantDdl.comment(connection, "pg_namespace", "nspname", schema);
+			requireOursOrAbsent(roleMark, tenant.id(), "role", role);
+			requireOursOrAbsent(schemaMark, tenant.id(), "schema", schema);
+			claim(tenant.id(), ResourceKind.DATABASE_ROLE, role);
+			claim(tenant.id(), ResourceKind.DATABASE_SCHEMA, schema);
+			// a first provisioning takes a ready pair from the warm pool when there is
+			// one:
+			// renamed to the tenant's names, already migrated to the target
+			fromPool = roleMark.isEmpty() && schemaMark.isEmpty()
+					&& pool.take(connection, tenant.id(), role, schema, tenant.tier(), migrator.resolve(schemaTarget));
+			TenantDdl.role(connection, role, fromPool || roleMark.isPresent(), mark, tier, properties, true);
 			connection.unwrap(PGConnection.class).alterUserPassword(role, password.toCharArray(), "scram-sha-256");
-			ensureSchema(connection, tenant.id(), names.databaseSchema(), role);
+			TenantDdl.schema(connection, schema, fromPool || schemaMark.isPresent(), mark, role);
 			connection.commit();
 		}
 		catch (SQLException e) {
 			throw SqlFaults.classify("database step for " + tenant.id(), e);
 		}
 		long prepared = System.nanoTime();
-		migrate(names, schemaTarget);
-		log.debug("database step of {}: role and schema {} ms, migrations {} ms", tenant.id(),
-				(prepared - began) / 1_000_000, (System.nanoTime() - prepared) / 1_000_000);
+		if (fromPool) {
+			pool.refillSoon();
+		}
+		else {
+			migrator.migrate(role, schema, schemaTarget);
+		}
+		log.debug("database step of {}: role and schema {} ms{}, migrations {} ms", tenant.id(),
+				(prepared - began) / 1_000_000, fromPool ? " (from the warm pool)" : "",
+				(System.nanoTime() - prepared) / 1_000_000);
 	}
 
 	/**
@@ -127,8 +136,8 @@ public class TenantDatabaseProvisioner {
 	 */
 	public boolean exists(TenantNames names) {
 		try (Connection connection = tenants.getConnection()) {
-			return comment(connection, "pg_roles", "rolname", names.databaseRole()).isPresent()
-					&& comment(connection, "pg_namespace", "nspname", names.databaseSchema()).isPresent();
+			return TenantDdl.comment(connection, "pg_roles", "rolname", names.databaseRole()).isPresent()
+					&& TenantDdl.comment(connection, "pg_namespace", "nspname", names.databaseSchema()).isPresent();
 		}
 		catch (SQLException e) {
 			throw SqlFaults.classify("database check for " + names, e);
@@ -194,7 +203,7 @@ public class TenantDatabaseProvisioner {
 
 	public boolean schemaExists(TenantNames names) {
 		try (Connection connection = tenants.getConnection()) {
-			return comment(connection, "pg_namespace", "nspname", names.databaseSchema()).isPresent();
+			return TenantDdl.comment(connection, "pg_namespace", "nspname", names.databaseSchema()).isPresent();
 		}
 		catch (SQLException e) {
 			throw SqlFaults.classify("schema check for " + names, e);
@@ -207,7 +216,7 @@ public class TenantDatabaseProvisioner {
 	public void disableLogin(Tenant tenant) {
 		String role = tenant.names().databaseRole();
 		try (Connection connection = tenants.getConnection()) {
-			if (!ours(comment(connection, "pg_roles", "rolname", role), tenant.id())) {
+			if (!ours(TenantDdl.comment(connection, "pg_roles", "rolname", role), tenant.id())) {
 				return;
 			}
 			PGConnection pg = connection.unwrap(PGConnection.class);
@@ -233,17 +242,17 @@ public class TenantDatabaseProvisioner {
 			PGConnection pg = connection.unwrap(PGConnection.class);
 			try (Statement sql = connection.createStatement()) {
 				if (ledger.owns(tenant.id(), ResourceKind.DATABASE_SCHEMA, schema)) {
-					if (ours(comment(connection, "pg_namespace", "nspname", schema), tenant.id())) {
+					if (ours(TenantDdl.comment(connection, "pg_namespace", "nspname", schema), tenant.id())) {
 						sql.execute("DROP SCHEMA " + pg.escapeIdentifier(schema) + " CASCADE");
 					}
 					ledger.release(tenant.id(), ResourceKind.DATABASE_SCHEMA, schema);
 				}
 				if (ledger.owns(tenant.id(), ResourceKind.DATABASE_ROLE, role)) {
-					if (ours(comment(connection, "pg_roles", "rolname", role), tenant.id())) {
+					if (ours(TenantDdl.comment(connection, "pg_roles", "rolname", role), tenant.id())) {
 						sql.execute("ALTER ROLE " + pg.escapeIdentifier(role) + " NOLOGIN");
 						terminateSessions(connection, role);
 						connection.setAutoCommit(false);
-						lockDdl(connection);
+						TenantDdl.lock(connection);
 						sql.execute("DROP OWNED BY " + pg.escapeIdentifier(role));
 						sql.execute("DROP ROLE " + pg.escapeIdentifier(role));
 						connection.commit();
@@ -288,7 +297,7 @@ public class TenantDatabaseProvisioner {
 		}
 		PGConnection pg = connection.unwrap(PGConnection.class);
 		try (Statement sql = connection.createStatement()) {
-			sql.execute("SELECT pg_advisory_lock(" + DDL_LOCK + ")");
+			TenantDdl.lockSession(sql);
 			try {
 				sql.execute(
 						"REVOKE ALL ON DATABASE " + pg.escapeIdentifier(properties.databaseName()) + " FROM PUBLIC");
@@ -297,82 +306,10 @@ public class TenantDatabaseProvisioner {
 				sql.execute("ALTER DEFAULT PRIVILEGES REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC");
 			}
 			finally {
-				sql.execute("SELECT pg_advisory_unlock(" + DDL_LOCK + ")");
+				TenantDdl.unlockSession(sql);
 			}
 		}
 		databaseHardened.set(true);
-	}
-
-	private static void lockDdl(Connection connection) throws SQLException {
-		try (Statement sql = connection.createStatement()) {
-			sql.execute("SELECT pg_advisory_xact_lock(" + DDL_LOCK + ")");
-		}
-	}
-
-	private void ensureRole(Connection connection, String tenantId, String role, Tier tier) throws SQLException {
-		PGConnection pg = connection.unwrap(PGConnection.class);
-		String quoted = pg.escapeIdentifier(role);
-		Optional<String> comment = comment(connection, "pg_roles", "rolname", role);
-		requireOursOrAbsent(comment, tenantId, "role", role);
-		claim(tenantId, ResourceKind.DATABASE_ROLE, role);
-		String attributes = " LOGIN NOINHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS "
-				+ "CONNECTION LIMIT " + tier.postgresConnectionLimit();
-		try (Statement sql = connection.createStatement()) {
-			if (comment.isEmpty()) {
-				sql.execute("CREATE ROLE " + quoted + attributes);
-				sql.execute("COMMENT ON ROLE " + quoted + " IS " + literal(pg, OWNER_MARK + tenantId));
-			}
-			else {
-				sql.execute("ALTER ROLE " + quoted + attributes);
-			}
-			sql.execute("ALTER ROLE " + quoted + " SET search_path = " + quoted);
-			sql.execute("ALTER ROLE " + quoted + " SET statement_timeout = "
-					+ literal(pg, Long.toString(tier.postgresStatementTimeout().toMillis())));
-			sql.execute("ALTER ROLE " + quoted + " SET idle_in_transaction_session_timeout = "
-					+ literal(pg, Long.toString(properties.idleInTransactionTimeout().toMillis())));
-			sql.execute(
-					"GRANT CONNECT ON DATABASE " + pg.escapeIdentifier(properties.databaseName()) + " TO " + quoted);
-			sql.execute("ALTER DEFAULT PRIVILEGES FOR ROLE " + quoted + " REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC");
-		}
-	}
-
-	private void ensureSchema(Connection connection, String tenantId, String schema, String role) throws SQLException {
-		PGConnection pg = connection.unwrap(PGConnection.class);
-		String quoted = pg.escapeIdentifier(schema);
-		Optional<String> comment = comment(connection, "pg_namespace", "nspname", schema);
-		requireOursOrAbsent(comment, tenantId, "schema", schema);
-		claim(tenantId, ResourceKind.DATABASE_SCHEMA, schema);
-		try (Statement sql = connection.createStatement()) {
-			if (comment.isEmpty()) {
-				sql.execute("CREATE SCHEMA " + quoted + " AUTHORIZATION " + pg.escapeIdentifier(role));
-				sql.execute("COMMENT ON SCHEMA " + quoted + " IS " + literal(pg, OWNER_MARK + tenantId));
-			}
-			sql.execute("ALTER SCHEMA " + quoted + " OWNER TO " + pg.escapeIdentifier(role));
-			sql.execute("GRANT ALL ON SCHEMA " + quoted + " TO " + pg.escapeIdentifier(role));
-			sql.execute("REVOKE ALL ON SCHEMA " + quoted + " FROM PUBLIC");
-		}
-	}
-
-	/**
-	 * The comment of a role or schema: empty when it does not exist, "" when it exists
-	 * without one (not ours).
-	 */
-	private static Optional<String> comment(Connection connection, String catalog, String nameColumn, String name)
-			throws SQLException {
-		String objectIdCatalog = catalog.equals("pg_roles") ? "pg_authid" : catalog;
-		String sql = "SELECT coalesce(" + (catalog.equals("pg_roles") ? "shobj_description" : "obj_description")
-				+ "(oid, '" + objectIdCatalog + "'), '') FROM " + catalog + " WHERE " + nameColumn + " = ?";
-		try (PreparedStatement query = connection.prepareStatement(sql)) {
-			query.setString(1, name);
-			try (ResultSet rs = query.executeQuery()) {
-				return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
-			}
-		}
-	}
-
-	/** A quoted SQL string literal (pgjdbc's escapeLiteral only doubles the quotes). */
-	private static String literal(PGConnection pg, String value) throws SQLException {
-		return "'" + pg.escapeLiteral(value) + "'";
 	}
 
 	/**
@@ -380,50 +317,14 @@ public class TenantDatabaseProvisioner {
 	 * as the tenant role (Flyway {@code target}); safe to repeat. How many ran.
 	 */
 	public int migrateTo(Tenant tenant, String schemaTarget) {
-		return migrate(tenant.names(), schemaTarget);
+		return migrator.migrate(tenant.names().databaseRole(), tenant.names().databaseSchema(), schemaTarget);
 	}
 
 	/**
 	 * The tenant migration versions on the classpath ({@code db/tenant}), oldest first.
 	 */
 	public java.util.List<String> schemaVersions() {
-		return migrationSettings.getResourceProvider()
-			.getResources("V", new String[] { ".sql" })
-			.stream()
-			.map(r -> r.getFilename().substring(1, r.getFilename().indexOf("__")).replace('_', '.'))
-			.map(org.flywaydb.core.api.MigrationVersion::fromVersion)
-			.sorted()
-			.map(org.flywaydb.core.api.MigrationVersion::getVersion)
-			.toList();
-	}
-
-	/**
-	 * Applies the tenant's migrations as the tenant role, on a pooled connection (see
-	 * {@link RoleDataSource}).
-	 */
-	private int migrate(TenantNames names, String schemaTarget) {
-		try {
-			var configuration = Flyway.configure()
-				.configuration(migrationSettings)
-				.dataSource(new RoleDataSource(tenants, names.databaseRole()))
-				.schemas(names.databaseSchema())
-				.defaultSchema(names.databaseSchema());
-			if (schemaTarget != null) {
-				configuration.target(schemaTarget);
-			}
-			var result = configuration.load().migrate();
-			if (result.migrationsExecuted > 0) {
-				log.info("Applied {} tenant migrations to {}", result.migrationsExecuted, names.databaseSchema());
-			}
-			return result.migrationsExecuted;
-		}
-		catch (FlywayException e) {
-			Throwable cause = e.getCause();
-			if (cause instanceof SQLException sql && SqlFaults.isTransient(sql)) {
-				throw SqlFaults.classify("tenant migrations of " + names, sql);
-			}
-			throw new StepFailedException("tenant migrations of " + names + " failed: " + e.getMessage(), e);
-		}
+		return migrator.versions();
 	}
 
 }
