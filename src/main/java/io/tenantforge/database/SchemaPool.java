@@ -68,8 +68,11 @@ public class SchemaPool {
 	/** The name prefix of every slot's role and schema. */
 	public static final String PREFIX = "tfpool_";
 
-	/** The comment of a slot's role. */
-	static final String ROLE_MARK = "managed-by=tenantforge pool-slot";
+	/**
+	 * The comment of a slot's role, naming the tenants database: roles belong to the
+	 * whole PostgreSQL cluster, which may hold several tenants databases.
+	 */
+	private final String roleMark;
 
 	private static final Pattern SCHEMA_MARK = Pattern
 		.compile("managed-by=tenantforge pool-slot tier=(\\S+) schema=(\\S+) state=(filling|ready)");
@@ -118,6 +121,7 @@ public class SchemaPool {
 		this.migrator = migrator;
 		this.meters = meters;
 		this.size = pool.size();
+		this.roleMark = "managed-by=tenantforge pool-slot db=" + database.databaseName();
 	}
 
 	/**
@@ -149,9 +153,7 @@ public class SchemaPool {
 		new PoolProperties(size, pool.refillEvery()); // the same bounds as the setting
 		this.size = size;
 		drainedOnce = false;
-		if (size > 0) {
-			refillSoon();
-		}
+		queueRefill();
 	}
 
 	/**
@@ -172,7 +174,7 @@ public class SchemaPool {
 				 WHERE n.nspname LIKE 'tfpool\\_%' AND obj_description(n.oid, 'pg_namespace') = ?
 				   AND pg_get_userbyid(n.nspowner) = n.nspname
 				 ORDER BY n.oid LIMIT 1""")) {
-			query.setString(1, ROLE_MARK);
+			query.setString(1, roleMark);
 			query.setString(2, schemaMark(tier, schemaVersion, true));
 			try (ResultSet rs = query.executeQuery()) {
 				if (rs.next()) {
@@ -202,7 +204,13 @@ public class SchemaPool {
 
 	/** Starts a refill pass on the pool's thread unless one is already waiting. */
 	public void refillSoon() {
-		if (enabled() && refillQueued.compareAndSet(false, true)) {
+		if (enabled()) {
+			queueRefill();
+		}
+	}
+
+	private void queueRefill() {
+		if (refillQueued.compareAndSet(false, true)) {
 			refiller.execute(() -> {
 				refillQueued.set(false);
 				try {
@@ -239,10 +247,8 @@ public class SchemaPool {
 											: !slot.schemaVersion().equals(version)
 													? "schema " + slot.schemaVersion() + ", the fleet is at " + version
 													: null;
-					if (why != null) {
-						drop(slot.name());
+					if (why != null && dropped(slot.name(), why)) {
 						dropped.add(slot.name() + ": " + why);
-						log.info("Dropped pool slot {}: {}", slot.name(), why);
 					}
 				}
 				drainedOnce = true;
@@ -250,9 +256,10 @@ public class SchemaPool {
 				for (String tier : tiers.tiers().keySet()) {
 					List<String> fitting = fitting(slots(), tier, version);
 					for (String extra : fitting.subList(Math.min(size, fitting.size()), fitting.size())) {
-						drop(extra);
-						dropped.add(extra + ": more than " + size + " per tier");
-						log.info("Dropped pool slot {}: more than {} per tier", extra, size);
+						String why = "more than " + size + " per tier";
+						if (dropped(extra, why)) {
+							dropped.add(extra + ": " + why);
+						}
 					}
 				}
 				if (enabled()) {
@@ -293,8 +300,8 @@ public class SchemaPool {
 								 WHERE r.rolname LIKE 'tfpool\\_%' AND shobj_description(r.oid, 'pg_authid') = ?
 								   AND NOT EXISTS (SELECT 1 FROM pg_namespace n WHERE n.nspname = r.rolname)
 								 ORDER BY age""")) {
-			query.setString(1, ROLE_MARK);
-			query.setString(2, ROLE_MARK);
+			query.setString(1, roleMark);
+			query.setString(2, roleMark);
 			try (ResultSet rs = query.executeQuery()) {
 				while (rs.next()) {
 					Matcher mark = SCHEMA_MARK.matcher(rs.getString("mark"));
@@ -332,7 +339,7 @@ public class SchemaPool {
 		try (Connection connection = tenants.getConnection()) {
 			connection.setAutoCommit(false);
 			TenantDdl.lock(connection);
-			TenantDdl.role(connection, name, false, ROLE_MARK, tier, database, false);
+			TenantDdl.role(connection, name, false, roleMark, tier, database, false);
 			TenantDdl.schema(connection, name, false, schemaMark(tierName, schemaVersion, false), name);
 			connection.commit();
 		}
@@ -341,6 +348,22 @@ public class SchemaPool {
 			TenantDdl.mark(connection, "SCHEMA", name, schemaMark(tierName, schemaVersion, true));
 		}
 		return name;
+	}
+
+	/**
+	 * Drops a slot, logging why; a slot that cannot be dropped now (a session of its role
+	 * still open, say) is left for the next pass.
+	 */
+	private boolean dropped(String name, String why) {
+		try {
+			drop(name);
+			log.info("Dropped pool slot {}: {}", name, why);
+			return true;
+		}
+		catch (SQLException e) {
+			log.warn("Cannot drop pool slot {} ({}) now: {}", name, why, e.getMessage());
+			return false;
+		}
 	}
 
 	/** Drops a slot's schema and role, each only if it carries the pool's mark. */
@@ -355,7 +378,7 @@ public class SchemaPool {
 					.orElse(false)) {
 					sql.execute("DROP SCHEMA " + pg.escapeIdentifier(name) + " CASCADE");
 				}
-				if (TenantDdl.comment(connection, "pg_roles", "rolname", name).map(ROLE_MARK::equals).orElse(false)) {
+				if (TenantDdl.comment(connection, "pg_roles", "rolname", name).map(roleMark::equals).orElse(false)) {
 					sql.execute("DROP OWNED BY " + pg.escapeIdentifier(name));
 					sql.execute("DROP ROLE " + pg.escapeIdentifier(name));
 				}

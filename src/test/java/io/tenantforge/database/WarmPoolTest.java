@@ -149,6 +149,10 @@ class WarmPoolTest {
 				+ " IS 'managed-by=tenantforge pool-slot tier=basic schema=1 state=filling'");
 		tenants.execute("ALTER SCHEMA " + damaged + " OWNER TO postgres");
 		tenants.execute("CREATE SCHEMA tfpool_notours");
+		// a slot role of another tenants database on this PostgreSQL (roles are the
+		// cluster's): its schema is not here, and it is not this pool's
+		tenants.execute("CREATE ROLE tfpool_otherdb NOLOGIN");
+		tenants.execute("COMMENT ON ROLE tfpool_otherdb IS 'managed-by=tenantforge pool-slot db=elsewhere'");
 		try {
 			SchemaPool.Refill refill = pool.refill();
 
@@ -162,9 +166,14 @@ class WarmPoolTest {
 					(Object) new String[] { abandoned, damaged }))
 				.isEmpty();
 			assertThat(readySlots("basic", "1")).isEqualTo(2);
+			assertThat(
+					tenants.queryForList("SELECT rolname FROM pg_roles WHERE rolname = 'tfpool_otherdb'", String.class))
+				.as("another database's slot role")
+				.hasSize(1);
 		}
 		finally {
 			tenants.execute("DROP SCHEMA IF EXISTS tfpool_notours");
+			tenants.execute("DROP ROLE IF EXISTS tfpool_otherdb");
 		}
 	}
 

@@ -31,6 +31,10 @@ class WarmPoolCrashIT {
 
 	private static final Duration STEP = Duration.ofSeconds(90);
 
+	/** Slot roles of this test's tenants database (roles belong to the whole cluster). */
+	private static final String OURS = "AND shobj_description(oid, 'pg_authid') = "
+			+ "'managed-by=tenantforge pool-slot db=tenantforge_process_tenants' ";
+
 	private final ServicePurge purge = ControlPlaneProcess.purge();
 
 	private final JdbcTemplate tenants = new JdbcTemplate(
@@ -42,7 +46,7 @@ class WarmPoolCrashIT {
 		purge.purge(TENANT);
 		for (String slot : tenants
 			.queryForList("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'tfpool\\_%' UNION "
-					+ "SELECT rolname FROM pg_roles WHERE rolname LIKE 'tfpool\\_%'", String.class)) {
+					+ "SELECT rolname FROM pg_roles WHERE rolname LIKE 'tfpool\\_%' " + OURS, String.class)) {
 			tenants.execute("DROP SCHEMA IF EXISTS " + slot + " CASCADE");
 			tenants.execute("DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '" + slot
 					+ "') THEN EXECUTE 'DROP OWNED BY " + slot + "'; EXECUTE 'DROP ROLE " + slot + "'; END IF; END $$");
@@ -93,7 +97,7 @@ class WarmPoolCrashIT {
 			assertThat(now).as("the taken slot is no slot any more").doesNotContain(taken);
 			assertThat(
 					tenants.queryForObject(
-							"SELECT count(*) FROM pg_roles r WHERE r.rolname LIKE 'tfpool\\_%' "
+							"SELECT count(*) FROM pg_roles r WHERE r.rolname LIKE 'tfpool\\_%' " + OURS
 									+ "AND NOT EXISTS (SELECT 1 FROM pg_namespace n WHERE n.nspname = r.rolname)",
 							Long.class))
 				.as("slot roles without their schema")
