@@ -27,6 +27,7 @@ import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.tenantforge.support.DaemonThreads;
 import io.tenantforge.support.SqlFaults;
 import io.tenantforge.tenant.TenantVersions;
 import io.tenantforge.tenant.Tier;
@@ -94,11 +95,8 @@ public class SchemaPool {
 
 	private final SchemaMigrator migrator;
 
-	private final ExecutorService refiller = Executors.newSingleThreadExecutor(runnable -> {
-		Thread thread = new Thread(runnable, "schema-pool-refill");
-		thread.setDaemon(true);
-		return thread;
-	});
+	private final ExecutorService refiller = Executors
+		.newSingleThreadExecutor(DaemonThreads.named("schema-pool-refill"));
 
 	private final AtomicBoolean refillQueued = new AtomicBoolean();
 

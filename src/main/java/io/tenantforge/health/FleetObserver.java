@@ -11,9 +11,9 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
+import io.tenantforge.support.DaemonThreads;
 import io.tenantforge.cache.TenantCacheProvisioner;
 import io.tenantforge.cache.TenantCacheProvisioner.AclSnapshot;
 import io.tenantforge.database.DatabaseCatalog;
@@ -93,12 +93,8 @@ class FleetObserver implements DisposableBean {
 		this.probe = probe;
 		this.properties = properties;
 		this.upgrades = upgrades;
-		AtomicInteger threads = new AtomicInteger();
-		this.probes = Executors.newFixedThreadPool(properties.getProbeConcurrency(), task -> {
-			Thread thread = new Thread(task, "sweep-probe-" + threads.incrementAndGet());
-			thread.setDaemon(true);
-			return thread;
-		});
+		this.probes = Executors.newFixedThreadPool(properties.getProbeConcurrency(),
+				DaemonThreads.numbered("sweep-probe-"));
 	}
 
 	Seen observe() {

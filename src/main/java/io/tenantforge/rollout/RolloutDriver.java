@@ -6,6 +6,7 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.tenantforge.support.DaemonThreads;
 import io.tenantforge.rollout.Rollout.Entry;
 import io.tenantforge.rollout.Rollout.State;
 import io.tenantforge.rollout.TenantUpgrade.Outcome;
@@ -52,11 +53,7 @@ public class RolloutDriver {
 	 * not wait for them).
 	 */
 	private final java.util.concurrent.ExecutorService workers = java.util.concurrent.Executors
-		.newFixedThreadPool(MAX_PARALLEL, runnable -> {
-			Thread thread = new Thread(runnable, "rollout-upgrade");
-			thread.setDaemon(true);
-			return thread;
-		});
+		.newFixedThreadPool(MAX_PARALLEL, DaemonThreads.named("rollout-upgrade"));
 
 	private final RolloutStore rollouts;
 

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.tenantforge.support.DaemonThreads;
 import io.tenantforge.support.Sha256;
 
 import org.springframework.beans.factory.DisposableBean;
@@ -45,11 +46,8 @@ class ClusterMembership implements DisposableBean {
 
 	private final String instance;
 
-	private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
-		Thread thread = new Thread(r, "control-plane-heartbeat");
-		thread.setDaemon(true);
-		return thread;
-	});
+	private final ScheduledExecutorService heartbeat = Executors
+		.newSingleThreadScheduledExecutor(DaemonThreads.named("control-plane-heartbeat"));
 
 	public ClusterMembership(JdbcTemplate database, TransactionTemplate transactions, TierCatalog tiers) {
 		this.database = database;
