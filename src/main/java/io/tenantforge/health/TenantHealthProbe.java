@@ -56,7 +56,8 @@ public class TenantHealthProbe {
 
 	private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(1);
 
-	private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+	/** How often a starting tenant is probed: as often as the raw script polls. */
+	private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
 	/** More than any honest answer needs; an impostor's endless body is cut here. */
 	private static final int MAX_BODY = 4096;

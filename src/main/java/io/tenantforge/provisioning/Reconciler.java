@@ -28,6 +28,7 @@ import io.tenantforge.tenant.DesiredState;
 import io.tenantforge.tenant.Tenant;
 import io.tenantforge.tenant.TenantStatus;
 import io.tenantforge.tenant.TenantStore;
+import io.tenantforge.tenant.TenantVersions;
 import io.tenantforge.tenant.Tier;
 import io.tenantforge.tenant.TierCatalog;
 
@@ -103,12 +104,15 @@ public class Reconciler {
 
 	private final StepBarrier barrier;
 
+	private final EarlyContainers early;
+
 	public Reconciler(TenantStore store, TenantLocks locks, TierCatalog tiers, ProvisioningProperties properties,
 			TenantDatabaseProvisioner database, SchemaArchiver archiver, TenantCacheProvisioner cache,
 			TenantRuntime containers, TenantHealthProbe health, TenantSecrets secrets, Metrics metrics,
-			TenantRouter router, Rollback rollback, io.tenantforge.tenant.TenantVersions versions,
-			StepBarrier barrier) {
+			TenantRouter router, Rollback rollback, io.tenantforge.tenant.TenantVersions versions, StepBarrier barrier,
+			EarlyContainers early) {
 		this.barrier = barrier;
+		this.early = early;
 		this.router = router;
 		this.rollback = rollback;
 		this.versions = versions;
@@ -163,8 +167,11 @@ public class Reconciler {
 	public Tenant database(Tenant tenant) {
 		// the tenant's version: the fleet's current one at its first provisioning, then
 		// only a rollout moves it
-		String schema = versions.assign(tenant.id()).version().schemaVersion();
-		timed("database", () -> database.ensure(tenant, tierOf(tenant), schema));
+		TenantVersions.Version version = versions.assign(tenant.id()).version();
+		// a first provisioning's container is made meanwhile (started only after the
+		// database and cache steps)
+		early.start(tenant, tierOf(tenant), version.image());
+		timed("database", () -> database.ensure(tenant, tierOf(tenant), version.schemaVersion()));
 		return next("database", record(tenant, Condition.isTrue(Condition.DATABASE_READY, "Provisioned",
 				"role and schema " + tenant.names().databaseSchema() + " ready, migrations applied")));
 	}
@@ -198,7 +205,7 @@ public class Reconciler {
 	public Tenant prepareContainer(Tenant tenant, Exchange exchange) {
 		String image = versions.assign(tenant.id()).version().image();
 		TenantRuntime.Prepared prepared = metrics.step("container",
-				() -> containers.prepare(tenant, tierOf(tenant), image));
+				() -> early.take(tenant.id()).orElseGet(() -> containers.prepare(tenant, tierOf(tenant), image)));
 		exchange.getMessage().setHeader(DockerConstants.DOCKER_CONTAINER_ID, prepared.toStart());
 		return tenant.withPort(prepared.port());
 	}
@@ -360,6 +367,7 @@ public class Reconciler {
 	public void failed(Exchange exchange) {
 		Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
 		Tenant claimed = exchange.getProperty(CLAIMED, Tenant.class);
+		early.settle(claimed.id()); // what it made is there for the rollback to take back
 		Tenant current = store.find(claimed.id()).orElseThrow();
 		// the claimed generation's spec, with the conditions its steps recorded
 		Tenant tenant = claimed.withConditions(current.conditions());
@@ -417,12 +425,14 @@ public class Reconciler {
 	public void release(Exchange exchange) {
 		TenantLock lock = exchange.getProperty(LOCK, TenantLock.class);
 		if (lock != null) {
+			String tenantId = exchange.getMessage().getHeader(Headers.TENANT_ID, String.class);
+			// nothing is made for the tenant once another may hold its lock
+			early.settle(tenantId);
 			lock.close();
 			exchange.removeProperty(LOCK);
 			exchange.removeProperty(CLAIMED);
 			// a newer generation asked for while this one ran found the lock taken: it
 			// runs now, not on a later resync
-			String tenantId = exchange.getMessage().getHeader(Headers.TENANT_ID, String.class);
 			exchange.setProperty(AGAIN, store.findForReconcile(tenantId).isPresent());
 		}
 		MDC.remove(Mdc.TENANT);

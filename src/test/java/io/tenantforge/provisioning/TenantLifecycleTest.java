@@ -197,6 +197,9 @@ class TenantLifecycleTest {
 		fixtures.awaitStatus("legacy", TenantStatus.FAILED, RECONCILE);
 
 		assertThat(api.tenant("legacy").path("conditions").toString()).contains("not managed by tenantforge");
+		// its container, made while the database step ran, was taken back with the rest
+		assertThatThrownBy(() -> docker.inspectContainerCmd("tenant-legacy").exec())
+			.isInstanceOf(NotFoundException.class);
 		assertThat(fixtures.tenantsDatabase().queryForObject("SELECT secret FROM tenant_legacy.vault", String.class))
 			.isEqualTo("do not lose");
 		assertThat(fixtures.tenantsDatabase()
