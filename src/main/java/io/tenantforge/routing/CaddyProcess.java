@@ -93,6 +93,20 @@ public class CaddyProcess implements SmartLifecycle {
 				routes.pid().orElse(-1L), settings.adminUrl(), settings.routesSocket());
 	}
 
+	/**
+	 * Starts again whichever of the two Caddy processes this control plane runs has died
+	 * (the route sweep calls it before it looks at the routes); true when one had.
+	 */
+	public synchronized boolean restartIfDied() {
+		if (!managed() || (edge.running() && routes.running())) {
+			return false;
+		}
+		log.warn("Router: {} died; starting it again", !edge.running() && !routes.running() ? "both Caddy processes"
+				: !edge.running() ? "the edge" : "the routes' Caddy");
+		start();
+		return true;
+	}
+
 	@Override
 	public synchronized void stop() {
 		routes.stop();

@@ -56,6 +56,8 @@ public class RouteCheck {
 
 	private final CertificateAsk ask;
 
+	private final CaddyProcess process;
+
 	/** What one check found and did. */
 	public record Result(boolean reachable, String note, int observed, List<String> repaired, List<Orphan> orphans,
 			int adminCalls) {
@@ -67,7 +69,8 @@ public class RouteCheck {
 
 	RouteCheck(RoutingProperties settings, TenantRouter router, CaddyGateway gateway, TenantStore store,
 			TenantDomains domains, TenantLocks locks, ResourceLedger ledger, AccessLogListener accessLog,
-			CertificateAsk ask) {
+			CertificateAsk ask, CaddyProcess process) {
+		this.process = process;
 		this.settings = settings;
 		this.router = router;
 		this.gateway = gateway;
@@ -108,8 +111,11 @@ public class RouteCheck {
 	private Result run(long callsBefore, boolean removeOrphans) {
 		List<Tenant> tenants = store.findAll();
 		Map<String, List<String>> allDomains = domains.all();
+		// a router this control plane runs and that died is started again first (with its
+		// bootstrap config only: the routes are set again below)
+		boolean restarted = process.restartIfDied();
 		Optional<List<JsonNode>> observed = router.observe();
-		String note = "observed";
+		String note = restarted ? "router process had died: started again" : "observed";
 		if (observed.isEmpty()) {
 			// a router that restarted with nothing but its bootstrap config
 			gateway.ensureServer();

@@ -211,6 +211,24 @@ class RoutingTest {
 	}
 
 	@Test
+	void aRouterProcessThatDiesIsStartedAgainByTheNextSweepWithItsRoutes() throws Exception {
+		String own = A + ".tenants.test";
+		assertThat(client.status(own, "/health")).isEqualTo(200);
+		long pid = router.pid().orElseThrow();
+		ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+		await().atMost(Duration.ofSeconds(10)).until(() -> router.pid().isEmpty());
+		assertThat(client.status(own, "/health")).as("the edge has nowhere to send it").isEqualTo(502);
+
+		JsonNode routes = api.read(api.post("/api/v1/fleet/sweep", "").body()).get("routes");
+
+		assertThat(routes.get("reachable").asBoolean()).isTrue();
+		assertThat(routes.get("note").asText()).contains("started again");
+		assertThat(routes.get("repaired").toString()).contains(A + ": route missing");
+		assertThat(router.pid()).isPresent().get().isNotEqualTo(pid);
+		assertThat(client.status(own, "/health")).isEqualTo(200);
+	}
+
+	@Test
 	void aRestartedRouterGetsEveryRouteBackInOneSweepAndARouteOfNoTenantIsAnOrphan() throws Exception {
 		String own = A + ".tenants.test";
 		assertThat(client.status(own, "/health")).isEqualTo(200);
