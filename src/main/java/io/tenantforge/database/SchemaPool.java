@@ -10,9 +10,11 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -262,12 +264,12 @@ public class SchemaPool {
 				}
 				if (enabled()) {
 					for (String tier : tiers.tiers().keySet()) {
-						for (int have = countReady(tier, version); have < size; have++) {
+						for (int have = fitting(slots(), tier, version).size(); have < size; have++) {
 							made.add(fill(tier, version));
 						}
 					}
 				}
-				countReady(version);
+				publishReady(version);
 			}
 			finally {
 				lock.execute("SELECT pg_advisory_unlock(" + FILL_LOCK + ")");
@@ -325,7 +327,7 @@ public class SchemaPool {
 
 	/** Slots ready per tier, as the last refill pass counted them. */
 	public Map<String, Integer> readyPerTier() {
-		Map<String, Integer> counts = new java.util.TreeMap<>();
+		Map<String, Integer> counts = new TreeMap<>();
 		ready.forEach((tier, count) -> counts.put(tier, count.get()));
 		return counts;
 	}
@@ -411,11 +413,8 @@ public class SchemaPool {
 			.toList();
 	}
 
-	private int countReady(String tier, String version) {
-		return fitting(slots(), tier, version).size();
-	}
-
-	private void countReady(String version) {
+	/** Sets the ready gauge of each tier from one look at the slots. */
+	private void publishReady(String version) {
 		List<Slot> slots = slots();
 		for (String tier : tiers.tiers().keySet()) {
 			int count = fitting(slots, tier, version).size();
@@ -433,7 +432,7 @@ public class SchemaPool {
 	/** Waits until the refills queued so far have run (tests). */
 	void settle() throws Exception {
 		refiller.submit(() -> {
-		}).get(60, java.util.concurrent.TimeUnit.SECONDS);
+		}).get(60, TimeUnit.SECONDS);
 	}
 
 	@PreDestroy
