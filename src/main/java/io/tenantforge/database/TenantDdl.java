@@ -94,6 +94,18 @@ final class TenantDdl {
 		}
 	}
 
+	/**
+	 * The role's password, given as its SCRAM verifier (what pgjdbc's
+	 * {@code alterUserPassword} sends too): the password itself never reaches the server
+	 * or its statement log.
+	 */
+	static void password(Connection connection, String role, String scramVerifier) throws SQLException {
+		PGConnection pg = connection.unwrap(PGConnection.class);
+		try (Statement sql = connection.createStatement()) {
+			sql.execute("ALTER ROLE " + pg.escapeIdentifier(role) + " PASSWORD " + literal(pg, scramVerifier));
+		}
+	}
+
 	/** Sets the comment (tenantforge's mark) of a role or schema. */
 	static void mark(Connection connection, String kind, String name, String mark) throws SQLException {
 		PGConnection pg = connection.unwrap(PGConnection.class);
