@@ -4,7 +4,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -35,9 +38,26 @@ public class TenantStore {
 	private static final TypeReference<List<Condition>> CONDITIONS = new TypeReference<>() {
 	};
 
+	/** How many parsed conditions {@link #parsed} keeps. */
+	private static final int PARSED_KEPT = 4096;
+
 	private final JdbcTemplate jdbc;
 
 	private final ObjectMapper json;
+
+	/**
+	 * Conditions already parsed, by their stored text, least recently read dropped first.
+	 * Reading the same unchanged conditions again and again (every list page, every
+	 * status poll) was most of a list's CPU, in parsing their times (issue 16). The lists
+	 * are immutable, so tenants share them.
+	 */
+	private final Map<String, List<Condition>> parsed = Collections
+		.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
+			@Override
+			protected boolean removeEldestEntry(Map.Entry<String, List<Condition>> eldest) {
+				return size() > PARSED_KEPT;
+			}
+		});
 
 	public TenantStore(JdbcTemplate jdbc, ObjectMapper json) {
 		this.jdbc = jdbc;
@@ -320,8 +340,14 @@ public class TenantStore {
 	}
 
 	private List<Condition> fromJson(String text) {
+		List<Condition> known = parsed.get(text);
+		if (known != null) {
+			return known;
+		}
 		try {
-			return json.readValue(text, CONDITIONS);
+			List<Condition> conditions = List.copyOf(json.readValue(text, CONDITIONS));
+			parsed.put(text, conditions);
+			return conditions;
 		}
 		catch (JsonProcessingException e) {
 			throw new IllegalStateException("unreadable conditions: " + text, e);

@@ -3,6 +3,8 @@ package io.tenantforge.tenant;
 import java.time.Instant;
 import java.util.List;
 
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+
 /**
  * A tenant as the API shows it (API contract of DESIGN.md).
  *
@@ -14,8 +16,8 @@ import java.util.List;
  * saw it; null when not known
  */
 public record TenantView(String id, String name, String subdomain, String tier, TenantStatus status,
-		List<Condition> conditions, String endpoint, String url, List<String> domains, Instant createdAt,
-		Instant updatedAt, String node) {
+		@JsonSerialize(using = ConditionsJson.class) List<Condition> conditions, String endpoint, String url,
+		List<String> domains, Instant createdAt, Instant updatedAt, String node) {
 
 	public static TenantView of(Tenant tenant, String url, List<String> domains, String node) {
 		return new TenantView(tenant.id(), tenant.name(), tenant.id(), tenant.tier(), tenant.status(),

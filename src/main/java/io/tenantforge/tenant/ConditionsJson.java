@@ -1,0 +1,64 @@
+package io.tenantforge.tenant;
+
+import java.io.IOException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializerProvider;
+
+/**
+ * A view's conditions written as JSON once per list of conditions, then reused: the store
+ * hands every read of the same unchanged conditions the same immutable list
+ * ({@code TenantStore}), and formatting their times was, after parsing them, most of a
+ * list page's CPU (issue 16). The JSON is what the mapper writes for the list; kept for
+ * the most recently written lists, by identity.
+ */
+final class ConditionsJson extends JsonSerializer<List<Condition>> {
+
+	private static final int KEPT = 4096;
+
+	private static final Map<Identity, String> WRITTEN = Collections
+		.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
+			@Override
+			protected boolean removeEldestEntry(Map.Entry<Identity, String> eldest) {
+				return size() > KEPT;
+			}
+		});
+
+	@Override
+	public void serialize(List<Condition> conditions, JsonGenerator out, SerializerProvider provider)
+			throws IOException {
+		if (!(out.getCodec() instanceof ObjectMapper mapper)) {
+			provider.defaultSerializeValue(conditions, out);
+			return;
+		}
+		Identity key = new Identity(conditions);
+		String json = WRITTEN.get(key);
+		if (json == null) {
+			json = mapper.writeValueAsString(conditions);
+			WRITTEN.put(key, json);
+		}
+		out.writeRawValue(json);
+	}
+
+	/** A list as a key by identity: lists equal in content may be written apart. */
+	private record Identity(List<Condition> list) {
+
+		@Override
+		public boolean equals(Object other) {
+			return other instanceof Identity that && that.list == list;
+		}
+
+		@Override
+		public int hashCode() {
+			return System.identityHashCode(list);
+		}
+
+	}
+
+}
