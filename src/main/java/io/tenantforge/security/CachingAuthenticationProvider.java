@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.tenantforge.support.Sha256;
@@ -19,7 +21,10 @@ import org.springframework.security.core.AuthenticationException;
  * remembers a successful check for a short time, keyed by the user name and a SHA-256 of
  * the password (never the password itself), so repeated requests with the same
  * credentials skip bcrypt. Failed checks are never remembered; a changed password takes
- * effect within the TTL.
+ * effect within the TTL. Requests with the same credentials that arrive while their check
+ * runs wait for it instead of running bcrypt each: when an entry expired under load,
+ * every connection's next request used to pay for its own (issue 16: 7 % of a list
+ * benchmark's CPU, and its p99).
  */
 class CachingAuthenticationProvider implements AuthenticationProvider {
 
@@ -32,6 +37,9 @@ class CachingAuthenticationProvider implements AuthenticationProvider {
 	private final Clock clock;
 
 	private final Map<String, Entry> verified = new ConcurrentHashMap<>();
+
+	/** The checks running now, by the same key. */
+	private final Map<String, CompletableFuture<Authentication>> running = new ConcurrentHashMap<>();
 
 	CachingAuthenticationProvider(AuthenticationProvider delegate, Duration ttl, Clock clock) {
 		this.delegate = delegate;
@@ -48,18 +56,50 @@ class CachingAuthenticationProvider implements AuthenticationProvider {
 		Instant now = clock.instant();
 		Entry entry = verified.get(key);
 		if (entry != null && now.isBefore(entry.expires())) {
-			Authentication cached = entry.authentication();
-			return UsernamePasswordAuthenticationToken.authenticated(cached.getPrincipal(), null,
-					cached.getAuthorities());
+			return copyOf(entry.authentication());
 		}
-		Authentication result = delegate.authenticate(request);
-		if (result != null && result.isAuthenticated()) {
-			if (verified.size() >= MAX_ENTRIES) {
-				verified.clear();
+		CompletableFuture<Authentication> mine = new CompletableFuture<>();
+		CompletableFuture<Authentication> other = running.putIfAbsent(key, mine);
+		if (other != null) {
+			return waitFor(other);
+		}
+		try {
+			Authentication result = delegate.authenticate(request);
+			if (result != null && result.isAuthenticated()) {
+				if (verified.size() >= MAX_ENTRIES) {
+					verified.clear();
+				}
+				verified.put(key, new Entry(result, now.plus(ttl)));
 			}
-			verified.put(key, new Entry(result, now.plus(ttl)));
+			mine.complete(result);
+			return result;
 		}
-		return result;
+		catch (RuntimeException e) {
+			mine.completeExceptionally(e);
+			throw e;
+		}
+		finally {
+			running.remove(key, mine);
+		}
+	}
+
+	/** The outcome of the same check another request runs: its result, or its refusal. */
+	private static Authentication waitFor(CompletableFuture<Authentication> check) {
+		try {
+			Authentication result = check.join();
+			return result == null || !result.isAuthenticated() ? result : copyOf(result);
+		}
+		catch (CompletionException e) {
+			if (e.getCause() instanceof RuntimeException refusal) {
+				throw refusal;
+			}
+			throw e;
+		}
+	}
+
+	private static Authentication copyOf(Authentication verified) {
+		return UsernamePasswordAuthenticationToken.authenticated(verified.getPrincipal(), null,
+				verified.getAuthorities());
 	}
 
 	@Override
