@@ -575,8 +575,17 @@ def burst_scenario(process):
     add_cpu("2 burst", "raw script", raw_cpu_before, raw_cpu_after, raw_busy_after - raw_busy_before, BURST)
 
 
-def intake_load(method, path, body=None):
-    """wrk for INTAKE_SECONDS against one endpoint; returns requests/s, p50 and p99 in ms, errors."""
+def process_cpu_seconds(pid):
+    """CPU seconds (user + system) one process has used so far."""
+    with open(f"/proc/{pid}/stat") as f:
+        stat = f.read()
+    fields = stat[stat.rindex(")") + 2:].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def intake_load(method, path, body=None, pid=None):
+    """wrk for INTAKE_SECONDS against one endpoint; returns requests/s, p50 and p99 in ms, errors and, with pid,
+    the control plane's CPU milliseconds per request (steadier than requests/s on a machine whose speed varies)."""
     args = ["wrk", "-t2", "-c8", f"-d{INTAKE_SECONDS}s", "--latency", "-H", f"Authorization: {AUTH}"]
     script = None
     if body is not None:
@@ -585,10 +594,14 @@ def intake_load(method, path, body=None):
             f.write('wrk.method = "%s"\nwrk.body = %s\nwrk.headers["Content-Type"] = "application/json"\n'
                     % (method, json.dumps(json.dumps(body))))
         args += ["-s", script]
+    cpu_before = process_cpu_seconds(pid) if pid else 0
     result = subprocess.run(args + [BASE + path], capture_output=True, text=True)
+    cpu_used = process_cpu_seconds(pid) - cpu_before if pid else 0
     found = {"errors": 0.0}
     for line in result.stdout.splitlines():
         parts = line.split()
+        if len(parts) > 2 and parts[1] == "requests" and parts[2] == "in" and parts[0].isdigit() and pid:
+            found["cpu_ms"] = cpu_used * 1000 / max(1, int(parts[0]))
         if line.strip().startswith("Requests/sec"):
             found["rps"] = float(parts[1])
         if parts[:1] in (["50%"], ["99%"]):
@@ -648,8 +661,9 @@ def main():
                                               ("GET /tenants/{id}", "GET", "/api/v1/tenants/bench-intake", None),
                                               ("GET /tenants (list)", "GET", "/api/v1/tenants", None),
                                               ("GET /tenants?limit=50 (page)", "GET", "/api/v1/tenants?limit=50", None)):
-                found = intake_load(method, path, body)
+                found = intake_load(method, path, body, process.pid)
                 add("3 intake", f"{label} requests/s", found.get("rps", 0), None, "1/s", "-")
+                add("3 intake", f"{label} control-plane CPU per request", found.get("cpu_ms", 0), None, "ms", "-")
                 add("3 intake", f"{label} p50 latency", found.get("50%", 0), None, "ms", "-")
                 add("3 intake", f"{label} p99 latency", found.get("99%", 0), None, "ms", "-")
                 add("3 intake", f"{label} errors", found["errors"], None, "count", "0")
