@@ -16,7 +16,7 @@ import com.fasterxml.jackson.databind.SerializerProvider;
  * hands every read of the same unchanged conditions the same immutable list
  * ({@code TenantStore}), and formatting their times was, after parsing them, most of a
  * list page's CPU (issue 16). The JSON is what the mapper writes for the list; kept for
- * the most recently written lists, by identity.
+ * the most recently written lists, by identity of the list and of the mapper.
  */
 final class ConditionsJson extends JsonSerializer<List<Condition>> {
 
@@ -37,7 +37,7 @@ final class ConditionsJson extends JsonSerializer<List<Condition>> {
 			provider.defaultSerializeValue(conditions, out);
 			return;
 		}
-		Identity key = new Identity(conditions);
+		Identity key = new Identity(mapper, conditions);
 		String json = WRITTEN.get(key);
 		if (json == null) {
 			json = mapper.writeValueAsString(conditions);
@@ -46,17 +46,20 @@ final class ConditionsJson extends JsonSerializer<List<Condition>> {
 		out.writeRawValue(json);
 	}
 
-	/** A list as a key by identity: lists equal in content may be written apart. */
-	private record Identity(List<Condition> list) {
+	/**
+	 * A list written by a mapper, by identity: lists equal in content may be written
+	 * apart, and two mappers may write one list differently.
+	 */
+	private record Identity(ObjectMapper mapper, List<Condition> list) {
 
 		@Override
 		public boolean equals(Object other) {
-			return other instanceof Identity that && that.list == list;
+			return other instanceof Identity that && that.list == list && that.mapper == mapper;
 		}
 
 		@Override
 		public int hashCode() {
-			return System.identityHashCode(list);
+			return 31 * System.identityHashCode(mapper) + System.identityHashCode(list);
 		}
 
 	}

@@ -32,6 +32,14 @@ class ConditionsJsonTest {
 		assertThat(again).isEqualTo(once);
 		assertThat(other.get("conditions")).isEqualTo(json.readValue(json.writeValueAsString(second), List.class))
 			.isNotEqualTo(once.get("conditions"));
+		// another mapper writes the same list its own way
+		ObjectMapper numeric = new ObjectMapper().registerModule(new JavaTimeModule())
+			.enable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+		TenantView view = new TenantView("acme", "Acme", "acme", "basic", TenantStatus.ACTIVE, first,
+				"http://127.0.0.1:1", null, List.of(), Instant.EPOCH, Instant.EPOCH, null);
+		assertThat(numeric.readValue(numeric.writeValueAsString(view), Map.class).get("conditions"))
+			.isEqualTo(numeric.readValue(numeric.writeValueAsString(first), List.class))
+			.isNotEqualTo(once.get("conditions"));
 		// equal content in another list: written for itself, the same JSON
 		assertThat(viewJson(List.copyOf(new java.util.ArrayList<>(first))).get("conditions"))
 			.isEqualTo(once.get("conditions"));
