@@ -1,8 +1,6 @@
 package io.tenantforge.tenant;
 
 import java.io.IOException;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -22,13 +20,7 @@ final class ConditionsJson extends JsonSerializer<List<Condition>> {
 
 	private static final int KEPT = 4096;
 
-	private static final Map<Identity, String> WRITTEN = Collections
-		.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
-			@Override
-			protected boolean removeEldestEntry(Map.Entry<Identity, String> eldest) {
-				return size() > KEPT;
-			}
-		});
+	private static final Map<Identity, String> WRITTEN = RecentlyUsed.map(KEPT);
 
 	@Override
 	public void serialize(List<Condition> conditions, JsonGenerator out, SerializerProvider provider)

@@ -4,8 +4,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -51,13 +49,7 @@ public class TenantStore {
 	 * status poll) was most of a list's CPU, in parsing their times (issue 16). The lists
 	 * are immutable, so tenants share them.
 	 */
-	private final Map<String, List<Condition>> parsed = Collections
-		.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
-			@Override
-			protected boolean removeEldestEntry(Map.Entry<String, List<Condition>> eldest) {
-				return size() > PARSED_KEPT;
-			}
-		});
+	private final Map<String, List<Condition>> parsed = RecentlyUsed.map(PARSED_KEPT);
 
 	public TenantStore(JdbcTemplate jdbc, ObjectMapper json) {
 		this.jdbc = jdbc;
