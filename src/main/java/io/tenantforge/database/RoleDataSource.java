@@ -61,6 +61,8 @@ final class RoleDataSource implements DataSource {
 		try {
 			if (!connection.getAutoCommit()) {
 				connection.rollback();
+				// else the RESETs below would run in a transaction the pool rolls back
+				connection.setAutoCommit(true);
 			}
 			try (Statement sql = connection.createStatement()) {
 				sql.execute("RESET ROLE");

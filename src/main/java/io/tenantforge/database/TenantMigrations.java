@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 
 import org.flywaydb.core.api.ResourceProvider;
 import org.flywaydb.core.api.resource.LoadableResource;
@@ -43,6 +44,12 @@ final class TenantMigrations implements ResourceProvider {
 		catch (IOException e) {
 			throw new UncheckedIOException("cannot read the tenant migrations under " + LOCATION, e);
 		}
+	}
+
+	/** Migrations given as file name → text (tests). */
+	static TenantMigrations of(Map<String, String> scripts) {
+		return new TenantMigrations(
+				scripts.entrySet().stream().map(script -> new Script(script.getKey(), script.getValue())).toList());
 	}
 
 	@Override
