@@ -130,12 +130,12 @@ def machine_cpu():
 
 
 def add_cpu(scenario, label, before, after, busy, count):
-    """Rows: CPU seconds per tenant, by process, between two cpu_by_process() snapshots."""
+    """Rows: CPU milliseconds per tenant, by process, between two cpu_by_process() snapshots."""
     spent = {k: after.get(k, 0) - before.get(k, 0) for k in after}
-    add(scenario, f"{label}: machine CPU per tenant", busy / count, None, "s", "-")
+    add(scenario, f"{label}: machine CPU per tenant", 1000 * busy / count, None, "ms", "-")
     for name, seconds in sorted(spent.items(), key=lambda kv: -kv[1])[:6]:
         if seconds > 0.05 * busy:
-            add(scenario, f"{label}: CPU per tenant in {name}", seconds / count, None, "s", "-")
+            add(scenario, f"{label}: CPU per tenant in {name}", 1000 * seconds / count, None, "ms", "-")
 
 
 def pct(values, p):

@@ -1,11 +1,14 @@
 package io.tenantforge.intake;
 
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
 import io.tenantforge.security.DevCredentials;
+import io.tenantforge.security.RememberedChecks;
 import io.tenantforge.security.SecurityProperties;
 
 import org.springframework.core.env.Environment;
@@ -27,6 +30,9 @@ class BrokerUsers {
 	private final PasswordEncoder encoder = PasswordEncoderFactories.createDelegatingPasswordEncoder();
 
 	private final Map<String, Entry> users = new LinkedHashMap<>();
+
+	private final RememberedChecks<Optional<Entry>> checks = new RememberedChecks<>(Duration.ofMinutes(1),
+			Clock.systemUTC());
 
 	private final String controlPlaneUser;
 
@@ -78,7 +84,14 @@ class BrokerUsers {
 			return Optional.empty();
 		}
 		Entry entry = users.get(name);
-		return entry != null && encoder.matches(password, entry.passwordHash()) ? Optional.of(entry) : Optional.empty();
+		if (entry == null) {
+			return Optional.empty();
+		}
+		// the broker checks the login on every consumer a client opens: the control
+		// plane's own transacted queue consumer opens one per receive
+		return checks.check(name, password,
+				() -> encoder.matches(password, entry.passwordHash()) ? Optional.of(entry) : Optional.empty(),
+				Optional::isPresent);
 	}
 
 	/**

@@ -90,6 +90,11 @@ class BrokerSecurityTest {
 			.createConnection()) {
 			amqp.start();
 		}
+		// the right password's check is remembered (RememberedChecks); a wrong one is
+		// still refused
+		assertThat(Stomp.exchange(PORT, Stomp.connect(OutsideBroker.PRODUCER, "not-the-password"))).startsWith("ERROR");
+		assertThatThrownBy(() -> start(new JmsConnectionFactory(OutsideBroker.PRODUCER, "nope", AMQP)))
+			.isInstanceOf(JMSSecurityException.class);
 	}
 
 	@Test
