@@ -20,6 +20,7 @@ import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationState;
 
 import io.tenantforge.support.IntegrationTest;
+import io.tenantforge.support.SchemaFingerprint;
 import io.tenantforge.support.StepFailedException;
 
 import org.junit.jupiter.api.AfterEach;
@@ -202,34 +203,9 @@ class SchemaMigratorTest {
 			.load();
 	}
 
-	/**
-	 * What the migrations left in the schema, its name replaced: relations, columns,
-	 * constraints, indexes and the history (but its times).
-	 */
+	/** What the migrations left in the schema, its name replaced. */
 	private List<String> fingerprint(String schema) {
-		List<String> facts = new ArrayList<>();
-		facts.addAll(tenants.queryForList("""
-				SELECT concat_ws(' | ', c.relname, c.relkind, pg_get_userbyid(c.relowner), c.relacl::text)
-				  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? ORDER BY 1""",
-				String.class, schema));
-		facts.addAll(tenants.queryForList("""
-				SELECT concat_ws(' | ', table_name, column_name, data_type, character_maximum_length, column_default,
-				                 is_nullable)
-				  FROM information_schema.columns WHERE table_schema = ? ORDER BY table_name, ordinal_position""",
-				String.class, schema));
-		facts.addAll(tenants.queryForList("""
-				SELECT concat_ws(' | ', c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid))
-				  FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace WHERE n.nspname = ? ORDER BY 1""",
-				String.class, schema));
-		facts.addAll(tenants.queryForList("SELECT indexdef FROM pg_indexes WHERE schemaname = ? ORDER BY indexname",
-				String.class, schema));
-		if (tenants.queryForObject("SELECT to_regclass(?) IS NOT NULL", Boolean.class,
-				schema + ".flyway_schema_history")) {
-			facts.addAll(tenants.queryForList("SELECT concat_ws(' | ', installed_rank, version, description, type, "
-					+ "script, checksum, installed_by, success) FROM " + schema
-					+ ".flyway_schema_history ORDER BY installed_rank", String.class));
-		}
-		return facts.stream().map(fact -> fact.replace(schema, "<schema>")).toList();
+		return SchemaFingerprint.of(tenants, schema).stream().map(fact -> fact.replace(schema, "<schema>")).toList();
 	}
 
 }

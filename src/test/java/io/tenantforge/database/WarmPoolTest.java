@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import io.tenantforge.runtime.RuntimeProperties;
 import io.tenantforge.support.Api;
 import io.tenantforge.support.IntegrationTest;
+import io.tenantforge.support.SchemaFingerprint;
 import io.tenantforge.support.TenantFixtures;
 import io.tenantforge.tenant.TenantNames;
 import io.tenantforge.tenant.TenantStatus;
@@ -213,8 +214,8 @@ class WarmPoolTest {
 	/**
 	 * Everything PostgreSQL keeps about the tenant's role and schema that the database
 	 * step sets, with the tenant's names written as {@code <tenant>}: attributes,
-	 * settings, marks, privileges, the tables with their owners, columns and constraints,
-	 * and the migration history.
+	 * settings, marks, privileges, and what {@link SchemaFingerprint} reads of the
+	 * schema.
 	 */
 	private List<String> fingerprint(String tenant) {
 		TenantNames names = new TenantNames(tenant);
@@ -233,21 +234,7 @@ class WarmPoolTest {
 		facts.addAll(tenants.queryForList("""
 				SELECT concat_ws(' | ', defaclobjtype, defaclacl::text) FROM pg_default_acl
 				 WHERE defaclrole = (SELECT oid FROM pg_roles WHERE rolname = ?) ORDER BY 1""", String.class, role));
-		facts.addAll(tenants.queryForList("""
-				SELECT concat_ws(' | ', c.relname, c.relkind, pg_get_userbyid(c.relowner), c.relacl::text)
-				  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? ORDER BY 1""",
-				String.class, schema));
-		facts.addAll(tenants.queryForList("""
-				SELECT concat_ws(' | ', table_name, column_name, data_type, column_default, is_nullable)
-				  FROM information_schema.columns WHERE table_schema = ? ORDER BY table_name, ordinal_position""",
-				String.class, schema));
-		facts.addAll(tenants.queryForList("""
-				SELECT concat_ws(' | ', c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid))
-				  FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace WHERE n.nspname = ? ORDER BY 1""",
-				String.class, schema));
-		facts.addAll(tenants.queryForList("SELECT concat_ws(' | ', installed_rank, version, description, type, "
-				+ "script, checksum, installed_by, success) FROM " + schema
-				+ ".flyway_schema_history ORDER BY installed_rank", String.class));
+		facts.addAll(SchemaFingerprint.of(tenants, schema));
 		return facts.stream()
 			.map(fact -> fact.replace(role, "<tenant>").replace(schema, "<tenant>").replace(tenant, "<tenant>"))
 			.toList();
