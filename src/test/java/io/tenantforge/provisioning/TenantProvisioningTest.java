@@ -19,8 +19,10 @@ import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.Capability;
 import io.lettuce.core.RedisCommandExecutionException;
 
+import io.tenantforge.security.TenantSecrets;
 import io.tenantforge.support.Api;
 import io.tenantforge.support.IntegrationTest;
+import io.tenantforge.support.Scram;
 import io.tenantforge.support.TenantFixtures;
 import io.tenantforge.support.TenantFixtures.TenantRedis;
 import io.tenantforge.tenant.TenantStatus;
@@ -47,6 +49,9 @@ class TenantProvisioningTest {
 
 	@Autowired
 	DockerClient docker;
+
+	@Autowired
+	TenantSecrets secrets;
 
 	@BeforeEach
 	@AfterEach
@@ -112,6 +117,13 @@ class TenantProvisioningTest {
 		assertThat(fixtures.tenantsDatabase()
 			.queryForObject("SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = ?", String.class, role))
 			.isEqualTo(role);
+		// the role's password is the tenant's secret (this machine's server trusts
+		// 127.0.0.1: a login would not tell)
+		String verifier = fixtures.tenantsDatabase()
+			.queryForObject("SELECT rolpassword FROM pg_authid WHERE rolname = ?", String.class, role);
+		assertThat(Scram.matches(secrets.getOrCreate(slug, TenantSecrets.DATABASE_PASSWORD), verifier))
+			.as("the role's SCRAM verifier is of the tenant's password")
+			.isTrue();
 
 		try (Connection tenant = fixtures.connectAsTenant(slug); Statement sql = tenant.createStatement()) {
 			assertThat(single(sql, "SELECT current_schema()")).isEqualTo(role);
