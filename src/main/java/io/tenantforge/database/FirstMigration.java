@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -34,11 +35,11 @@ import org.postgresql.PGConnection;
  * history, one transaction per migration). This costs a handful.
  *
  * <p>
- * It only ever does all or nothing: anything unexpected (a history already there, a
- * migration that cannot run in a transaction, a failing one) rolls the whole transaction
- * back, and the caller runs Flyway, which then does and reports what it always did.
- * Migrations with Flyway placeholders ({@code ${...}}) or of another kind than versioned
- * SQL are never run here.
+ * It only ever does all or nothing: anything unexpected (a history or anything else
+ * already in the schema, a migration that cannot run in a transaction, a failing one)
+ * rolls the whole transaction back, and the caller runs Flyway, which then does and
+ * reports what it always did. Migrations with Flyway placeholders ({@code ${...}}) or of
+ * another kind than versioned SQL are never run here.
  */
 final class FirstMigration {
 
@@ -91,6 +92,7 @@ final class FirstMigration {
 			steps.add(new Step(migration.getVersion(), migration.getDescription(), migration.getScript(),
 					migration.getChecksum(), sql));
 		}
+		steps.sort(Comparator.comparing(Step::version));
 		return Optional.of(new FirstMigration(List.copyOf(steps)));
 	}
 
@@ -111,20 +113,27 @@ final class FirstMigration {
 	}
 
 	/**
-	 * True when {@code schema} has no history yet; then also gives the transaction the
-	 * search path Flyway gives a run (the schema, then the role's own). Takes the
-	 * connection acting as the tenant role, autocommit off.
+	 * True when {@code schema} is empty: no history, no relation, function or type (one
+	 * that is not is Flyway's to refuse, as it does a non-empty schema without history);
+	 * then also gives the transaction the search path Flyway gives a run (the schema,
+	 * then the role's own). Takes the connection acting as the tenant role, autocommit
+	 * off.
 	 */
 	static boolean begin(Connection connection, String schema) throws SQLException {
 		PGConnection pg = connection.unwrap(PGConnection.class);
 		String quotedSchema = pg.escapeIdentifier(schema);
-		try (Statement sql = connection.createStatement();
-				ResultSet rs = sql.executeQuery(
-						"SELECT to_regclass(" + TenantDdl.literal(pg, quotedSchema + ".\"flyway_schema_history\"")
-								+ ") IS NULL, set_config('search_path', " + TenantDdl.literal(pg, quotedSchema + ",")
-								+ " || current_setting('search_path'), true)")) {
-			rs.next();
-			return rs.getBoolean(1);
+		try (PreparedStatement query = connection.prepareStatement(
+				"""
+						SELECT NOT EXISTS (SELECT 1 FROM pg_class WHERE relnamespace = n.oid)
+						   AND NOT EXISTS (SELECT 1 FROM pg_proc WHERE pronamespace = n.oid)
+						   AND NOT EXISTS (SELECT 1 FROM pg_type WHERE typnamespace = n.oid AND typtype IN ('d', 'e', 'r', 'm')),
+						       set_config('search_path', ? || current_setting('search_path'), true)
+						  FROM pg_namespace n WHERE n.nspname = ?""")) {
+			query.setString(1, quotedSchema + ",");
+			query.setString(2, schema);
+			try (ResultSet rs = query.executeQuery()) {
+				return rs.next() && rs.getBoolean(1);
+			}
 		}
 	}
 

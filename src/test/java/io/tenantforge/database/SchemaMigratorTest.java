@@ -144,6 +144,22 @@ class SchemaMigratorTest {
 	}
 
 	@Test
+	void aSchemaWithObjectsButNoHistoryIsLeftToFlywayWhichRefusesIt() {
+		for (String schema : SCHEMAS) {
+			tenants.execute("CREATE TABLE " + schema + ".customers (id int)");
+			tenants.execute("ALTER TABLE " + schema + ".customers OWNER TO " + schema);
+		}
+
+		assertThatThrownBy(() -> migrator.migrate("tfmigtest_first", "tfmigtest_first", null))
+			.isInstanceOf(StepFailedException.class)
+			.hasMessageContaining("non-empty schema");
+		assertThatThrownBy(() -> migrator.migrateWithFlyway("tfmigtest_flyway", "tfmigtest_flyway", null))
+			.isInstanceOf(StepFailedException.class)
+			.hasMessageContaining("non-empty schema");
+		assertThat(fingerprint("tfmigtest_first")).isEqualTo(fingerprint("tfmigtest_flyway"));
+	}
+
+	@Test
 	void migrationsWithPlaceholdersAreLeftToFlyway() {
 		SchemaMigrator placeholders = new SchemaMigrator(tenantsDataSource,
 				TenantMigrations.of(scripts("CREATE TABLE made_by (who text DEFAULT '${flyway:defaultSchema}');",
