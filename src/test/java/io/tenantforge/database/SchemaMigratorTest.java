@@ -131,12 +131,7 @@ class SchemaMigratorTest {
 		SchemaMigrator failing = new SchemaMigrator(tenantsDataSource,
 				TenantMigrations.of(scripts("CREATE TABLE kept (id int);", "CREATE TABLE lost (id int); SELECT 1/0;")));
 
-		assertThatThrownBy(() -> failing.migrate("tfmigtest_first", "tfmigtest_first", null))
-			.isInstanceOf(StepFailedException.class)
-			.hasMessageContaining("division by zero");
-		assertThatThrownBy(() -> failing.migrateWithFlyway("tfmigtest_flyway", "tfmigtest_flyway", null))
-			.isInstanceOf(StepFailedException.class)
-			.hasMessageContaining("division by zero");
+		bothRunsFail(failing, "division by zero");
 
 		assertThat(fingerprint("tfmigtest_first")).anyMatch(fact -> fact.startsWith("kept | r | <schema>"))
 			.noneMatch(fact -> fact.startsWith("lost"))
@@ -150,12 +145,7 @@ class SchemaMigratorTest {
 			tenants.execute("ALTER TABLE " + schema + ".customers OWNER TO " + schema);
 		}
 
-		assertThatThrownBy(() -> migrator.migrate("tfmigtest_first", "tfmigtest_first", null))
-			.isInstanceOf(StepFailedException.class)
-			.hasMessageContaining("non-empty schema");
-		assertThatThrownBy(() -> migrator.migrateWithFlyway("tfmigtest_flyway", "tfmigtest_flyway", null))
-			.isInstanceOf(StepFailedException.class)
-			.hasMessageContaining("non-empty schema");
+		bothRunsFail(migrator, "non-empty schema");
 		assertThat(fingerprint("tfmigtest_first")).isEqualTo(fingerprint("tfmigtest_flyway"));
 	}
 
@@ -195,6 +185,19 @@ class SchemaMigratorTest {
 		assertThat(tenants.queryForList(
 				"SELECT version FROM tfmigtest_first.flyway_schema_history ORDER BY installed_rank", String.class))
 			.containsExactly("1", "2");
+	}
+
+	/**
+	 * {@code migrator}'s run on {@code tfmigtest_first} (a first run if it can) and
+	 * Flyway's on {@code tfmigtest_flyway} both fail with {@code message}.
+	 */
+	private static void bothRunsFail(SchemaMigrator migrator, String message) {
+		assertThatThrownBy(() -> migrator.migrate("tfmigtest_first", "tfmigtest_first", null))
+			.isInstanceOf(StepFailedException.class)
+			.hasMessageContaining(message);
+		assertThatThrownBy(() -> migrator.migrateWithFlyway("tfmigtest_flyway", "tfmigtest_flyway", null))
+			.isInstanceOf(StepFailedException.class)
+			.hasMessageContaining(message);
 	}
 
 	private static Map<String, String> scripts(String first, String second) {
